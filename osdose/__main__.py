@@ -1,0 +1,3 @@
+from osdose.cli import main
+
+main()

@@ -1,0 +1,118 @@
+"""Body surface area formulas by name, and the optional cap.
+
+H is height in cm, W weight in kg (Boyd takes weight in grams). Coefficients as published:
+Mosteller NEJM 1987; DuBois & DuBois Arch Intern Med 1916; Haycock J Pediatr 1978;
+Gehan & George Cancer Chemother Rep 1970; Boyd 1935 (review: Redlarski, Sci Rep 2016).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from osdose.errors import UnknownNameError
+
+
+def mosteller(h_cm: float, w_kg: float) -> float:
+    return math.sqrt(h_cm * w_kg / 3600.0)
+
+
+def dubois(h_cm: float, w_kg: float) -> float:
+    return float(0.007184 * w_kg**0.425 * h_cm**0.725)
+
+
+def haycock(h_cm: float, w_kg: float) -> float:
+    return float(0.024265 * w_kg**0.5378 * h_cm**0.3964)
+
+
+def gehan_george(h_cm: float, w_kg: float) -> float:
+    return float(0.0235 * w_kg**0.51456 * h_cm**0.42246)
+
+
+def boyd(h_cm: float, w_kg: float) -> float:
+    w_g = w_kg * 1000.0
+    return float(0.0003207 * h_cm**0.3 * w_g ** (0.7285 - 0.0188 * math.log10(w_g)))
+
+
+@dataclass(frozen=True)
+class Formula:
+    name: str
+    expression: str
+    reference: str
+    fn: Callable[[float, float], float]
+
+
+FORMULAS: dict[str, Formula] = {
+    f.name: f
+    for f in (
+        Formula("mosteller", "√(H·W/3600)", "Mosteller, NEJM 1987", mosteller),
+        Formula(
+            "dubois", "0.007184·W^0.425·H^0.725", "DuBois & DuBois, Arch Intern Med 1916", dubois
+        ),
+        Formula("haycock", "0.024265·W^0.5378·H^0.3964", "Haycock, J Pediatr 1978", haycock),
+        Formula(
+            "gehan-george",
+            "0.0235·W^0.51456·H^0.42246",
+            "Gehan & George, Cancer Chemother Rep 1970",
+            gehan_george,
+        ),
+        Formula(
+            "boyd", "0.0003207·H^0.3·Wg^(0.7285−0.0188·log10 Wg), W in grams", "Boyd 1935", boyd
+        ),
+    )
+}
+DEFAULT = "mosteller"
+
+
+def formula(name: str) -> Formula:
+    """The formula called ``name`` (``mosteller``, ``dubois``, ``haycock``, ``gehan-george``,
+    ``boyd``)."""
+    key = name.strip().lower().replace("_", "-")
+    if key in FORMULAS:
+        return FORMULAS[key]
+    raise UnknownNameError(
+        "BSA formula",
+        name,
+        difflib.get_close_matches(key, list(FORMULAS), n=3, cutoff=0.4),
+        f"; choose one of {', '.join(FORMULAS)}",
+    )
+
+
+@dataclass(frozen=True)
+class BSA:
+    """A BSA in m² with how it was obtained; ``uncapped_m2`` differs from ``m2`` when capped."""
+
+    m2: float
+    formula: str
+    uncapped_m2: float
+    cap_m2: float | None = None
+    height_cm: float | None = None
+    weight_kg: float | None = None
+
+    @property
+    def capped(self) -> bool:
+        return self.m2 != self.uncapped_m2
+
+
+def compute(h_cm: float, w_kg: float, name: str = DEFAULT, cap_m2: float | None = None) -> BSA:
+    """BSA by formula ``name``; with ``cap_m2`` the result is at most the cap (and says so)."""
+    f = formula(name)
+    value = f.fn(h_cm, w_kg)
+    return apply_cap(BSA(value, f.name, value, None, h_cm, w_kg), cap_m2)
+
+
+def given(
+    m2: float, cap_m2: float | None = None, h_cm: float | None = None, w_kg: float | None = None
+) -> BSA:
+    """A BSA the user gave (formula ``given``)."""
+    return apply_cap(BSA(m2, "given", m2, None, h_cm, w_kg), cap_m2)
+
+
+def apply_cap(b: BSA, cap_m2: float | None) -> BSA:
+    if cap_m2 is None:
+        return b
+    return BSA(
+        min(b.uncapped_m2, cap_m2), b.formula, b.uncapped_m2, cap_m2, b.height_cm, b.weight_kg
+    )

@@ -1,0 +1,256 @@
+"""The command line: typer wiring only — options in, one core call, one renderer, exit code.
+
+Heavy modules (pint, pydantic, rich) are imported inside the commands so that
+``osdose --help`` stays fast and never builds the unit registry.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+# typer validates parameters with pydantic; pydantic's plugin discovery scans every installed
+# distribution's entry points (~25 ms) and osdose uses no pydantic plugin.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+import typer
+
+from osdose import __version__
+from osdose.cli_common import Format, drug_table, emit_json, emit_rich, guarded, state
+from osdose.errors import OsdoseError
+
+app = typer.Typer(
+    name="osdose",
+    help="Chemotherapy dose and cumulative-toxicity calculator. It calculates, checks and "
+    "reports; it never decides treatment.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # never put patient data on screen in a traceback
+)
+regimens_app = typer.Typer(help="List and show the regimens osdose knows.", no_args_is_help=True)
+app.add_typer(regimens_app, name="regimens")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"osdose {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback with errors.")] = False,
+    drugs: Annotated[
+        Path | None,
+        typer.Option(
+            "--drugs",
+            envvar="OSDOSE_DRUGS",
+            metavar="FILE",
+            help="Drug reference YAML to use instead of the shipped one.",
+        ),
+    ] = None,
+) -> None:
+    """osdose: chemotherapy doses from height, weight and a regimen, with every unit checked."""
+    state.debug = debug
+    state.drugs = drugs
+
+
+HeightOpt = Annotated[
+    str | None, typer.Option("--height", "-H", help="Height with unit: 175cm, 69 in, '5 ft 9 in'.")
+]
+WeightOpt = Annotated[
+    str | None, typer.Option("--weight", "-W", help="Weight with unit: 70kg, 154 lb.")
+]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="table for people, json for machines.")
+]
+CapOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--bsa-cap", metavar="M2", help="Cap BSA at this many m² (local policy; always reported)."
+    ),
+]
+
+
+def _cap(text: str | None) -> float | None:
+    from osdose import units
+
+    return None if text is None else units.bsa_m2(text, "bsa cap")
+
+
+@app.command()
+@guarded
+def bsa(
+    height: HeightOpt = None,
+    weight: WeightOpt = None,
+    formula: Annotated[
+        str,
+        typer.Option("--formula", help="mosteller, dubois, haycock, gehan-george, boyd, or all."),
+    ] = "mosteller",
+    bsa_cap: CapOpt = None,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Body surface area by one formula or all of them side by side."""
+    from osdose import bsa as bsa_mod
+    from osdose import units
+
+    if height is None or weight is None:
+        raise OsdoseError(
+            "bsa needs both --height and --weight, with units "
+            "(for example --height 175cm --weight 70kg)"
+        )
+    h = units.height_cm(height)
+    w = units.weight_kg(weight)
+    cap = _cap(bsa_cap)
+    names = (
+        list(bsa_mod.FORMULAS)
+        if formula.strip().lower() == "all"
+        else [bsa_mod.formula(formula).name]
+    )
+    results = [bsa_mod.compute(h, w, n, cap) for n in names]
+    if format is Format.json:
+        from osdose.render.json import bsa_results
+
+        emit_json(bsa_results(h, w, results))
+    else:
+        from osdose.render.table import bsa_table
+
+        emit_rich(bsa_table(h, w, results))
+
+
+@app.command()
+@guarded
+def dose(
+    regimen: Annotated[
+        str, typer.Argument(help="Regimen name or alias (DIA, ddp-epi) or a path to a YAML file.")
+    ],
+    height: HeightOpt = None,
+    weight: WeightOpt = None,
+    bsa: Annotated[
+        str | None,
+        typer.Option("--bsa", help="Use this BSA (1.9 or '1.9 m2') instead of computing it."),
+    ] = None,
+    formula: Annotated[
+        str,
+        typer.Option(
+            "--formula", help="BSA formula: mosteller, dubois, haycock, gehan-george, boyd."
+        ),
+    ] = "mosteller",
+    bsa_cap: CapOpt = None,
+    dose_percent: Annotated[
+        float, typer.Option("--dose-percent", min=None, help="Planned dose percent, 1–100.")
+    ] = 100.0,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Per-day and per-cycle doses of every drug of a regimen, each with how it was reached."""
+    from osdose import bsa as bsa_mod
+    from osdose import units
+    from osdose.dosing import dose_sheet
+    from osdose.regimen import load_regimen
+
+    reg = load_regimen(regimen, drug_table())
+    h = units.height_cm(height) if height is not None else None
+    w = units.weight_kg(weight) if weight is not None else None
+    cap = _cap(bsa_cap)
+    if bsa is not None:
+        b = bsa_mod.given(units.bsa_m2(bsa), cap, h, w)
+    elif h is not None and w is not None:
+        b = bsa_mod.compute(h, w, formula, cap)
+    elif h is not None or w is not None:
+        missing = "--weight" if h is not None else "--height"
+        raise OsdoseError(
+            f"BSA needs both --height and --weight: {missing} is missing (or give --bsa)"
+        )
+    else:
+        b = None
+        if any(d.basis.per == "m2" for d in reg.drugs):
+            raise OsdoseError(f"{reg.name} has doses per m²: give --height and --weight, or --bsa")
+    sheet = dose_sheet(reg, b, w, dose_percent)
+    if format is Format.json:
+        from osdose.render.json import dose_sheet as doc
+
+        emit_json(doc(sheet))
+    else:
+        from osdose.render.table import dose_table
+
+        emit_rich(dose_table(sheet))
+
+
+@regimens_app.command("list")
+@guarded
+def regimens_list(format: FormatOpt = Format.table) -> None:
+    """Every regimen in the shipped library."""
+    from osdose.regimen import library
+
+    regs = library(drug_table())
+    if format is Format.json:
+        from osdose.render.json import regimen_list
+
+        emit_json(regimen_list(regs))
+    else:
+        from osdose.render.table import regimens_table
+
+        emit_rich(regimens_table(regs))
+
+
+@regimens_app.command("show")
+@guarded
+def regimens_show(
+    name: Annotated[str, typer.Argument(help="Regimen name or alias, or a path to a YAML file.")],
+    format: FormatOpt = Format.table,
+) -> None:
+    """One regimen: drugs, doses per day, days, route, supportive care, sources."""
+    from osdose.regimen import load_regimen
+
+    reg = load_regimen(name, drug_table())
+    if format is Format.json:
+        from osdose.render.json import regimen_doc
+
+        emit_json(regimen_doc(reg))
+    else:
+        from osdose.render.table import regimen_detail
+
+        emit_rich(regimen_detail(reg))
+
+
+def _register_features() -> None:
+    # Each feature keeps its commands in its own module; they import heavy modules lazily.
+    from osdose import cli_cumulative, cli_ledger, cli_lint, cli_verify
+
+    for feature in (cli_cumulative, cli_verify, cli_lint, cli_ledger):
+        feature.register(app)
+
+
+_register_features()
+
+
+def _click_exceptions() -> Any:
+    import importlib
+
+    try:  # typer ≥ 0.22 vendors click
+        return importlib.import_module("typer._click.exceptions")
+    except ImportError:  # pragma: no cover - older typer depends on click itself
+        return importlib.import_module("click.exceptions")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of ``osdose`` and ``python -m osdose``: usage errors become one line too."""
+    exceptions = _click_exceptions()
+    try:
+        code = app(args=argv, prog_name="osdose", standalone_mode=False)
+    except exceptions.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "osdose"
+        print(f"osdose: error: {exc.format_message()} (see '{command} --help')", file=sys.stderr)
+        sys.exit(2)
+    except exceptions.Abort:
+        print("osdose: error: aborted", file=sys.stderr)
+        sys.exit(130)
+    except exceptions.ClickException as exc:
+        print(f"osdose: error: {exc.format_message()}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,73 @@
+"""What every CLI module shares: the output format choice, error handling, emitters.
+
+Only typer and osdose.errors are imported at module level: ``osdose --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+
+from osdose.errors import OsdoseError
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class _State:
+    """Global options (set by the main callback)."""
+
+    debug = False
+    drugs: Path | None = None
+
+
+state = _State()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(fn: F) -> F:
+    """Turn osdose's own errors into one line on stderr and exit status 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except OsdoseError as exc:
+            if state.debug:
+                import traceback
+
+                traceback.print_exc()
+            fail(str(exc))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def fail(message: str, code: int = 2) -> None:
+    print(f"osdose: error: {message}", file=sys.stderr)
+    raise typer.Exit(code)
+
+
+def emit_json(doc: Any) -> None:
+    from osdose.render.json import dumps
+
+    sys.stdout.write(dumps(doc) + "\n")
+
+
+def emit_rich(renderable: Any) -> None:
+    from osdose.render.table import console
+
+    console().print(renderable)
+
+
+def drug_table() -> Any:
+    from osdose.drugs import load_drugs
+
+    return load_drugs(state.drugs)

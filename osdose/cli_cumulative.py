@@ -1,0 +1,12 @@
+"""CLI commands for cumulative toxicity: `cumulative` and `plan` (issue 3).
+
+Registered by :mod:`osdose.cli`; import heavy modules inside the commands, not here.
+"""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this feature's commands to ``app``."""

@@ -1,0 +1,1 @@
+"""osdose.ledger (see ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""osdose.lint (see ARCHITECTURE.md)."""

@@ -1,0 +1,297 @@
+"""Regimens: the checked domain objects, loaded from a YAML file or the shipped library.
+
+A dose in a regimen file is always per administration day (``dose``/``dose_per_day``). A
+total per cycle must be written ``dose_per_cycle`` and is divided over the days here; the
+two are never confused downstream: :class:`DrugDose` keeps the per-day basis and says what
+was written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from osdose.basis import Basis, parse_basis
+from osdose.drugs import DrugTable, load_drugs
+from osdose.errors import FileError, InputError, OsdoseError, UnknownNameError
+from osdose.source import Document, parse_text, read_text
+
+_RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
+
+
+@dataclass(frozen=True)
+class DrugDose:
+    """One drug of a regimen. ``basis`` is always per administration day."""
+
+    drug: str
+    basis: Basis
+    written_as: Literal["per_day", "per_cycle"]
+    written_basis: Basis
+    days: tuple[int, ...]
+    route: str | None = None
+    diluent: str | None = None
+    volume: str | None = None
+    duration: str | None = None
+    max_dose: Basis | None = None
+    notes: str | None = None
+    source: str | None = None
+    acknowledged: tuple[tuple[str, str], ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Regimen:
+    name: str
+    aliases: tuple[str, ...]
+    description: str | None
+    cycle_length_days: int
+    cycles: int | None
+    drugs: tuple[DrugDose, ...]
+    supportive_care: dict[str, Any] = field(hash=False, compare=False)
+    references: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    acknowledged: tuple[tuple[str, str], ...] = ()
+    path: str = ""
+    sha256: str = ""
+
+
+def parse_days(value: Any) -> tuple[int, ...]:
+    """``[1, 8]``, ``1``, ``"1-5"`` or ``"1-3, 8"`` → a tuple of days in the order given."""
+    if isinstance(value, bool):
+        raise ValueError(f"days must be day numbers, got {value!r}")
+    if isinstance(value, int):
+        return (value,)
+    if isinstance(value, list):
+        if not all(isinstance(d, int) and not isinstance(d, bool) for d in value):
+            raise ValueError(f"days must be whole day numbers, got {value!r}")
+        return tuple(value)
+    days: list[int] = []
+    for part in str(value).split(","):
+        m = _RANGE.match(part)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            if b < a:
+                raise ValueError(f"day range {part.strip()!r} runs backwards")
+            days.extend(range(a, b + 1))
+        elif part.strip().isdigit():
+            days.append(int(part.strip()))
+        else:
+            raise ValueError(f"days must be a list, a day or a range like '1-5', got {value!r}")
+    return tuple(days)
+
+
+def _pydantic_problem(err: dict[str, Any]) -> str:
+    from osdose.schema import FIELD_NAMES
+
+    loc = err["loc"]
+    name = str(loc[-1]) if loc else ""
+    if err["type"] == "extra_forbidden":
+        section = "drug" if "drugs" in loc else "regimen"
+        if "supportive_care" in loc:
+            section = "supportive_care"
+        close = difflib.get_close_matches(name, FIELD_NAMES[section], n=1, cutoff=0.6)
+        hint = (
+            f"; did you mean {close[0]!r}?"
+            if close
+            else f"; known fields: {', '.join(FIELD_NAMES[section])}"
+        )
+        return f"unknown field {name!r}{hint}"
+    if err["type"] == "missing":
+        return f"missing required field {name!r}"
+    return f"{name}: {err['msg']}"
+
+
+def _doc_path(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    # pydantic adds union branch names ("list[int]", "str") to the location: keep real keys
+    return tuple(p for p in loc if isinstance(p, int) or p in _KNOWN_KEYS)
+
+
+_KNOWN_KEYS: set[str] = set()
+
+
+def validate_document(doc: Document) -> Any:
+    """Validate a parsed regimen document against the file model; first problem raises."""
+    from pydantic import ValidationError
+
+    from osdose.schema import FIELD_NAMES, RegimenFile
+
+    if not _KNOWN_KEYS:
+        _KNOWN_KEYS.update(k for names in FIELD_NAMES.values() for k in names)
+        _KNOWN_KEYS.update({"drugs", "supportive_care", "acknowledge"})
+    if doc.duplicates:
+        d = doc.duplicates[0]
+        raise FileError(
+            doc.path,
+            d.again.line,
+            f"duplicate key {d.key!r} (first at line {d.first.line})",
+            d.again.column,
+        )
+    if not isinstance(doc.data, dict):
+        raise FileError(doc.path, 1, "a regimen file must be a mapping of fields (name, drugs, …)")
+    try:
+        return RegimenFile.model_validate(doc.data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        path = _doc_path(tuple(err["loc"]))
+        pos = doc.key_where(path) if err["type"] == "extra_forbidden" else doc.where(path)
+        raise FileError(doc.path, pos.line, _pydantic_problem(dict(err)), pos.column) from None
+
+
+def build(doc: Document, drugs: DrugTable | None = None, sha256: str = "") -> Regimen:
+    """A checked :class:`Regimen` from a parsed document; the first problem raises with its line."""
+    table = drugs or load_drugs()
+    model = validate_document(doc)
+    entries = []
+    for i, d in enumerate(model.drugs):
+        path: tuple[str | int, ...] = ("drugs", i)
+        try:
+            canonical = table.resolve(d.drug).name
+        except UnknownNameError as exc:
+            raise doc.error((*path, "drug"), str(exc)) from None
+        given = [
+            (k, getattr(d, k))
+            for k in ("dose", "dose_per_day", "dose_per_cycle")
+            if getattr(d, k) is not None
+        ]
+        if len(given) != 1:
+            what = " and ".join(k for k, _ in given) if given else "none"
+            raise doc.error(
+                path,
+                f"drug {d.drug!r} needs exactly one of dose (per day), "
+                f"dose_per_day or dose_per_cycle, got {what}",
+            )
+        key, text = given[0]
+        try:
+            written = parse_basis(text, key)
+        except InputError as exc:
+            raise doc.error((*path, key), str(exc)) from None
+        try:
+            days = parse_days(d.days)
+        except ValueError as exc:
+            raise doc.error((*path, "days"), str(exc)) from None
+        if not days:
+            raise doc.error((*path, "days"), "days must name at least one day")
+        if len(set(days)) != len(days):
+            raise doc.error((*path, "days"), f"days repeat a day: {list(days)}")
+        bad = [x for x in days if not 1 <= x <= model.cycle_length_days]
+        if bad:
+            raise doc.error(
+                (*path, "days"), f"day {bad[0]} is outside the cycle (1–{model.cycle_length_days})"
+            )
+        per_cycle = key == "dose_per_cycle"
+        basis = written.scaled(1.0 / len(days)) if per_cycle else written
+        cap = None
+        if d.max_dose is not None:
+            try:
+                cap = parse_basis(d.max_dose, "max_dose")
+            except InputError as exc:
+                raise doc.error((*path, "max_dose"), str(exc)) from None
+            if cap.per != "flat" or cap.unit != written.unit:
+                raise doc.error(
+                    (*path, "max_dose"),
+                    f"max_dose must be a flat {written.unit} amount like '2 {written.unit}', "
+                    f"got {cap.text}",
+                )
+        entries.append(
+            DrugDose(
+                drug=canonical,
+                basis=basis,
+                written_as="per_cycle" if per_cycle else "per_day",
+                written_basis=written,
+                days=days,
+                route=d.route,
+                diluent=d.diluent,
+                volume=d.volume,
+                duration=d.duration,
+                max_dose=cap,
+                notes=d.notes,
+                source=d.source,
+                acknowledged=tuple((a.rule, a.reason) for a in d.acknowledge),
+                line=doc.where(path).line,
+            )
+        )
+    return Regimen(
+        name=model.name,
+        aliases=tuple(model.aliases),
+        description=model.description,
+        cycle_length_days=model.cycle_length_days,
+        cycles=model.cycles,
+        drugs=tuple(entries),
+        supportive_care=model.supportive_care.model_dump(exclude_none=True)
+        if model.supportive_care
+        else {},
+        references=tuple(model.references),
+        assumptions=tuple(model.assumptions),
+        acknowledged=tuple((a.rule, a.reason) for a in model.acknowledge),
+        path=doc.path,
+        sha256=sha256,
+    )
+
+
+def load_file(path: str | Path, drugs: DrugTable | None = None) -> Regimen:
+    """Load and check one regimen file."""
+    text = read_text(path)
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return build(parse_text(text, path), drugs, sha)
+
+
+def name_key(name: str) -> str:
+    """How names are compared: case-insensitive, ``+`` and ``-`` and spaces alike."""
+    return re.sub(r"[\s+_-]+", "-", name.strip().casefold())
+
+
+def library_files() -> list[tuple[str, str]]:
+    """The shipped regimen files as (display path, text), sorted by file name."""
+    folder = resources.files("osdose.regimens")
+    out = []
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith((".yaml", ".yml")):
+            out.append((f"regimens/{entry.name}", entry.read_text("utf-8")))
+    return out
+
+
+@cache
+def _library(drugs_path: str) -> tuple[Regimen, ...]:
+    table = load_drugs(drugs_path or None)
+    out = []
+    for display, text in library_files():
+        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        out.append(build(parse_text(text, display), table, sha))
+    return tuple(out)
+
+
+def library(drugs: DrugTable | None = None) -> tuple[Regimen, ...]:
+    """Every regimen of the shipped library, checked."""
+    return _library(drugs.path if drugs and drugs.path != load_drugs().path else "")
+
+
+def load_regimen(name_or_path: str, drugs: DrugTable | None = None) -> Regimen:
+    """A regimen by name or alias from the shipped library, or from a YAML file path."""
+    p = Path(name_or_path)
+    if name_or_path.endswith((".yaml", ".yml")) or p.is_file():
+        return load_file(p, drugs)
+    key = name_key(name_or_path)
+    regs = library(drugs)
+    hits = [r for r in regs if key in {name_key(n) for n in (r.name, *r.aliases)}]
+    if len(hits) > 1:
+        raise OsdoseError(
+            f"regimen name {name_or_path!r} is ambiguous: it names "
+            f"{', '.join(r.path for r in hits)}; give a file path instead"
+        )
+    if hits:
+        return hits[0]
+    names = {name_key(n): r.name for r in regs for n in (r.name, *r.aliases)}
+    close = difflib.get_close_matches(key, list(names), n=5, cutoff=0.5)
+    matches = list(dict.fromkeys(names[c] for c in close))
+    raise UnknownNameError(
+        "regimen",
+        name_or_path,
+        matches,
+        f" (known: {', '.join(r.name for r in regs)}; or give a path to a YAML file)",
+    )

@@ -1,0 +1,138 @@
+"""JSON documents for machine use: exact, stable keys, values unrounded, no colour."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from osdose.bsa import BSA, FORMULAS
+from osdose.dosing import DoseLine, DoseSheet
+from osdose.regimen import Regimen
+
+
+def dumps(doc: Any) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def bsa_doc(b: BSA | None) -> dict[str, Any] | None:
+    if b is None:
+        return None
+    out: dict[str, Any] = {
+        "m2": b.m2,
+        "formula": b.formula,
+        "capped": b.capped,
+        "uncapped_m2": b.uncapped_m2,
+        "cap_m2": b.cap_m2,
+    }
+    if b.formula in FORMULAS:
+        out["expression"] = FORMULAS[b.formula].expression
+        out["reference"] = FORMULAS[b.formula].reference
+    return out
+
+
+def bsa_results(height_cm: float, weight_kg: float, results: list[BSA]) -> dict[str, Any]:
+    return {
+        "height_cm": height_cm,
+        "weight_kg": weight_kg,
+        "results": [
+            {
+                "formula": r.formula,
+                "m2": r.m2,
+                "capped": r.capped,
+                "uncapped_m2": r.uncapped_m2,
+                "expression": FORMULAS[r.formula].expression,
+                "reference": FORMULAS[r.formula].reference,
+            }
+            for r in results
+        ],
+    }
+
+
+def _amount(value: float | None, unit: str) -> dict[str, Any] | None:
+    return None if value is None else {"value": value, "unit": unit}
+
+
+def dose_line(line: DoseLine) -> dict[str, Any]:
+    return {
+        "drug": line.drug,
+        "basis": line.basis.text,
+        "basis_per": "day",
+        "written": {
+            "basis": line.written_basis.text,
+            "per": "cycle" if line.written_as == "per_cycle" else "day",
+        },
+        "days": list(line.days),
+        "route": line.route,
+        "daily_mg": line.daily_mg,
+        "cycle_mg": line.cycle_mg,
+        "daily": _amount(line.daily, line.unit),
+        "cycle": _amount(line.cycle, line.unit),
+        "capped": line.capped,
+        "uncapped_daily": _amount(line.uncapped_daily, line.unit),
+        "cap": _amount(line.cap, line.unit),
+        "trace": list(line.trace),
+    }
+
+
+def dose_sheet(sheet: DoseSheet) -> dict[str, Any]:
+    r = sheet.regimen
+    return {
+        "regimen": r.name,
+        "regimen_file": r.path,
+        "regimen_sha256": r.sha256,
+        "bsa": bsa_doc(sheet.bsa),
+        "height_cm": sheet.bsa.height_cm if sheet.bsa else None,
+        "weight_kg": sheet.weight_kg,
+        "dose_percent": sheet.dose_percent,
+        "cycle_length_days": r.cycle_length_days,
+        "drugs": [dose_line(line) for line in sheet.lines],
+    }
+
+
+def regimen_doc(r: Regimen) -> dict[str, Any]:
+    return {
+        "name": r.name,
+        "aliases": list(r.aliases),
+        "description": r.description,
+        "cycle_length_days": r.cycle_length_days,
+        "cycles": r.cycles,
+        "drugs": [
+            {
+                "drug": d.drug,
+                "dose_per_day": d.basis.text,
+                "written": {
+                    "basis": d.written_basis.text,
+                    "per": "cycle" if d.written_as == "per_cycle" else "day",
+                },
+                "days": list(d.days),
+                "route": d.route,
+                "diluent": d.diluent,
+                "volume": d.volume,
+                "duration": d.duration,
+                "max_dose": d.max_dose.text if d.max_dose else None,
+                "notes": d.notes,
+                "source": d.source,
+                "acknowledged": [{"rule": a, "reason": b} for a, b in d.acknowledged],
+            }
+            for d in r.drugs
+        ],
+        "supportive_care": r.supportive_care,
+        "references": list(r.references),
+        "assumptions": list(r.assumptions),
+        "path": r.path,
+        "sha256": r.sha256,
+    }
+
+
+def regimen_list(regs: tuple[Regimen, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": r.name,
+            "aliases": list(r.aliases),
+            "cycle_length_days": r.cycle_length_days,
+            "cycles": r.cycles,
+            "drugs": [d.drug for d in r.drugs],
+            "path": r.path,
+        }
+        for r in regs
+    ]

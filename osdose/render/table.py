@@ -1,0 +1,148 @@
+"""Rich tables for people. Numbers are rounded for reading; JSON carries them unrounded."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from osdose.bsa import BSA, FORMULAS
+from osdose.dosing import DoseSheet
+from osdose.regimen import Regimen
+
+
+def amount(value: float, unit: str) -> str:
+    """A dose for reading: mg to 2 decimals (1 at 1,000 mg and above), IU whole."""
+    if unit == "IU":
+        return f"{value:,.0f} IU"
+    return f"{value:,.1f} mg" if value >= 1000 else f"{value:,.2f} mg"
+
+
+def pretty(unit_text: str) -> str:
+    """``120 mg/m**2`` → ``120 mg/m²`` for reading."""
+    return unit_text.replace("**2", "²")
+
+
+def days_text(days: tuple[int, ...]) -> str:
+    if len(days) > 1 and list(days) == list(range(days[0], days[-1] + 1)):
+        return f"d{days[0]}–{days[-1]}"
+    return "d" + ",".join(str(d) for d in days)
+
+
+def bsa_line(b: BSA | None, weight_kg: float | None) -> str:
+    if b is None:
+        return "no BSA (flat doses only)" + (f"; weight {weight_kg:g} kg" if weight_kg else "")
+    parts = [f"BSA {b.m2:.4f} m² ({b.formula}"]
+    if b.height_cm is not None and b.weight_kg is not None and b.formula != "given":
+        parts.append(f": height {b.height_cm:g} cm, weight {b.weight_kg:g} kg")
+    parts.append(")")
+    if b.capped:
+        parts.append(f" — CAPPED at {b.cap_m2:g} m² (uncapped {b.uncapped_m2:.4f} m²)")
+    elif b.cap_m2 is not None:
+        parts.append(f" — cap {b.cap_m2:g} m² not reached")
+    return "".join(parts)
+
+
+def bsa_table(height_cm: float, weight_kg: float, results: list[BSA]) -> Table:
+    t = Table(title=f"BSA for height {height_cm:g} cm, weight {weight_kg:g} kg")
+    t.add_column("formula")
+    t.add_column("m²", justify="right")
+    t.add_column("expression (H cm, W kg)", overflow="fold")
+    t.add_column("reference")
+    for r in results:
+        shown = f"{r.m2:.4f}" + (f" (capped; uncapped {r.uncapped_m2:.4f})" if r.capped else "")
+        f = FORMULAS[r.formula]
+        t.add_row(r.formula, shown, f.expression, f.reference)
+    return t
+
+
+def dose_table(sheet: DoseSheet) -> Group:
+    r = sheet.regimen
+    title = f"{r.name} — cycle of {r.cycle_length_days} days"
+    if sheet.dose_percent != 100:
+        title += f" — at {sheet.dose_percent:g}% dose"
+    t = Table(title=title, caption=bsa_line(sheet.bsa, sheet.weight_kg))
+    t.add_column("drug")
+    t.add_column("dose per day (basis)")
+    t.add_column("days")
+    t.add_column("route")
+    t.add_column("per day", justify="right")
+    t.add_column("per cycle", justify="right")
+    t.add_column("note")
+    for line in sheet.lines:
+        basis = pretty(line.basis.text)
+        if line.written_as == "per_cycle":
+            basis += f" (written {pretty(line.written_basis.text)} per cycle)"
+        note = ""
+        if line.capped:
+            uncapped = amount(line.uncapped_daily, line.unit)
+            note = f"CAPPED at {amount(line.cap or 0, line.unit)} (uncapped {uncapped})"
+        t.add_row(
+            line.drug,
+            basis,
+            days_text(line.days),
+            line.route or "",
+            amount(line.daily, line.unit),
+            amount(line.cycle, line.unit),
+            Text(note, style="bold yellow") if note else "",
+        )
+    work = Text("How each dose was reached:\n", style="bold")
+    for line in sheet.lines:
+        work.append(f"  {line.drug}: ", style="bold")
+        work.append(pretty("; ".join(line.trace)) + "\n")
+    work.append(f"Regimen file: {r.path} (sha256 {r.sha256[:12]}…)\n", style="dim")
+    return Group(t, work)
+
+
+def regimens_table(regs: tuple[Regimen, ...]) -> Table:
+    t = Table(title="Regimens")
+    for col in ("name", "aliases", "cycle", "cycles", "drugs"):
+        t.add_column(col)
+    for r in regs:
+        t.add_row(
+            r.name,
+            ", ".join(r.aliases),
+            f"{r.cycle_length_days} d",
+            str(r.cycles or "—"),
+            ", ".join(d.drug for d in r.drugs),
+        )
+    return t
+
+
+def regimen_detail(r: Regimen) -> Group:
+    head = Text()
+    head.append(f"{r.name}", style="bold")
+    if r.aliases:
+        head.append(f"  (also: {', '.join(r.aliases)})")
+    head.append(
+        f"\n{r.description or ''}\ncycle length {r.cycle_length_days} days; "
+        f"usual cycles {r.cycles or 'not set'}; file {r.path}\n"
+    )
+    t = Table()
+    for col in ("drug", "dose per day", "days", "route", "diluent / volume / duration", "source"):
+        t.add_column(col)
+    for d in r.drugs:
+        dose = pretty(d.basis.text)
+        if d.written_as == "per_cycle":
+            dose += f" (written {pretty(d.written_basis.text)} per cycle)"
+        if d.max_dose:
+            dose += f", max {d.max_dose.text}"
+        extra = " / ".join(x for x in (d.diluent, d.volume, d.duration) if x)
+        t.add_row(d.drug, dose, days_text(d.days), d.route or "", extra, d.source or "")
+    tail = Text()
+    for k, v in r.supportive_care.items():
+        tail.append(f"{k}: ", style="bold")
+        tail.append(f"{v}\n")
+    for d in r.drugs:
+        for rule, reason in d.acknowledged:
+            tail.append(f"acknowledged [{rule}] {d.drug}: {reason}\n", style="yellow")
+    for ref in r.references:
+        tail.append(f"reference: {ref}\n", style="dim")
+    for a in r.assumptions:
+        tail.append(f"assumed: {a}\n", style="dim")
+    return Group(head, t, tail)
+
+
+def console() -> Console:
+    """stdout console: colour only on a terminal; rich itself honours NO_COLOR."""
+    return Console(highlight=False)

@@ -1,0 +1,1 @@
+"""osdose.verify (see ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""The regimen library shipped with osdose (installed as the package ``osdose.regimens``)."""
