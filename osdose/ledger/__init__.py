@@ -1,1 +1,1 @@
-"""osdose.ledger (see ARCHITECTURE.md)."""
+"""The administration ledger (issue 6): a storage interface and its SQLite implementation."""
