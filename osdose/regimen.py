@@ -107,23 +107,26 @@ def _pydantic_problem(err: dict[str, Any]) -> str:
     return f"{name}: {err['msg']}"
 
 
-def _doc_path(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
-    # pydantic adds union branch names ("list[int]", "str") to the location: keep real keys
-    return tuple(p for p in loc if isinstance(p, int) or p in _KNOWN_KEYS)
-
-
-_KNOWN_KEYS: set[str] = set()
+def _doc_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """The part of a pydantic error location that exists in the document (pydantic adds
+    union branch names such as ``list[int]`` or ``str``, which are not keys)."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
+            out.append(part)
+            node = node[part]
+    return tuple(out)
 
 
 def validate_document(doc: Document) -> Any:
     """Validate a parsed regimen document against the file model; first problem raises."""
     from pydantic import ValidationError
 
-    from osdose.schema import FIELD_NAMES, RegimenFile
+    from osdose.schema import RegimenFile
 
-    if not _KNOWN_KEYS:
-        _KNOWN_KEYS.update(k for names in FIELD_NAMES.values() for k in names)
-        _KNOWN_KEYS.update({"drugs", "supportive_care", "acknowledge"})
     if doc.duplicates:
         d = doc.duplicates[0]
         raise FileError(
@@ -138,7 +141,7 @@ def validate_document(doc: Document) -> Any:
         return RegimenFile.model_validate(doc.data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        path = _doc_path(tuple(err["loc"]))
+        path = _doc_path(doc.data, tuple(err["loc"]))
         pos = doc.key_where(path) if err["type"] == "extra_forbidden" else doc.where(path)
         raise FileError(doc.path, pos.line, _pydantic_problem(dict(err)), pos.column) from None
 

@@ -61,14 +61,16 @@ def dose_table(sheet: DoseSheet) -> Group:
     title = f"{r.name} — cycle of {r.cycle_length_days} days"
     if sheet.dose_percent != 100:
         title += f" — at {sheet.dose_percent:g}% dose"
-    t = Table(title=title, caption=bsa_line(sheet.bsa, sheet.weight_kg))
+    t = Table(title=title)
     t.add_column("drug")
     t.add_column("dose per day (basis)")
     t.add_column("days")
     t.add_column("route")
     t.add_column("per day", justify="right")
     t.add_column("per cycle", justify="right")
-    t.add_column("note")
+    any_capped = any(line.capped for line in sheet.lines)
+    if any_capped:
+        t.add_column("note")
     for line in sheet.lines:
         basis = pretty(line.basis.text)
         if line.written_as == "per_cycle":
@@ -77,21 +79,23 @@ def dose_table(sheet: DoseSheet) -> Group:
         if line.capped:
             uncapped = amount(line.uncapped_daily, line.unit)
             note = f"CAPPED at {amount(line.cap or 0, line.unit)} (uncapped {uncapped})"
-        t.add_row(
+        cells: list[str | Text] = [
             line.drug,
             basis,
             days_text(line.days),
             line.route or "",
             amount(line.daily, line.unit),
             amount(line.cycle, line.unit),
-            Text(note, style="bold yellow") if note else "",
-        )
+        ]
+        if any_capped:
+            cells.append(Text(note, style="bold yellow"))
+        t.add_row(*cells)
     work = Text("How each dose was reached:\n", style="bold")
     for line in sheet.lines:
         work.append(f"  {line.drug}: ", style="bold")
         work.append(pretty("; ".join(line.trace)) + "\n")
     work.append(f"Regimen file: {r.path} (sha256 {r.sha256[:12]}…)\n", style="dim")
-    return Group(t, work)
+    return Group(Text(bsa_line(sheet.bsa, sheet.weight_kg), style="bold"), t, work)
 
 
 def regimens_table(regs: tuple[Regimen, ...]) -> Table:
@@ -144,5 +148,9 @@ def regimen_detail(r: Regimen) -> Group:
 
 
 def console() -> Console:
-    """stdout console: colour only on a terminal; rich itself honours NO_COLOR."""
-    return Console(highlight=False)
+    """stdout console: colour only on a terminal; rich itself honours NO_COLOR. Off a
+    terminal (a pipe, a file, CI logs) lines are laid out 120 wide instead of 80 so that
+    a dose and its trace are not broken across lines."""
+    import sys
+
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 120)
