@@ -226,7 +226,7 @@ def build(doc: Document, drugs: DrugTable | None = None, sha256: str = "") -> Re
         cycle_length_days=model.cycle_length_days,
         cycles=model.cycles,
         drugs=tuple(entries),
-        supportive_care=model.supportive_care.model_dump(exclude_none=True)
+        supportive_care=model.supportive_care.model_dump(exclude_defaults=True)
         if model.supportive_care
         else {},
         references=tuple(model.references),
