@@ -76,7 +76,7 @@ def formula(name: str) -> Formula:
         "BSA formula",
         name,
         difflib.get_close_matches(key, list(FORMULAS), n=3, cutoff=0.4),
-        f"; choose one of {', '.join(FORMULAS)}",
+        f" (formulas: {', '.join(FORMULAS)})",
     )
 
 

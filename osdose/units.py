@@ -147,7 +147,7 @@ def fast(text: str) -> Simple | None:
     return Simple(value, symbol, dimension, value * factor, _FAST_PER.get(m.group(3) or ""))
 
 
-def _checked_text(text: Any, field: str, allow_bare: bool) -> str:
+def _checked_text(text: Any, field: str, allow_bare: bool, example: str = "") -> str:
     if isinstance(text, bool) or text is None:
         raise InputError(field, f"must be a quantity with a unit, got {text!r}")
     if isinstance(text, (int, float)):
@@ -162,9 +162,8 @@ def _checked_text(text: Any, field: str, allow_bare: bool) -> str:
             "thousands separator",
         )
     if _BARE_NUMBER.match(s) and not allow_bare:
-        raise InputError(
-            field, f"has no unit, got {s!r}: write it with its unit, for example '{s} kg'"
-        )
+        how = f", for example '{s} {example}'" if example else " (osdose never guesses one)"
+        raise InputError(field, f"has no unit, got {s!r}: write it with its unit{how}")
     return s
 
 
@@ -232,7 +231,7 @@ def _measure(
 ) -> float:
     """``text`` in ``unit`` (``factor`` of the dimension's base), checked for dimension and
     plausibility; the fast path first, pint for anything else."""
-    s = _checked_text(text, field, allow_bare)
+    s = _checked_text(text, field, allow_bare, unit)
     if allow_bare and _BARE_NUMBER.match(s):
         s = f"{s} {unit}"
     f = fast(s)

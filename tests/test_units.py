@@ -42,8 +42,8 @@ def test_weights(text: str, kg: float) -> None:
     [
         ("weight", "70cm", "weight must be a mass, got 70 cm"),
         ("height", "70 kg", "height must be a length, got 70 kg"),
-        ("height", "175", "height has no unit, got '175'"),
-        ("weight", "70", "weight has no unit, got '70'"),
+        ("height", "175", "height has no unit, got '175': write it with its unit, for example '175 cm'"),
+        ("weight", "70", "weight has no unit, got '70': write it with its unit, for example '70 kg'"),
         ("weight", "1,5 kg", "must not contain a comma"),
         ("weight", "", "weight is empty"),
         ("height", "300 cm", "outside the plausible range 30–250 cm"),
