@@ -136,11 +136,12 @@ def dose(
         typer.Option("--bsa", help="Use this BSA (1.9 or '1.9 m2') instead of computing it."),
     ] = None,
     formula: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--formula", help="BSA formula: mosteller, dubois, haycock, gehan-george, boyd."
+            "--formula",
+            help="BSA formula: mosteller (default), dubois, haycock, gehan-george, boyd.",
         ),
-    ] = "mosteller",
+    ] = None,
     bsa_cap: CapOpt = None,
     dose_percent: Annotated[
         float, typer.Option("--dose-percent", min=None, help="Planned dose percent, 1–100.")
@@ -158,9 +159,11 @@ def dose(
     w = units.weight_kg(weight) if weight is not None else None
     cap = _cap(bsa_cap)
     if bsa is not None:
+        if formula is not None:
+            raise OsdoseError("--formula has no effect with --bsa: give one or the other")
         b = bsa_mod.given(units.bsa_m2(bsa), cap, h, w)
     elif h is not None and w is not None:
-        b = bsa_mod.compute(h, w, formula, cap)
+        b = bsa_mod.compute(h, w, formula or bsa_mod.DEFAULT, cap)
     elif h is not None or w is not None:
         missing = "--weight" if h is not None else "--height"
         raise OsdoseError(

@@ -214,3 +214,18 @@ def test_unknown_drug_in_regimen_fails_closed(regimen_data: Path) -> None:
 def test_version() -> None:
     code, out, _ = run("--version")
     assert code == 0 and out.startswith("osdose ")
+
+
+def test_formula_with_given_bsa_is_refused_not_ignored() -> None:
+    code, _, err = run("dose", "DIA", "--bsa", "1.9", "--formula", "dubois")
+    assert code == 2
+    assert "--formula has no effect with --bsa" in err
+
+
+def test_formula_is_used_and_named() -> None:
+    _, out, _ = run("dose", "DIA", "-H", "175cm", "-W", "70kg", "--formula", "dubois", "-f", "json")
+    doc = json.loads(out)
+    # DuBois: 0.007184 × 70^0.425 × 175^0.725 = 1.8481 m² (clinical.md)
+    assert doc["bsa"]["formula"] == "dubois"
+    assert round(doc["bsa"]["m2"], 4) == 1.8481
+    assert doc["drugs"][0]["daily_mg"] == pytest.approx(120 * doc["bsa"]["m2"])

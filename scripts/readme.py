@@ -1,0 +1,70 @@
+"""Keep the README's example output real.
+
+Every fenced block whose info string is ``console`` holds commands (lines starting ``$ ``),
+each followed by its output and a ``# exit N`` line. ``--update`` re-runs the commands from
+the repository root with the project's .venv first on PATH and rewrites their output;
+``--check`` (the default; run by the test suite) fails when the README differs from a fresh
+run. Blocks whose output changes from run to run (dates, temporary paths) use the info
+string ``text`` and are not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+BLOCK = re.compile(r"^```console\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
+
+
+def run(command: str) -> str:
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "NO_COLOR": "1",
+        "COLUMNS": "120",
+        "TERM": "dumb",
+    }
+    env.pop("FORCE_COLOR", None)
+    p = subprocess.run(["bash", "-c", command], cwd=ROOT, env=env, capture_output=True, text=True)
+    out = p.stdout + p.stderr
+    # trailing spaces are layout, not content; editors strip them
+    out = "\n".join(line.rstrip() for line in out.rstrip("\n").splitlines())
+    return f"$ {command}\n" + (out + "\n" if out else "") + f"# exit {p.returncode}\n"
+
+
+def render_block(body: str) -> str:
+    commands = [line[2:] for line in body.splitlines() if line.startswith("$ ")]
+    return "```console\n" + "".join(run(c) for c in commands) + "```\n"
+
+
+def refreshed(text: str) -> str:
+    return BLOCK.sub(lambda m: render_block(m.group(1)), text)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--update", action="store_true", help="rewrite README.md in place")
+    args = parser.parse_args()
+    text = README.read_text("utf-8")
+    new = refreshed(text)
+    if args.update:
+        README.write_text(new, "utf-8")
+        return 0
+    if new != text:
+        import difflib
+
+        sys.stdout.writelines(difflib.unified_diff(
+            text.splitlines(True), new.splitlines(True), "README.md", "fresh run"))
+        print("README.md output is stale: run `.venv/bin/python scripts/readme.py --update`")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
