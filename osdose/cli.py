@@ -144,7 +144,7 @@ def dose(
     ] = None,
     bsa_cap: CapOpt = None,
     dose_percent: Annotated[
-        float, typer.Option("--dose-percent", min=None, help="Planned dose percent, 1–100.")
+        float, typer.Option("--dose-percent", help="Planned dose percent, 1–100.")
     ] = 100.0,
     format: FormatOpt = Format.table,
 ) -> None:

@@ -276,9 +276,10 @@ def library(drugs: DrugTable | None = None) -> tuple[Regimen, ...]:
 
 def load_regimen(name_or_path: str, drugs: DrugTable | None = None) -> Regimen:
     """A regimen by name or alias from the shipped library, or from a YAML file path."""
-    p = Path(name_or_path)
-    if name_or_path.endswith((".yaml", ".yml")) or p.is_file():
-        return load_file(p, drugs)
+    # Only something that looks like a path is read as one: a stray file called "DIA" in the
+    # working folder must not shadow the library's DIA.
+    if name_or_path.endswith((".yaml", ".yml")) or "/" in name_or_path or "\\" in name_or_path:
+        return load_file(Path(name_or_path), drugs)
     key = name_key(name_or_path)
     regs = library(drugs)
     hits = [r for r in regs if key in {name_key(n) for n in (r.name, *r.aliases)}]
