@@ -92,6 +92,7 @@ class Course:
     administrations: tuple[Administration, ...]
     path: str = ""
     measurements: Measurements = Measurements()
+    bsa_formula: str = bsa_mod.DEFAULT  # the patient's formula, for a BSA from measurements
 
     def for_drug(self, drug: str) -> tuple[Administration, ...]:
         return tuple(a for a in self.administrations if a.drug == drug)
@@ -344,7 +345,7 @@ def parse_course(doc: Document, table: DrugTable | None = None) -> Course:
     adms = parse_administrations(
         doc, ("administrations",), data["administrations"] or [], t, m, formula
     )
-    return Course(str(patient["id"]), tuple(adms), doc.path, m)
+    return Course(str(patient["id"]), tuple(adms), doc.path, m, formula)
 
 
 def load_course(path: str | Path, table: DrugTable | None = None) -> Course:
