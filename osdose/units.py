@@ -147,6 +147,11 @@ def fast(text: str) -> Simple | None:
     return Simple(value, symbol, dimension, value * factor, _FAST_PER.get(m.group(3) or ""))
 
 
+def is_bare_number(text: str) -> bool:
+    """Whether ``text`` is a number with no unit."""
+    return _BARE_NUMBER.match(text) is not None
+
+
 def _checked_text(text: Any, field: str, allow_bare: bool) -> str:
     if isinstance(text, bool) or text is None:
         raise InputError(field, f"must be a quantity with a unit, got {text!r}")
