@@ -143,10 +143,12 @@ def plan(
     ledger: LedgerOpt = None,
     patient: PatientOpt = None,
     height: Annotated[
-        str | None, typer.Option("--height", help="Patient's height now (per-kg or flat doses).")
+        str | None,
+        typer.Option("--height", "-H", help="Patient's height now (per-kg or flat doses)."),
     ] = None,
     weight: Annotated[
-        str | None, typer.Option("--weight", help="Patient's weight now (per-kg or flat doses).")
+        str | None,
+        typer.Option("--weight", "-W", help="Patient's weight now (per-kg or flat doses)."),
     ] = None,
     bsa: Annotated[str | None, typer.Option("--bsa", help="Patient's BSA now, in m².")] = None,
     format: FormatOpt = Format.table,
