@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from osdose.plan import Patient
 
 
+class FailOn(StrEnum):
+    watch = "watch"
+    warn = "warn"
+    over = "over"
+
+
 class Equivalence(StrEnum):
     feijen2019 = "feijen2019"
     cog_v5 = "cog-v5"
@@ -88,10 +94,14 @@ def cumulative(
             "--plot", metavar="FILE", help="Write the chart to FILE.png or FILE.svg (matplotlib)."
         ),
     ] = None,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option("--fail-on", help="Exit 1 when any drug's status is this or worse (for CI)."),
+    ] = None,
 ) -> None:
     """Lifetime totals per drug (mg and mg/m², each day with its own BSA) against the
     ceilings, with statuses ok/watch/warn/over, and the doxorubicin-equivalent."""
-    from osdose.cumulative import exposure
+    from osdose.cumulative import STATUSES, exposure
 
     if chart and format is Format.json:
         raise OsdoseError("--chart draws for people: use it with --format table, or use --plot")
@@ -111,14 +121,16 @@ def cumulative(
         from osdose.render.cumulative_json import exposure_doc
 
         emit_json(exposure_doc(e))
-        return
-    from osdose.render.cumulative_table import exposure_table
+    else:
+        from osdose.render.cumulative_table import exposure_table
 
-    emit_rich(exposure_table(e))
-    if chart:
-        from osdose.render.chart import chart as draw_chart
+        emit_rich(exposure_table(e))
+        if chart:
+            from osdose.render.chart import chart as draw_chart
 
-        typer.echo(draw_chart(t))
+            typer.echo(draw_chart(t))
+    if fail_on is not None and STATUSES.index(e.status) >= STATUSES.index(fail_on.value):
+        raise typer.Exit(1)
 
 
 @guarded

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from osdose.course import Course
 from osdose.cumulative import exposure, measured, per_m2_unit, threshold_unit, worst
+from osdose.dosing import check_percent
 from osdose.drugs import DrugTable
 from osdose.errors import InputError, OsdoseError
 from osdose.regimen import Regimen
@@ -161,8 +162,7 @@ def plan(
     """Apply ``steps`` in order on top of ``course`` and report each cycle's totals."""
     if not steps:
         raise InputError("plan", "needs at least one --regimen NAME --cycles N")
-    if not 1 <= dose_percent <= 100:
-        raise InputError("dose percent", f"must be between 1 and 100, got {dose_percent:g}")
+    check_percent(dose_percent)
     for s in steps:
         if s.cycles < 1:
             raise InputError("cycles", f"must be at least 1, got {s.cycles} for {s.regimen.name}")
