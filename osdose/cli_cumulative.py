@@ -33,6 +33,7 @@ class Equivalence(StrEnum):
 CourseArg = Annotated[
     Path | None,
     typer.Argument(
+        metavar="COURSE",
         help="Course file (YAML): the patient and the administrations given.",
         show_default=False,
     ),
@@ -100,7 +101,9 @@ def cumulative(
     ] = None,
 ) -> None:
     """Lifetime totals per drug (mg and mg/m², each day with its own BSA) against the
-    ceilings, with statuses ok/watch/warn/over, and the doxorubicin-equivalent."""
+    ceilings, with statuses ok/watch/warn/over, and the doxorubicin-equivalent.
+
+    Exit 0; with --fail-on S, exit 1 when a drug's status is S or worse; 2 for bad input."""
     from osdose.cumulative import STATUSES, exposure
 
     if chart and format is Format.json:
@@ -156,11 +159,11 @@ def plan(
     patient: PatientOpt = None,
     height: Annotated[
         str | None,
-        typer.Option("--height", "-H", help="Patient's height now (per-kg or flat doses)."),
+        typer.Option("--height", "-H", help="Patient's height now (doses per kg, flat or capped)."),
     ] = None,
     weight: Annotated[
         str | None,
-        typer.Option("--weight", "-W", help="Patient's weight now (per-kg or flat doses)."),
+        typer.Option("--weight", "-W", help="Patient's weight now (doses per kg, flat or capped)."),
     ] = None,
     bsa: Annotated[str | None, typer.Option("--bsa", help="Patient's BSA now, in m².")] = None,
     format: FormatOpt = Format.table,
@@ -168,7 +171,9 @@ def plan(
 ) -> None:
     """Project planned cycles on top of the history: the cumulative mg/m² after each cycle,
     the first cycle reaching a warn threshold and the first going over a maximum, and how
-    many full-dose cycles of each regimen are left. Exit 1 if the plan goes over a maximum."""
+    many full-dose cycles of each regimen are left.
+
+    Exit 1 if the plan goes over a maximum, 0 otherwise, 2 for bad input."""
     from osdose.plan import Step
     from osdose.plan import plan as project
     from osdose.regimen import load_regimen

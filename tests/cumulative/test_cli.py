@@ -329,3 +329,20 @@ def test_plot_writes_an_image(tmp_path: Path, suffix: str, magic: bytes) -> None
     assert result.exit_code == 0, result.stderr
     assert out.read_bytes().startswith(magic)
     assert json.loads(result.stdout)["patient"] == "case-report-2023"
+
+
+@pytest.mark.parametrize(
+    ("course", "fail_on", "code"),
+    [
+        (EXAMPLE, "over", 1),  # epirubicin 1520 > 1000
+        (DATA / "epirubicin-850.yaml", "over", 0),  # 850: ok
+        (DATA / "epirubicin-850.yaml", "watch", 0),
+        (DATA / "dia-two-cycles.yaml", "watch", 0),  # cisplatin 240 < 400
+        (DATA / "map-then-epirubicin.yaml", "warn", 1),  # doxorubicin 450 = its warn
+        (DATA / "map-then-epirubicin.yaml", "over", 0),
+    ],
+)
+def test_fail_on(course: Path, fail_on: str, code: int) -> None:
+    result = run("cumulative", course, "--fail-on", fail_on, "-f", "json")
+    assert result.exit_code == code
+    assert json.loads(result.stdout)["patient"]
