@@ -196,8 +196,11 @@ def _cycle(
     formula: str,
 ) -> list[Administration]:
     line = doc.line(path)
+    name = str(raw["regimen"])
+    if name.endswith((".yaml", ".yml")) and not Path(name).is_absolute():
+        name = str(Path(doc.path).parent / name)  # a regimen file next to the course file
     try:
-        reg: Regimen = load_regimen(str(raw["regimen"]), table)
+        reg: Regimen = load_regimen(name, table)
     except OsdoseError as exc:
         raise doc.error((*path, "regimen"), str(exc)) from None
     cycle = raw.get("cycle")
@@ -215,6 +218,8 @@ def _cycle(
         if b.per == "m2":
             per_m2: float | None = b.amount * pct / 100
             amount = per_m2 * bsa if bsa is not None and per_m2 is not None else None
+            if bsa is None and d.max_dose is not None:
+                per_m2 = None  # a flat cap may have lowered it: unknown without the BSA
         elif b.per == "kg":
             if m.weight_kg is None:
                 raise doc.error(
@@ -232,14 +237,14 @@ def _cycle(
             per_m2 = amount / bsa
         if (
             per_m2 is None
-            and amount is not None
             and b.unit == "mg"
             and table.find(d.drug)
             and (table.drugs[d.drug].ceiling or table.drugs[d.drug].watch)
         ):
+            capped = f" (capped at {d.max_dose.text})" if d.max_dose is not None else ""
             raise doc.error(
                 path,
-                f"{reg.name} gives {d.drug} {b.text}: its cumulative mg/m² needs "
+                f"{reg.name} gives {d.drug} {b.text}{capped}: its cumulative mg/m² needs "
                 "the BSA of that day (give bsa, or height and weight)",
             )
         for cd in d.days:

@@ -95,3 +95,18 @@ def test_bleomycin_total_is_counted_in_iu(table: DrugTable) -> None:
     assert t is not None
     # 3 × 15,000 IU = 45,000 IU of a 400,000 IU maximum = 11.25 %
     assert (t.total, t.status, t.percent_of_max) == (45000.0, "ok", pytest.approx(11.25))
+
+
+def test_a_capped_cycle_counts_the_capped_dose_per_m2(table: DrugTable, tmp_path: Path) -> None:
+    regimen = DATA / "regimen-epirubicin-capped.yaml"
+    course = tmp_path / "course.yaml"
+    course.write_text(
+        "patient: {id: P-cap}\n"
+        "administrations:\n"
+        f"  - {{date: 2021-04-01, regimen: '{regimen}', bsa: 2 m2}}\n"
+        f"  - {{date: 2021-04-22, regimen: '{regimen}', bsa: 1.5 m2}}\n"
+    )
+    c = load_course(course, table)
+    # BSA 2.0: 60 × 2 = 120 mg, capped at 100 mg → 100 / 2 = 50 mg/m²
+    # BSA 1.5: 60 × 1.5 = 90 mg, under the cap → 60 mg/m²
+    assert [(a.dose, a.dose_per_m2) for a in c.administrations] == [(100.0, 50.0), (90.0, 60.0)]
