@@ -52,8 +52,7 @@ def _note(d: DrugTotal) -> Text:
             f"{threshold(d.max, d.ceiling_unit)}"
         )
     else:
-        reached = ", ".join(threshold(w, d.ceiling_unit) for w in d.watch if (_value(d) or 0) >= w)
-        line.append(f": {value}; watch threshold reached ({reached}): monitor")
+        line.append(f": {value}; monitor")
     if d.warn_since:
         line.append(f"; warn band reached on {d.warn_since}")
     if d.over_since:
