@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import medians
 
 RUNS = 10
 ADMINISTRATIONS = 1000
@@ -61,15 +61,7 @@ def main() -> None:
         }
         for cmd in commands.values():  # once to check it works and to warm the disk cache
             subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        times: dict[str, list[float]] = {k: [] for k in commands}
-        for _ in range(RUNS):
-            for name, cmd in commands.items():
-                t0 = time.perf_counter()
-                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-                times[name].append(time.perf_counter() - t0)
-    med = {k: statistics.median(v) * 1000 for k, v in times.items()}
-    for k, v in med.items():
-        print(f"{v:8.1f} ms  {k}")
+        med = medians(commands, RUNS)
     names = list(commands)
     for name in names[1:]:
         print(

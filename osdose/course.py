@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from osdose import bsa as bsa_mod
 from osdose import units
-from osdose.basis import parse_basis
+from osdose.basis import Basis, parse_basis
 from osdose.drugs import DrugTable, load_drugs
 from osdose.errors import FileError, InputError, OsdoseError
 from osdose.regimen import Regimen, load_regimen
@@ -37,6 +38,7 @@ ENTRY_FIELDS = (
     "notes",
 )
 PATIENT_FIELDS = ("id", "height", "weight", "bsa", "bsa_formula", "notes")
+EXAMPLES = {"height": "175 cm", "weight": "70 kg", "bsa": "1.84 m2"}
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class Measurements:
         if self.bsa_m2 is not None:
             return self.bsa_m2
         if self.height_cm is not None and self.weight_kg is not None:
-            return bsa_mod.compute(self.height_cm, self.weight_kg, formula).m2
+            return _computed_bsa(self.height_cm, self.weight_kg, formula)
         return None
 
 
@@ -96,6 +98,42 @@ class Course:
 
     def for_drug(self, drug: str) -> tuple[Administration, ...]:
         return tuple(a for a in self.administrations if a.drug == drug)
+
+
+# A course repeats the same few spellings hundreds of times ("40 mg/m2", "175 cm"): each is
+# read once. Only successful reads are cached; a bad value raises again where it stands.
+def _scalar(doc: Document, path: tuple[str | int, ...], value: Any, example: str) -> Any:
+    """``value`` (found at ``path``) as one plain value, also a cache key; a list or mapping
+    is refused."""
+    if isinstance(value, (list, dict)):
+        kind = "a list" if isinstance(value, list) else "a mapping"
+        raise doc.error(path, f"{path[-1]} must be one value like {example!r}, got {kind}")
+    return value
+
+
+@lru_cache(maxsize=4096)
+def _dose(text: Any) -> Basis:
+    return parse_basis(text, "dose")
+
+
+@lru_cache(maxsize=4096)
+def _height_cm(text: Any, field: str) -> float:
+    return units.height_cm(text, field)
+
+
+@lru_cache(maxsize=4096)
+def _weight_kg(text: Any, field: str) -> float:
+    return units.weight_kg(text, field)
+
+
+@lru_cache(maxsize=4096)
+def _bsa_m2(text: Any, field: str) -> float:
+    return units.bsa_m2(text, field)
+
+
+@lru_cache(maxsize=4096)
+def _computed_bsa(height_cm: float, weight_kg: float, formula: str) -> float:
+    return bsa_mod.compute(height_cm, weight_kg, formula).m2
 
 
 def _unknown_field(
@@ -114,13 +152,13 @@ def _measurements(
         if raw.get(name) is None:
             return None
         try:
-            return fn(raw[name], name)
+            return fn(_scalar(doc, (*path, name), raw[name], EXAMPLES[name]), name)
         except InputError as exc:
             raise doc.error((*path, name), str(exc)) from None
 
-    h = field("height", units.height_cm)
-    w = field("weight", units.weight_kg)
-    b = field("bsa", units.bsa_m2)
+    h = field("height", _height_cm)
+    w = field("weight", _weight_kg)
+    b = field("bsa", _bsa_m2)
     if (h is None) != (w is None) and b is None:
         missing = "weight" if w is None else "height"
         raise doc.error(
@@ -158,7 +196,7 @@ def _single(
     if raw.get("dose") is None:
         raise doc.error(path, "missing required field 'dose' (for example '74 mg' or '40 mg/m2')")
     try:
-        b = parse_basis(raw["dose"], "dose")
+        b = _dose(_scalar(doc, (*path, "dose"), raw["dose"], "74 mg"))
     except InputError as exc:
         raise doc.error((*path, "dose"), str(exc)) from None
     bsa = m.bsa(formula)

@@ -234,6 +234,7 @@ def test_plan_bad_options_are_one_line_exit_2(args: list[Any]) -> None:
         ("unknown-regimen.yaml", 4, "unknown regimen 'DAI'; did you mean DIA"),
         ("bare-number-dose.yaml", 3, "has no unit"),
         ("capped-cycle-without-bsa.yaml", 3, "(capped at 100 mg): its cumulative mg/m² needs"),
+        ("dose-is-a-list.yaml", 3, "dose must be one value like '74 mg', got a list"),
     ],
 )
 def test_bad_course_files(name: str, line: int, fragment: str) -> None:
@@ -260,6 +261,7 @@ def test_every_bad_file_is_tested() -> None:
         "unknown-regimen.yaml",
         "bare-number-dose.yaml",
         "capped-cycle-without-bsa.yaml",
+        "dose-is-a-list.yaml",
     }
     assert {p.name for p in BAD.glob("*.yaml")} == tested
 
