@@ -17,12 +17,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from osdose import bsa as bsa_mod
 from osdose.course import Course
 from osdose.cumulative import exposure, measured, per_m2_unit, threshold_unit, worst
-from osdose.dosing import check_percent
+from osdose.dosing import check_percent, daily_dose
 from osdose.drugs import DrugTable
 from osdose.errors import InputError, OsdoseError
-from osdose.regimen import Regimen
+from osdose.regimen import DrugDose, Regimen
 
 _DECIMALS = 6  # as in osdose.cumulative: float noise never moves a status
 
@@ -94,48 +95,29 @@ def cycle_additions(
         if b.per == "m2" and per_m2 and d.max_dose is None:
             added = b.amount * dose_percent / 100.0
         else:
-            day = _daily_amount(reg, d.drug, b.text, b.per, b.amount, d.max_dose, per_m2, patient)
-            day = day * dose_percent / 100.0
-            if d.max_dose is not None:
-                day = min(day, d.max_dose.amount)
-            if per_m2:
-                assert patient.bsa_m2 is not None  # _daily_amount refused without it
-                added = day / patient.bsa_m2
-            else:
-                added = day
+            _check_measurements(reg, d, per_m2, patient)
+            given = bsa_mod.given(patient.bsa_m2) if patient.bsa_m2 is not None else None
+            daily = daily_dose(d, given, patient.weight_kg, dose_percent).daily  # capped
+            added = daily / patient.bsa_m2 if per_m2 and patient.bsa_m2 else daily
         out[drug.name] = out.get(drug.name, 0.0) + added * len(d.days)
     return out
 
 
-def _daily_amount(
-    reg: Regimen,
-    drug: str,
-    text: str,
-    per: str,
-    amount: float,
-    cap: object,
-    per_m2: bool,
-    patient: Patient,
-) -> float:
-    """One day's amount of a dose that needs the patient's measurements to be counted."""
-    why = f"{reg.name} gives {drug} {text}" + (" with a flat cap" if cap is not None else "")
-    if (per == "m2" or per_m2) and patient.bsa_m2 is None:
+def _check_measurements(reg: Regimen, d: DrugDose, per_m2: bool, patient: Patient) -> None:
+    """Refuse a dose that needs measurements the patient does not have, saying where to
+    give them."""
+    cap = f" (capped at {d.max_dose.text})" if d.max_dose is not None else ""
+    why = f"{reg.name} gives {d.drug} {d.basis.text}{cap}"
+    if (d.basis.per == "m2" or per_m2) and patient.bsa_m2 is None:
         raise OsdoseError(
             f"{why}: projecting its cumulative total needs the patient's BSA; give height and "
             "weight (or bsa) in the course file's patient, or --height and --weight (or --bsa)"
         )
-    if per == "kg" and patient.weight_kg is None:
+    if d.basis.per == "kg" and patient.weight_kg is None:
         raise OsdoseError(
             f"{why}: a dose per kg needs the patient's weight; give weight in the course file's "
             "patient, or --weight"
         )
-    if per == "m2":
-        assert patient.bsa_m2 is not None
-        return amount * patient.bsa_m2
-    if per == "kg":
-        assert patient.weight_kg is not None
-        return amount * patient.weight_kg
-    return amount
 
 
 def cycles_left(start: float, added: float, maximum: float) -> int:

@@ -350,3 +350,21 @@ def test_fail_on(course: Path, fail_on: str, code: int) -> None:
     result = run("cumulative", course, "--fail-on", fail_on, "-f", "json")
     assert result.exit_code == code
     assert json.loads(result.stdout)["patient"]
+
+
+def test_plan_per_kg_dose_needs_the_weight() -> None:
+    per_kg = DATA / "regimen-daunorubicin-per-kg.yaml"
+    course = DATA / "no-administrations.yaml"  # patient bsa 2.0, no weight
+    result = run("plan", course, "-r", per_kg, "-n", "2")
+    assert result.exit_code == 2
+    assert "a dose per kg needs the patient's weight" in result.stderr
+    result = run("plan", course, "-r", per_kg, "-n", "2", "--weight", "60 kg", "-f", "json")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    # 1 mg/kg × 60 kg = 60 mg over BSA 2.0 = 30 mg/m² per cycle; × 0.6 = 18 dox-eq each
+    assert [c["cumulative_mg_per_m2"]["daunorubicin"] for c in doc["cycles"]] == [30.0, 60.0]
+    assert [c["doxorubicin_equivalent_mg_per_m2"] for c in doc["cycles"]] == pytest.approx(
+        [18.0, 36.0]
+    )
+    # 550 / 30 = 18.33 → 18 full cycles
+    assert doc["cycles_left_before_max"] == {"DNR-per-kg": 18}
