@@ -31,6 +31,11 @@ def plot(t: Timeline, path: Path) -> None:
     """Write the chart of ``t`` to ``path`` (PNG or SVG, chosen by the suffix)."""
     if path.suffix.lower() not in FORMATS:
         raise OsdoseError(f"--plot {path}: the file must end in .png or .svg")
+    with_eq = bool(t.points) and t.points[-1].doxorubicin_equivalent_mg_per_m2 is not None
+    if not t.series and not with_eq:
+        raise OsdoseError(
+            f"--plot {path}: nothing to plot, no drug with a per-m² ceiling in this course"
+        )
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(9, 4.5))
     dates = [p.date for p in t.points]
@@ -47,7 +52,7 @@ def plot(t: Timeline, path: Path) -> None:
             ax.axhline(s.warn, color=colour, linestyle=":", label=f"{s.drug} warn {s.warn:g}")
         if s.max is not None:
             ax.axhline(s.max, color=colour, linestyle="--", label=f"{s.drug} max {s.max:g}")
-    if t.points and t.points[-1].doxorubicin_equivalent_mg_per_m2 is not None:
+    if with_eq:
         ax.step(
             dates,
             [p.doxorubicin_equivalent_mg_per_m2 for p in t.points],

@@ -368,3 +368,14 @@ def test_plan_per_kg_dose_needs_the_weight() -> None:
     )
     # 550 / 30 = 18.33 → 18 full cycles
     assert doc["cycles_left_before_max"] == {"DNR-per-kg": 18}
+
+
+def test_plot_refuses_a_course_without_anthracyclines(tmp_path: Path) -> None:
+    course = tmp_path / "course.yaml"
+    course.write_text(
+        "patient: {id: P-c, bsa: 2 m2}\n"
+        "administrations:\n  - {date: 2020-01-06, drug: cisplatin, dose: 100 mg/m2}\n"
+    )
+    result = run("cumulative", course, "--plot", tmp_path / "c.png")
+    assert result.exit_code == 2
+    assert "nothing to plot" in result.stderr
