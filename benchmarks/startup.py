@@ -7,11 +7,11 @@ Run: .venv/bin/python benchmarks/startup.py   (target: ratio ≤ 1.5)
 from __future__ import annotations
 
 import shutil
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from timing import medians
 
 RUNS = 10
 BIN = Path(sys.executable).parent
@@ -38,15 +38,7 @@ COMMANDS = {
 
 
 def main() -> None:
-    times: dict[str, list[float]] = {k: [] for k in COMMANDS}
-    for _ in range(RUNS):
-        for name, cmd in COMMANDS.items():
-            t0 = time.perf_counter()
-            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-            times[name].append(time.perf_counter() - t0)
-    med = {k: statistics.median(v) * 1000 for k, v in times.items()}
-    for k, v in med.items():
-        print(f"{v:8.1f} ms  {k}")
+    med = medians(COMMANDS, RUNS)
     names = list(COMMANDS)
     print(f"ratio dose/floor: {med[names[1]] / med[names[0]]:.2f} (target ≤ 1.5)")
     check = subprocess.run(

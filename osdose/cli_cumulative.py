@@ -5,8 +5,231 @@ Registered by :mod:`osdose.cli`; import heavy modules inside the commands, not h
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from osdose.cli_common import Format, drug_table, emit_json, emit_rich, guarded
+from osdose.errors import OsdoseError
+
+if TYPE_CHECKING:
+    from osdose.course import Course
+    from osdose.plan import Patient
+
+
+class FailOn(StrEnum):
+    watch = "watch"
+    warn = "warn"
+    over = "over"
+
+
+class Equivalence(StrEnum):
+    feijen2019 = "feijen2019"
+    cog_v5 = "cog-v5"
+
+
+CourseArg = Annotated[
+    Path | None,
+    typer.Argument(
+        metavar="COURSE",
+        help="Course file (YAML): the patient and the administrations given.",
+        show_default=False,
+    ),
+]
+LedgerOpt = Annotated[
+    Path | None,
+    typer.Option("--ledger", metavar="PATH", help="Read the history from this ledger instead."),
+]
+PatientOpt = Annotated[
+    str | None, typer.Option("--patient", metavar="ID", help="Patient id in the ledger.")
+]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="table for people, json for machines.")
+]
+EquivalenceOpt = Annotated[
+    Equivalence | None,
+    typer.Option(
+        "--equivalence",
+        help="Doxorubicin-equivalence factors (default: the drug table's, feijen2019).",
+    ),
+]
+
+
+def load_history(course: Path | None, ledger: Path | None, patient: str | None) -> Course:
+    """The history from exactly one source: a course file, or the ledger for one patient."""
+    if course is not None and (ledger is not None or patient is not None):
+        raise OsdoseError("give either a COURSE file or --ledger PATH --patient ID, not both")
+    if course is None:
+        if ledger is None and patient is None:
+            raise OsdoseError("give a COURSE file, or --ledger PATH --patient ID")
+        if ledger is None or patient is None:
+            missing = "--patient ID" if patient is None else "--ledger PATH"
+            raise OsdoseError(f"reading the ledger needs both --ledger and --patient: {missing}")
+        from osdose.ledger.history import course_from_ledger
+
+        return course_from_ledger(ledger, patient, drug_table())
+    from osdose.course import load_course
+
+    return load_course(course, drug_table())
+
+
+def _eq(e: Equivalence | None) -> str | None:
+    return e.value if e is not None else None
+
+
+@guarded
+def cumulative(
+    course: CourseArg = None,
+    ledger: LedgerOpt = None,
+    patient: PatientOpt = None,
+    format: FormatOpt = Format.table,
+    equivalence: EquivalenceOpt = None,
+    chart: Annotated[
+        bool, typer.Option("--chart", help="Also draw cumulative mg/m² over time (text).")
+    ] = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot", metavar="FILE", help="Write the chart to FILE.png or FILE.svg (matplotlib)."
+        ),
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option("--fail-on", help="Exit 1 when any drug's status is this or worse (for CI)."),
+    ] = None,
+) -> None:
+    """Lifetime totals per drug (mg and mg/m², each day with its own BSA) against the
+    ceilings, with statuses ok/watch/warn/over, and the doxorubicin-equivalent.
+
+    Exit 0; with --fail-on S, exit 1 when a drug's status is S or worse; 2 for bad input."""
+    from osdose.cumulative import STATUSES, exposure
+
+    if chart and format is Format.json:
+        raise OsdoseError("--chart draws for people: use it with --format table, or use --plot")
+    history = load_history(course, ledger, patient)
+    table = drug_table()
+    e = exposure(history.administrations, table, history.patient, _eq(equivalence))
+    if chart or plot is not None:
+        from osdose.timeline import timeline
+
+        t = timeline(history.administrations, table, history.patient, _eq(equivalence))
+        if plot is not None:
+            from osdose.render.plot import plot as draw
+
+            draw(t, plot)
+            typer.echo(f"osdose: wrote {plot}", err=True)
+    if format is Format.json:
+        from osdose.render.cumulative_json import exposure_doc
+
+        emit_json(exposure_doc(e))
+    else:
+        from osdose.render.cumulative_table import exposure_table
+
+        emit_rich(exposure_table(e))
+        if chart:
+            from osdose.render.chart import chart as draw_chart
+
+            typer.echo(draw_chart(t))
+    if fail_on is not None and STATUSES.index(e.status) >= STATUSES.index(fail_on.value):
+        raise typer.Exit(1)
+
+
+@guarded
+def plan(
+    course: CourseArg = None,
+    regimen: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--regimen",
+            "-r",
+            metavar="NAME",
+            help="Planned regimen (name, alias or file); repeat, each with its --cycles.",
+        ),
+    ] = None,
+    cycles: Annotated[
+        list[int] | None,
+        typer.Option("--cycles", "-n", metavar="N", help="Cycles of the --regimen in its place."),
+    ] = None,
+    dose_percent: Annotated[
+        float, typer.Option("--dose-percent", help="Planned dose percent for every cycle, 1–100.")
+    ] = 100.0,
+    ledger: LedgerOpt = None,
+    patient: PatientOpt = None,
+    height: Annotated[
+        str | None,
+        typer.Option("--height", "-H", help="Patient's height now (doses per kg, flat or capped)."),
+    ] = None,
+    weight: Annotated[
+        str | None,
+        typer.Option("--weight", "-W", help="Patient's weight now (doses per kg, flat or capped)."),
+    ] = None,
+    bsa: Annotated[str | None, typer.Option("--bsa", help="Patient's BSA now, in m².")] = None,
+    format: FormatOpt = Format.table,
+    equivalence: EquivalenceOpt = None,
+) -> None:
+    """Project planned cycles on top of the history: the cumulative mg/m² after each cycle,
+    the first cycle reaching a warn threshold and the first going over a maximum, and how
+    many full-dose cycles of each regimen are left.
+
+    Exit 1 if the plan goes over a maximum, 0 otherwise, 2 for bad input."""
+    from osdose.plan import Step
+    from osdose.plan import plan as project
+    from osdose.regimen import load_regimen
+
+    regs, counts = regimen or [], cycles or []
+    if not regs or len(regs) != len(counts):
+        raise OsdoseError(
+            "give each planned regimen with its number of cycles: --regimen NAME --cycles N "
+            f"(got {len(regs)} --regimen and {len(counts)} --cycles)"
+        )
+    history = load_history(course, ledger, patient)
+    table = drug_table()
+    steps = [Step(load_regimen(r, table), n) for r, n in zip(regs, counts, strict=True)]
+    p = project(
+        history,
+        steps,
+        table,
+        dose_percent,
+        _measurements(history, height, weight, bsa),
+        _eq(equivalence),
+    )
+    if format is Format.json:
+        from osdose.render.cumulative_json import plan_doc
+
+        emit_json(plan_doc(p))
+    else:
+        from osdose.render.cumulative_table import plan_table
+
+        emit_rich(plan_table(p))
+    if p.goes_over:
+        raise typer.Exit(1)
+
+
+def _measurements(
+    history: Course, height: str | None, weight: str | None, bsa: str | None
+) -> Patient:
+    """The patient's BSA and weight for the plan: the options, else the course's patient."""
+    from osdose import bsa as bsa_mod
+    from osdose import units
+    from osdose.plan import Patient
+
+    m = history.measurements
+    h = units.height_cm(height) if height is not None else None
+    w = units.weight_kg(weight) if weight is not None else m.weight_kg
+    if bsa is not None:
+        return Patient(units.bsa_m2(bsa), w)
+    if h is not None:
+        if w is None:
+            raise OsdoseError("BSA needs both --height and --weight: --weight is missing")
+        return Patient(bsa_mod.compute(h, w, history.bsa_formula).m2, w)
+    if weight is not None and m.bsa_m2 is None and m.height_cm is not None and w is not None:
+        return Patient(bsa_mod.compute(m.height_cm, w, history.bsa_formula).m2, w)
+    return Patient(m.bsa(history.bsa_formula), w)
 
 
 def register(app: typer.Typer) -> None:
     """Add this feature's commands to ``app``."""
+    app.command("cumulative")(cumulative)
+    app.command("plan")(plan)

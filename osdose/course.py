@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from osdose import bsa as bsa_mod
 from osdose import units
-from osdose.basis import parse_basis
+from osdose.basis import Basis, parse_basis
 from osdose.drugs import DrugTable, load_drugs
 from osdose.errors import FileError, InputError, OsdoseError
 from osdose.regimen import Regimen, load_regimen
@@ -37,6 +38,7 @@ ENTRY_FIELDS = (
     "notes",
 )
 PATIENT_FIELDS = ("id", "height", "weight", "bsa", "bsa_formula", "notes")
+EXAMPLES = {"height": "175 cm", "weight": "70 kg", "bsa": "1.84 m2"}
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class Measurements:
         if self.bsa_m2 is not None:
             return self.bsa_m2
         if self.height_cm is not None and self.weight_kg is not None:
-            return bsa_mod.compute(self.height_cm, self.weight_kg, formula).m2
+            return _computed_bsa(self.height_cm, self.weight_kg, formula)
         return None
 
 
@@ -92,9 +94,46 @@ class Course:
     administrations: tuple[Administration, ...]
     path: str = ""
     measurements: Measurements = Measurements()
+    bsa_formula: str = bsa_mod.DEFAULT  # the patient's formula, for a BSA from measurements
 
     def for_drug(self, drug: str) -> tuple[Administration, ...]:
         return tuple(a for a in self.administrations if a.drug == drug)
+
+
+# A course repeats the same few spellings hundreds of times ("40 mg/m2", "175 cm"): each is
+# read once. Only successful reads are cached; a bad value raises again where it stands.
+def _scalar(doc: Document, path: tuple[str | int, ...], value: Any, example: str) -> Any:
+    """``value`` (found at ``path``) as one plain value, also a cache key; a list or mapping
+    is refused."""
+    if isinstance(value, (list, dict)):
+        kind = "a list" if isinstance(value, list) else "a mapping"
+        raise doc.error(path, f"{path[-1]} must be one value like {example!r}, got {kind}")
+    return value
+
+
+@lru_cache(maxsize=4096)
+def _dose(text: Any) -> Basis:
+    return parse_basis(text, "dose")
+
+
+@lru_cache(maxsize=4096)
+def _height_cm(text: Any, field: str) -> float:
+    return units.height_cm(text, field)
+
+
+@lru_cache(maxsize=4096)
+def _weight_kg(text: Any, field: str) -> float:
+    return units.weight_kg(text, field)
+
+
+@lru_cache(maxsize=4096)
+def _bsa_m2(text: Any, field: str) -> float:
+    return units.bsa_m2(text, field)
+
+
+@lru_cache(maxsize=4096)
+def _computed_bsa(height_cm: float, weight_kg: float, formula: str) -> float:
+    return bsa_mod.compute(height_cm, weight_kg, formula).m2
 
 
 def _unknown_field(
@@ -113,13 +152,13 @@ def _measurements(
         if raw.get(name) is None:
             return None
         try:
-            return fn(raw[name], name)
+            return fn(_scalar(doc, (*path, name), raw[name], EXAMPLES[name]), name)
         except InputError as exc:
             raise doc.error((*path, name), str(exc)) from None
 
-    h = field("height", units.height_cm)
-    w = field("weight", units.weight_kg)
-    b = field("bsa", units.bsa_m2)
+    h = field("height", _height_cm)
+    w = field("weight", _weight_kg)
+    b = field("bsa", _bsa_m2)
     if (h is None) != (w is None) and b is None:
         missing = "weight" if w is None else "height"
         raise doc.error(
@@ -157,7 +196,7 @@ def _single(
     if raw.get("dose") is None:
         raise doc.error(path, "missing required field 'dose' (for example '74 mg' or '40 mg/m2')")
     try:
-        b = parse_basis(raw["dose"], "dose")
+        b = _dose(_scalar(doc, (*path, "dose"), raw["dose"], "74 mg"))
     except InputError as exc:
         raise doc.error((*path, "dose"), str(exc)) from None
     bsa = m.bsa(formula)
@@ -195,8 +234,11 @@ def _cycle(
     formula: str,
 ) -> list[Administration]:
     line = doc.line(path)
+    name = str(raw["regimen"])
+    if name.endswith((".yaml", ".yml")) and not Path(name).is_absolute():
+        name = str(Path(doc.path).parent / name)  # a regimen file next to the course file
     try:
-        reg: Regimen = load_regimen(str(raw["regimen"]), table)
+        reg: Regimen = load_regimen(name, table)
     except OsdoseError as exc:
         raise doc.error((*path, "regimen"), str(exc)) from None
     cycle = raw.get("cycle")
@@ -214,6 +256,8 @@ def _cycle(
         if b.per == "m2":
             per_m2: float | None = b.amount * pct / 100
             amount = per_m2 * bsa if bsa is not None and per_m2 is not None else None
+            if bsa is None and d.max_dose is not None:
+                per_m2 = None  # a flat cap may have lowered it: unknown without the BSA
         elif b.per == "kg":
             if m.weight_kg is None:
                 raise doc.error(
@@ -231,14 +275,14 @@ def _cycle(
             per_m2 = amount / bsa
         if (
             per_m2 is None
-            and amount is not None
             and b.unit == "mg"
             and table.find(d.drug)
             and (table.drugs[d.drug].ceiling or table.drugs[d.drug].watch)
         ):
+            capped = f" (capped at {d.max_dose.text})" if d.max_dose is not None else ""
             raise doc.error(
                 path,
-                f"{reg.name} gives {d.drug} {b.text}: its cumulative mg/m² needs "
+                f"{reg.name} gives {d.drug} {b.text}{capped}: its cumulative mg/m² needs "
                 "the BSA of that day (give bsa, or height and weight)",
             )
         for cd in d.days:
@@ -344,7 +388,7 @@ def parse_course(doc: Document, table: DrugTable | None = None) -> Course:
     adms = parse_administrations(
         doc, ("administrations",), data["administrations"] or [], t, m, formula
     )
-    return Course(str(patient["id"]), tuple(adms), doc.path, m)
+    return Course(str(patient["id"]), tuple(adms), doc.path, m, formula)
 
 
 def load_course(path: str | Path, table: DrugTable | None = None) -> Course:

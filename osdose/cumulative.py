@@ -8,6 +8,7 @@ its day). Totals are compared after rounding to 6 decimals, so float noise in a 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -22,7 +23,11 @@ _DECIMALS = 6
 @dataclass(frozen=True)
 class DrugTotal:
     """One drug's lifetime total. ``total`` is in ``unit`` (mg or IU), ``None`` when some
-    administration's amount is unknown; ``total_per_m2`` likewise per m²."""
+    administration's amount is unknown; ``total_per_m2`` likewise per m².
+
+    ``warn_since`` and ``over_since`` are the dates of the administrations (in date order)
+    with which the total first reached the warn band and first went above the maximum.
+    """
 
     drug: str
     unit: str
@@ -36,6 +41,8 @@ class DrugTotal:
     percent_of_max: float | None
     status: str
     reasons: tuple[str, ...]
+    warn_since: dt.date | None = None
+    over_since: dt.date | None = None
 
     @property
     def total_mg(self) -> float | None:
@@ -64,6 +71,18 @@ class Exposure:
 
 def worst(statuses: Iterable[str]) -> str:
     return max(statuses, key=STATUSES.index, default="ok")
+
+
+def threshold_unit(drug: Drug) -> str | None:
+    """What ``drug``'s cumulative total is compared in: ``mg/m2``, ``mg``, ``IU``, or
+    ``None`` for a drug with neither a ceiling nor a watch threshold."""
+    if drug.ceiling is not None:
+        return drug.ceiling.unit
+    return drug.watch[0].unit if drug.watch else None
+
+
+def per_m2_unit(unit: str | None) -> bool:
+    return (unit or "").endswith("/m2")
 
 
 def _sum(values: list[float | None]) -> float | None:
@@ -98,7 +117,41 @@ def ceiling_value(total: DrugTotal) -> float | None:
     """The total to compare with the drug's thresholds: per m², or the plain total."""
     if total.ceiling_unit is None:
         return None
-    return total.total_per_m2 if total.ceiling_unit.endswith("/m2") else total.total
+    return total.total_per_m2 if per_m2_unit(total.ceiling_unit) else total.total
+
+
+def counted(a: Administration, unit: str) -> float | None:
+    """What one administration adds to a total kept in ``unit`` (per m² or plain)."""
+    return a.dose_per_m2 if per_m2_unit(unit) else a.dose
+
+
+def in_date_order(administrations: Iterable[Administration]) -> list[Administration]:
+    """Administrations by date; those of one date keep the order they were written in."""
+    return sorted(administrations, key=lambda a: a.date)
+
+
+def _crossings(adms: list[Administration], unit: str, drug: Drug) -> tuple[dt.date | None, ...]:
+    warn_since = over_since = None
+    running = 0.0
+    for a in in_date_order(adms):
+        running += counted(a, unit) or 0.0
+        status = measured(running, drug)[0]
+        if warn_since is None and status in ("warn", "over"):
+            warn_since = a.date
+        if status == "over":
+            over_since = a.date
+            break
+    return warn_since, over_since
+
+
+def _no_value(name: str, adms: list[Administration], unit: str) -> OsdoseError:
+    missing = next(a for a in adms if counted(a, unit) is None)
+    where = f"{missing.source}:{missing.line}: " if missing.source else ""
+    need = "BSA" if per_m2_unit(unit) else "amount"
+    return OsdoseError(
+        f"{where}{name} on {missing.date} has no {need}: its cumulative {unit} cannot be "
+        "known; give the day's BSA or height and weight"
+    )
 
 
 def exposure(
@@ -117,38 +170,33 @@ def exposure(
     dox_eq = 0.0
     for name, adms in by_drug.items():
         drug = table.resolve(name)
-        units = {a.unit for a in adms}
-        if len(units) > 1:
+        kinds = {a.unit for a in adms}
+        if len(kinds) > 1:
             raise OsdoseError(f"{name} is recorded both in mg and in IU; they cannot be added")
-        unit = units.pop()
+        unit = kinds.pop()
         total = _sum([a.dose for a in adms])
         per_m2 = _sum([a.dose_per_m2 for a in adms])
         c = drug.ceiling
-        ceiling_unit = c.unit if c else (drug.watch[0].unit if drug.watch else None)
+        ceiling_unit = threshold_unit(drug)
         if ceiling_unit is not None and not ceiling_unit.startswith(unit):
             raise OsdoseError(
                 f"{name}: the drug table's threshold is in {ceiling_unit} but doses are in {unit}"
             )
-        value = per_m2 if (ceiling_unit or "").endswith("/m2") else total
         status: str = "ok"
         pct: float | None = None
         reasons: tuple[str, ...] = ()
+        warn_since = over_since = None
         if ceiling_unit is not None:
+            value = per_m2 if per_m2_unit(ceiling_unit) else total
             if value is None:
-                missing = next(
-                    a
-                    for a in adms
-                    if (a.dose_per_m2 if ceiling_unit.endswith("/m2") else a.dose) is None
-                )
-                where = f"{missing.source}:{missing.line}: " if missing.source else ""
-                raise OsdoseError(
-                    f"{where}{name} on {missing.date} has no "
-                    f"{'BSA' if ceiling_unit.endswith('/m2') else 'amount'}: its cumulative "
-                    f"{ceiling_unit} cannot be known; give the day's BSA or height and weight"
-                )
+                raise _no_value(name, adms, ceiling_unit)
             status, pct, reasons = measured(value, drug)
+            if status in ("warn", "over"):
+                warn_since, over_since = _crossings(adms, ceiling_unit, drug)
         factor = eq.factors.get(name)
-        if factor is not None and per_m2 is not None:
+        if factor is not None:
+            if per_m2 is None:
+                raise _no_value(name, adms, "mg/m2")
             dox_eq += per_m2 * factor
         totals.append(
             DrugTotal(
@@ -164,6 +212,8 @@ def exposure(
                 percent_of_max=pct,
                 status=status,
                 reasons=reasons,
+                warn_since=warn_since,
+                over_since=over_since,
             )
         )
     return Exposure(patient, tuple(totals), dox_eq, eq.name, eq.source)

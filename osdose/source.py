@@ -125,7 +125,15 @@ class _Builder:
                 )
             if node.tag == _STR_TAG:
                 return node.value  # the common case, without the constructor's overhead
-            return self.scalars.construct_object(node)
+            try:
+                return self.scalars.construct_object(node)
+            except ValueError as exc:  # 2018-02-30 is a YAML timestamp that is no date
+                raise FileError(
+                    self.doc.path,
+                    _pos(node).line,
+                    f"unreadable value {node.value!r}: {exc}",
+                    _pos(node).column,
+                ) from None
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
                 raise FileError(

@@ -114,6 +114,9 @@ _FAST_UNITS: dict[str, tuple[str, str, float]] = {
     "iu": ("IU", "iu", 1.0),
 }
 _FAST_PER = {"m2": "m2", "m^2": "m2", "m**2": "m2", "m²": "m2", "kg": "kg"}
+# "1.84 m2", "1.84 m²", "1.84 m^2", "1.84 m**2": a BSA read without pint (every course
+# entry may carry one, and importing pint costs more than reading a whole course)
+_FAST_AREA = re.compile(rf"^\s*({_NUMBER})\s*m(?:2|²|\^2|\*\*2)\s*$")
 _FAST = re.compile(rf"^\s*({_NUMBER})\s*([A-Za-zµμ]+)(?:\s*/\s*(m2|m\^2|m\*\*2|m²|kg))?\s*$")
 
 
@@ -145,6 +148,11 @@ def fast(text: str) -> Simple | None:
     value = float(m.group(1))
     symbol, dimension, factor = unit
     return Simple(value, symbol, dimension, value * factor, _FAST_PER.get(m.group(3) or ""))
+
+
+def is_bare_number(text: str) -> bool:
+    """Whether ``text`` is a number with no unit."""
+    return _BARE_NUMBER.match(text) is not None
 
 
 def _checked_text(text: Any, field: str, allow_bare: bool, example: str = "") -> str:
@@ -267,8 +275,9 @@ def weight_kg(text: Any, field: str = "weight") -> float:
 def bsa_m2(text: Any, field: str = "bsa") -> float:
     """A given BSA in m² (a bare number is read as m²), plausible range 0.1–3.5 m²."""
     s = _checked_text(text, field, allow_bare=True)
-    if _BARE_NUMBER.match(s):
-        value = float(s)
+    area = _FAST_AREA.match(s)
+    if _BARE_NUMBER.match(s) or area:
+        value = float(area.group(1) if area else s)
         shown = f"{value:g} m**2"
     else:
         q = expect(parse(s, field), AREA, field, "an area in m²")

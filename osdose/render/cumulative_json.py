@@ -1,0 +1,87 @@
+"""JSON documents for ``osdose cumulative`` and ``osdose plan``: the issue's keys, exact and
+unrounded, plus a few named extras (units, dates, reasons) documented in the README."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from osdose.cumulative import DrugTotal, Exposure, per_m2_unit
+from osdose.plan import Plan
+
+
+def _mg_per_m2(d: DrugTotal, value: float | None) -> float | None:
+    return value if d.ceiling_unit == "mg/m2" else None
+
+
+def drug_total(d: DrugTotal) -> dict[str, Any]:
+    return {
+        "drug": d.drug,
+        "total_mg": d.total_mg,
+        "total_mg_per_m2": d.total_mg_per_m2,
+        "warn_mg_per_m2": _mg_per_m2(d, d.warn),
+        "max_mg_per_m2": _mg_per_m2(d, d.max),
+        "percent_of_max": d.percent_of_max,
+        "status": d.status,
+        "unit": d.unit,
+        "total": d.total,
+        "threshold_unit": d.ceiling_unit,
+        "warn": d.warn,
+        "max": d.max,
+        "watch_at": list(d.watch),
+        "administrations": d.administrations,
+        "warn_reached_on": d.warn_since.isoformat() if d.warn_since else None,
+        "over_reached_on": d.over_since.isoformat() if d.over_since else None,
+        "reasons": list(d.reasons),
+    }
+
+
+def exposure_doc(e: Exposure) -> dict[str, Any]:
+    return {
+        "patient": e.patient,
+        "drugs": [drug_total(d) for d in e.drugs],
+        "doxorubicin_equivalent_mg_per_m2": e.doxorubicin_equivalent_mg_per_m2,
+        "equivalence": e.equivalence,
+        "status": e.status,
+    }
+
+
+def _split(values: dict[str, float], units: dict[str, str]) -> tuple[dict[str, Any], ...]:
+    per_m2 = {d: v for d, v in values.items() if per_m2_unit(units[d])}
+    totals = {
+        d: {"value": v, "unit": units[d]} for d, v in values.items() if not per_m2_unit(units[d])
+    }
+    return per_m2, totals
+
+
+def plan_doc(p: Plan) -> dict[str, Any]:
+    start, start_totals = _split(p.start, p.units)
+    cycles = []
+    for c in p.cycles:
+        per_m2, totals = _split(c.cumulative, p.units)
+        cycles.append(
+            {
+                "n": c.n,
+                "regimen": c.regimen,
+                "cumulative_mg_per_m2": per_m2,
+                "status": c.status,
+                "cumulative_totals": totals,
+                "doxorubicin_equivalent_mg_per_m2": c.doxorubicin_equivalent_mg_per_m2,
+            }
+        )
+    return {
+        "patient": p.patient,
+        "start_mg_per_m2": start,
+        "cycles": cycles,
+        "first_warn_cycle": p.first_warn_cycle,
+        "first_over_cycle": p.first_over_cycle,
+        "cycles_left_before_max": p.cycles_left_before_max,
+        "start_totals": start_totals,
+        "start_status": p.start_status,
+        "start_doxorubicin_equivalent_mg_per_m2": p.start_doxorubicin_equivalent_mg_per_m2,
+        "dose_percent": p.dose_percent,
+        "added_per_cycle_mg_per_m2": {
+            reg: {d: v for d, v in adds.items() if per_m2_unit(p.units.get(d, "mg/m2"))}
+            for reg, adds in p.per_cycle.items()
+        },
+        "equivalence": p.equivalence,
+    }
