@@ -1,0 +1,28 @@
+"""missing-field: a required field is absent (a drug entry without any dose counts too)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from osdose.lint.context import FileContext
+from osdose.lint.finding import Finding, Severity
+from osdose.regimen import DOSE_FIELDS
+
+ID = "missing-field"
+SEVERITY: Severity = "error"
+DESCRIPTION = "A required field is absent."
+
+
+def check(ctx: FileContext) -> Iterator[Finding]:
+    for p in ctx.schema:
+        if p.kind == "missing":
+            yield Finding(ctx.path, p.pos.line, p.pos.column, ID, SEVERITY, p.message, where=p.path)
+    for i, entry in ctx.entries():
+        if all(entry.get(k) is None for k in DOSE_FIELDS):
+            yield ctx.finding(
+                ID,
+                SEVERITY,
+                ("drugs", i),
+                f"drug {entry.get('drug')!r} has no dose: give one of dose (per day), "
+                "dose_per_day or dose_per_cycle",
+            )

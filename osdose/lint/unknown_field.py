@@ -1,0 +1,18 @@
+"""unknown-field: a field the regimen file model does not have, with the closest known one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from osdose.lint.context import FileContext
+from osdose.lint.finding import Finding, Severity
+
+ID = "unknown-field"
+SEVERITY: Severity = "error"
+DESCRIPTION = "A field the regimen file schema does not have (closest known field suggested)."
+
+
+def check(ctx: FileContext) -> Iterator[Finding]:
+    for p in ctx.schema:
+        if p.kind == "extra_forbidden":
+            yield Finding(ctx.path, p.pos.line, p.pos.column, ID, SEVERITY, p.message, where=p.path)
