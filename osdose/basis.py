@@ -58,6 +58,11 @@ def parse_basis(text: Any, field: str = "dose") -> Basis:
             f"must be a dose per administration day without a time unit, got {s!r}: write "
             "'120 mg/m2' for a daily dose, or use dose_per_cycle for a total split over the days",
         )
+    if units._BARE_NUMBER.match(s):
+        # units.parse would suggest a body-size unit; a dose wants a dose example
+        raise InputError(
+            field, f"has no unit, got {s!r}: write it with its unit, for example '{s} mg/m2'"
+        )
     f = units.fast(s)
     if f is not None and f.dimension in ("mass", "iu"):
         if f.value <= 0:

@@ -219,8 +219,7 @@ def check_cap(cap: Basis, written: Basis) -> None:
     """A ``max_dose`` must be a flat amount in the unit of the dose it caps."""
     if cap.per != "flat" or cap.unit != written.unit:
         raise ValueError(
-            f"max_dose must be a flat {written.unit} amount like '2 {written.unit}', "
-            f"got {cap.text}"
+            f"max_dose must be a flat {written.unit} amount like '2 {written.unit}', got {cap.text}"
         )
 
 

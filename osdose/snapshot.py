@@ -171,9 +171,7 @@ def dumps(snap: Snapshot, command: str = "") -> str:
             patient = d.patient
             out.append(f"    {_q(d.patient)}:")
         unit = d.unit.lower()
-        out.append(
-            f"      {_q(d.drug)}: {{daily_{unit}: {d.daily!r}, cycle_{unit}: {d.cycle!r}}}"
-        )
+        out.append(f"      {_q(d.drug)}: {{daily_{unit}: {d.daily!r}, cycle_{unit}: {d.cycle!r}}}")
     return "\n".join(out) + "\n"
 
 
@@ -211,4 +209,3 @@ def diff(old: dict[tuple[str, str, str], Dose], new: Snapshot) -> list[Change]:
             if va != vb or (a and b and a.unit != b.unit):
                 changes.append(Change(*key, what, unit, va, vb))
     return changes
-

@@ -32,6 +32,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         if found is None:
             continue
         value_text, limit_text, ratio = found
+        times = f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:.3g}"
         assert e.drug is not None and e.field is not None
         source = e.drug.max_single_dose_source
         where = ("drugs", e.index, e.field)
@@ -40,7 +41,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
                 ID,
                 "error",
                 where,
-                f"{e.drug.name} {value_text} is {ratio:.3g} times the usual maximum single dose "
+                f"{e.drug.name} {value_text} is {times} times the usual maximum single dose "
                 f"of {limit_text} (more than {ERROR_FACTOR:g} times: a dose per cycle written "
                 f"per day, or a unit slip?; source: {source})",
             )
@@ -50,7 +51,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
                 "warning",
                 where,
                 f"{e.drug.name} {value_text} is above the usual maximum single dose of "
-                f"{limit_text} ({ratio:.3g} times; source: {source})",
+                f"{limit_text} ({times} times; source: {source})",
             )
 
 

@@ -22,5 +22,5 @@ def check(ctx: FileContext) -> Iterator[Finding]:
                 ID,
                 SEVERITY,
                 ("drugs", i, "drug"),
-                f"unknown drug {name!r}{hint} (not a name or synonym in the drug reference)",
+                f"unknown drug {name!r}{hint}",
             )

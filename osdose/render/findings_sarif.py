@@ -12,7 +12,9 @@ from osdose import __version__
 from osdose.lint import Finding, LintResult
 from osdose.lint.rules import RULES
 
-SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 INFORMATION_URI = "https://github.com/osdose/osdose"
 
 
