@@ -26,6 +26,7 @@ PathsArg = Annotated[
     list[Path],
     typer.Argument(
         exists=True,
+        metavar="PATH",
         help="Regimen files, or folders searched for *.yaml and *.yml.",
         show_default=False,
     ),
@@ -56,9 +57,8 @@ def lint(
 ) -> None:
     """Check regimen files for errors and implausible doses, collecting every finding.
 
-    Exit 0 when clean, 1 when any error (or, with --strict, any warning) is not
-    acknowledged in its file, 2 for a usage error such as a path that does not exist.
-    """
+    Exit 0 when clean, 1 when any error (or, with --strict, any warning) is not acknowledged in its file, 2 for a usage error such as a path that does not exist.
+    """  # noqa: E501 - typer keeps a docstring's line breaks in --help
     from osdose.errors import OsdoseError
     from osdose.lint import lint_paths
     from osdose.render.findings import renderer
@@ -126,10 +126,8 @@ def snapshot(
 ) -> None:
     """Golden dose snapshots: every regimen's daily and cycle dose per reference patient.
 
-    --write FILE records them; --check FILE recomputes and prints each difference as
-    regimen / patient / drug: old → new, exiting 1 when there is any. Without either, the
-    snapshot is printed.
-    """
+    --write FILE records them. --check FILE recomputes them and prints each difference as "regimen / patient / drug: daily old mg → new mg", exiting 1 when there is any. Without either, the snapshot is printed.
+    """  # noqa: E501 - typer keeps a docstring's line breaks in --help
     from osdose import snapshot as snap
     from osdose.errors import OsdoseError
 
