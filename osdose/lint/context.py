@@ -4,7 +4,7 @@ can run even when another part of the file is broken."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -44,6 +44,16 @@ class FileContext:
     def schema(self) -> list[SchemaProblem]:
         """Every schema problem of the file; the model is validated once per file."""
         return schema_problems(self.doc)[1]
+
+    def schema_findings(
+        self, rule: str, severity: Severity, kinds: Callable[[str], bool]
+    ) -> Iterator[Finding]:
+        """Findings of ``rule`` for the schema problems whose kind ``kinds`` accepts."""
+        for p in self.schema:
+            if kinds(p.kind):
+                yield Finding(
+                    self.path, p.pos.line, p.pos.column, rule, severity, p.message, where=p.path
+                )
 
     @cached_property
     def cycle_length(self) -> int | None:

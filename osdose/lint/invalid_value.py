@@ -20,11 +20,9 @@ ACKNOWLEDGEABLE = ("dose-implausible", "cycle-ceiling", "missing-reference")
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:
-    reported = set()
-    for p in ctx.schema:
-        if p.kind not in ("missing", "extra_forbidden"):
-            reported.add(p.path)
-            yield Finding(ctx.path, p.pos.line, p.pos.column, ID, SEVERITY, p.message, where=p.path)
+    own = ("missing", "extra_forbidden")  # unknown-field's and missing-field's
+    yield from ctx.schema_findings(ID, SEVERITY, lambda kind: kind not in own)
+    reported = {p.path for p in ctx.schema if p.kind not in own}
     for i, entry in ctx.entries():
         given = [k for k in DOSE_FIELDS if entry.get(k) is not None]
         if len(given) > 1:

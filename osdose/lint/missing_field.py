@@ -14,9 +14,7 @@ DESCRIPTION = "A required field is absent."
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:
-    for p in ctx.schema:
-        if p.kind == "missing":
-            yield Finding(ctx.path, p.pos.line, p.pos.column, ID, SEVERITY, p.message, where=p.path)
+    yield from ctx.schema_findings(ID, SEVERITY, lambda kind: kind == "missing")
     for i, entry in ctx.entries():
         if all(entry.get(k) is None for k in DOSE_FIELDS):
             yield ctx.finding(

@@ -13,6 +13,4 @@ DESCRIPTION = "A field the regimen file schema does not have (closest known fiel
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:
-    for p in ctx.schema:
-        if p.kind == "extra_forbidden":
-            yield Finding(ctx.path, p.pos.line, p.pos.column, ID, SEVERITY, p.message, where=p.path)
+    return ctx.schema_findings(ID, SEVERITY, lambda kind: kind == "extra_forbidden")
