@@ -157,7 +157,10 @@ def snapshot(
     if write is None:
         sys.stdout.write(text)
         return
-    write.write_text(text, encoding="utf-8")
+    try:
+        write.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OsdoseError(f"{write}: cannot be written ({exc.strerror})") from None
     print(f"osdose snapshot: wrote {len(current.doses)} doses to {write}", file=sys.stderr)
 
 

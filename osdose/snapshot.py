@@ -72,9 +72,14 @@ class Change:
 
     @property
     def text(self) -> str:
-        old = "absent" if self.old is None else f"{self.old:g} {self.unit}"
-        new = "absent" if self.new is None else f"{self.new:g} {self.unit}"
+        old = "absent" if self.old is None else f"{_num(self.old)} {self.unit}"
+        new = "absent" if self.new is None else f"{_num(self.new)} {self.unit}"
         return f"{self.regimen} / {self.patient} / {self.drug}: {self.what} {old} → {new}"
+
+
+def _num(x: float) -> str:
+    """A snapshot amount as written: to 0.01, without trailing zeros (18446.62, 240)."""
+    return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
 def _patient(doc: Document, i: int, raw: Any) -> Patient:
@@ -175,6 +180,12 @@ def dumps(snap: Snapshot, command: str = "") -> str:
     return "\n".join(out) + "\n"
 
 
+def _mapping(doc: Document, at: tuple[str | int, ...], value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise doc.error(at, "not an osdose snapshot: expected a mapping here")
+    return value
+
+
 def load_snapshot(path: str | Path) -> dict[tuple[str, str, str], Dose]:
     """The doses of a snapshot file by (regimen, patient, drug)."""
     doc = load(path)
@@ -183,8 +194,8 @@ def load_snapshot(path: str | Path) -> dict[tuple[str, str, str], Dose]:
         raise FileError(str(path), 1, "not an osdose snapshot (no 'regimens' mapping)")
     out: dict[tuple[str, str, str], Dose] = {}
     for reg, by_patient in regimens.items():
-        for patient, by_drug in (by_patient or {}).items():
-            for drug, values in (by_drug or {}).items():
+        for patient, by_drug in _mapping(doc, ("regimens", reg), by_patient).items():
+            for drug, values in _mapping(doc, ("regimens", reg, patient), by_drug).items():
                 at = ("regimens", reg, patient, drug)
                 unit = "IU" if isinstance(values, dict) and "daily_iu" in values else "mg"
                 try:

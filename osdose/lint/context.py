@@ -104,9 +104,14 @@ class EntryDose:
         return self.written
 
 
+def num(x: float) -> str:
+    """A number for messages, exact to 4 decimals without trailing zeros (18446.6154)."""
+    return f"{x:.4f}".rstrip("0").rstrip(".")
+
+
 def shown(basis: Basis) -> str:
     """``120 mg/m²`` for messages."""
-    return f"{basis.amount:g} {basis.unit_text.replace('**2', '²')}"
+    return f"{num(basis.amount)} {basis.unit_text.replace('**2', '²')}"
 
 
 def entry_dose(ctx: FileContext, index: int, entry: dict[str, Any]) -> EntryDose:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from osdose.lint.context import FileContext
+from osdose.lint.context import FileContext, num
 from osdose.lint.finding import Finding, Severity
 
 ID = "cycle-ceiling"
@@ -35,7 +35,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
                 ID,
                 SEVERITY,
                 ("drugs", e.index, e.field or "drug"),
-                f"one cycle of {e.drug.name} gives {cycle:g} {unit}, {share:.0%} of its lifetime "
-                f"maximum of {ceiling.max:g} {unit} (more than {SHARE:.0%}; "
+                f"one cycle of {e.drug.name} gives {num(cycle)} {unit}, {share:.0%} of its "
+                f"lifetime maximum of {num(ceiling.max)} {unit} (more than {SHARE:.0%}; "
                 f"source: {ceiling.source})",
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from osdose.lint.context import EntryDose, FileContext, shown
+from osdose.lint.context import EntryDose, FileContext, num, shown
 from osdose.lint.finding import Finding, Severity
 
 ID = "dose-implausible"
@@ -72,8 +72,8 @@ def _compare(e: EntryDose) -> tuple[str, str, float] | None:
         return None  # a flat dose against a per-m² maximum needs a patient
     size, unit = (REFERENCE_BSA_M2, "m²") if daily.per == "m2" else (REFERENCE_WEIGHT_KG, "kg")
     value = daily.amount * size
-    text += f" = {value:g} {daily.unit} at {size:g} {unit}"
+    text += f" = {num(value)} {daily.unit} at {size:g} {unit}"
     if e.cap is not None and e.cap.per == "flat" and e.cap.unit == daily.unit:
         value = min(value, e.cap.amount)
-        text += f", {value:g} {daily.unit} after max_dose"
+        text += f", {num(value)} {daily.unit} after max_dose"
     return text, shown(limit), value / limit.amount

@@ -32,12 +32,22 @@ class LintResult:
         return self.count("error") > 0 or (strict and self.count("warning") > 0)
 
 
+def _hidden(relative: Path) -> bool:
+    # .git, .venv, .tox … under a linted folder hold other tools' YAML, never regimens
+    return any(part.startswith(".") for part in relative.parts)
+
+
 def collect(paths: Iterable[str | Path]) -> list[str]:
-    """The files to lint: files as given, folders searched for ``*.yaml``/``*.yml``."""
+    """The files to lint: files as given, folders searched for ``*.yaml``/``*.yml`` (outside
+    hidden folders)."""
     out: list[str] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.suffix in SUFFIXES and f.is_file())
+            found = sorted(
+                f
+                for f in p.rglob("*")
+                if f.suffix in SUFFIXES and f.is_file() and not _hidden(f.relative_to(p))
+            )
             out.extend(f.as_posix() for f in found)
         elif p.exists():
             out.append(p.as_posix())

@@ -68,3 +68,28 @@ def test_folders_are_searched_recursively_for_yaml_and_yml(tmp_path: Path) -> No
 def test_text_output_is_uncoloured_off_a_terminal() -> None:
     _, out, _ = invoke("lint", f"{BROKEN}/unknown-drug.yaml")
     assert "\x1b[" not in out
+
+
+def test_hidden_folders_are_skipped(tmp_path: Path) -> None:
+    (tmp_path / ".venv").mkdir()
+    (tmp_path / ".venv" / "tool.yaml").write_text("- other tool's file\n")
+    (tmp_path / "r.yaml").write_text("- not a regimen\n")
+    assert lint_paths([tmp_path]).files == ((tmp_path / "r.yaml").as_posix(),)
+
+
+def test_pre_commit_hook_runs_lint() -> None:
+    import yaml
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    assert hook["id"] == "osdose-lint"
+    assert hook["entry"] == "osdose lint --strict"
+    assert hook["language"] == "python"
+
+
+def test_snapshot_write_to_a_missing_folder_is_a_clean_error(tmp_path: Path) -> None:
+    target = tmp_path / "no" / "snap.yaml"
+    code, _, err = invoke(
+        "snapshot", "regimens", "--patients", "tests/golden/patients.yaml", "--write", str(target)
+    )
+    assert code == 2
+    assert err.startswith(f"osdose: error: {target}: cannot be written")
