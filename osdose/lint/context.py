@@ -5,7 +5,7 @@ can run even when another part of the file is broken."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -30,7 +30,6 @@ Where = tuple[str | int, ...]
 class FileContext:
     doc: Document
     drugs: DrugTable
-    _cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -57,10 +56,11 @@ class FileContext:
 
     @cached_property
     def cycle_length(self) -> int | None:
-        """The cycle length when it is a usable whole number of days, else ``None``."""
+        """The cycle length when the schema accepts it, else ``None``."""
         value = self.data.get("cycle_length_days")
-        ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 365
-        return value if ok else None
+        refused = any(p.path == ("cycle_length_days",) for p in self.schema)
+        usable = isinstance(value, int) and not isinstance(value, bool) and not refused
+        return value if usable else None
 
     @cached_property
     def doses(self) -> list[EntryDose]:

@@ -42,6 +42,7 @@ EXPECTED: dict[str, list[tuple[int, int, str, str]]] = {
     "invalid-value-acknowledge-unknown-rule.yaml": [(8, 15, "invalid-value", "error")],
     "invalid-value-two-dose-fields.yaml": [(6, 5, "invalid-value", "error")],
     "invalid-value-cycle-length-text.yaml": [(2, 20, "invalid-value", "error")],
+    "invalid-value-cycle-length-yes.yaml": [(2, 20, "invalid-value", "error")],
     "invalid-value-days-unreadable.yaml": [(6, 11, "invalid-value", "error")],
     "invalid-value-list.yaml": [(1, 1, "invalid-value", "error")],
     "invalid-value-scalar.yaml": [(1, 1, "invalid-value", "error")],

@@ -133,3 +133,12 @@ def test_sarif_is_valid_sarif_2_1_0() -> None:
 
 def test_every_format_has_a_renderer() -> None:
     assert {f.value for f in LintFormat} == set(RENDERERS)
+
+
+def test_text_is_styled_for_a_terminal() -> None:
+    from osdose.lint import lint_paths
+    from osdose.render.findings_text import render
+
+    text = render(lint_paths([FILE]))
+    styles = {str(span.style) for span in text.spans}
+    assert {"bold red", "yellow", "cyan", "dim"} <= styles  # error, warning, acknowledged, rule
