@@ -25,9 +25,12 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check osdose tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+	$(BIN)/osdose lint --strict regimens/
+	$(BIN)/osdose snapshot regimens/ --patients tests/golden/patients.yaml --check tests/golden/regimens.snapshot.yaml
 
 bench: $(VENV)/.installed-demo
 	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/lint.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

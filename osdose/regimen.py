@@ -20,7 +20,7 @@ from typing import Any, Literal
 from osdose.basis import Basis, parse_basis
 from osdose.drugs import DrugTable, load_drugs
 from osdose.errors import FileError, InputError, OsdoseError, UnknownNameError
-from osdose.source import Document, parse_text, read_text
+from osdose.source import Document, Pos, parse_text, read_text
 
 _RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
 
@@ -86,47 +86,94 @@ def parse_days(value: Any) -> tuple[int, ...]:
     return tuple(days)
 
 
+@dataclass(frozen=True)
+class SchemaProblem:
+    """One way a document breaks the regimen file model. ``kind`` is pydantic's error type
+    (``missing``, ``extra_forbidden``, ``int_parsing`` …) or ``not_a_mapping``."""
+
+    kind: str
+    path: tuple[str | int, ...]
+    pos: Pos
+    message: str
+
+
+def _section(loc: tuple[Any, ...]) -> str:
+    # the innermost known section decides which field names an unknown field is compared to
+    for part in reversed(loc[:-1]):
+        if part in ("acknowledge", "supportive_care"):
+            return str(part)
+        if part == "drugs":
+            return "drug"
+    return "regimen"
+
+
 def _pydantic_problem(err: dict[str, Any]) -> str:
     from osdose.schema import FIELD_NAMES
 
-    loc = err["loc"]
+    loc = tuple(err["loc"])
     name = str(loc[-1]) if loc else ""
     if err["type"] == "extra_forbidden":
-        section = "drug" if "drugs" in loc else "regimen"
-        if "supportive_care" in loc:
-            section = "supportive_care"
-        close = difflib.get_close_matches(name, FIELD_NAMES[section], n=1, cutoff=0.6)
-        hint = (
-            f"; did you mean {close[0]!r}?"
-            if close
-            else f"; known fields: {', '.join(FIELD_NAMES[section])}"
-        )
+        known = FIELD_NAMES[_section(loc)]
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known fields: {', '.join(known)}"
         return f"unknown field {name!r}{hint}"
     if err["type"] == "missing":
         return f"missing required field {name!r}"
-    return f"{name}: {err['msg']}"
+    field_name = next((str(p) for p in reversed(loc) if isinstance(p, str)), name)
+    return f"{field_name}: {err['msg']}"
 
 
-def _doc_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
-    """The part of a pydantic error location that exists in the document (pydantic adds
-    union branch names such as ``list[int]`` or ``str``, which are not keys)."""
-    out: list[str | int] = []
-    node = data
+def _doc_path(doc: Document, loc: tuple[Any, ...], missing: bool) -> tuple[str | int, ...]:
+    # pydantic adds union branch names ("list[int]", "str") to the location: keep only the
+    # parts that exist in the document (and a missing field's own name, which cannot)
+    kept: list[str | int] = []
     for part in loc:
-        if (isinstance(node, dict) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        ):
-            out.append(part)
-            node = node[part]
-    return tuple(out)
+        if (*kept, part) in doc.values:
+            kept.append(part)
+    if missing and loc and loc[-1] not in kept[-1:]:
+        kept.append(loc[-1])
+    return tuple(kept)
 
 
-def validate_document(doc: Document) -> Any:
-    """Validate a parsed regimen document against the file model; first problem raises."""
+def schema_problems(doc: Document) -> tuple[Any, list[SchemaProblem]]:
+    """Validate a parsed document against the file model once: (model or ``None``, every
+    problem, at most one per place)."""
     from pydantic import ValidationError
 
     from osdose.schema import RegimenFile
 
+    if not isinstance(doc.data, dict):
+        kind = "empty" if doc.data is None else type(doc.data).__name__
+        got = "the file is empty" if doc.data is None else f"got a {_TYPE_WORDS.get(kind, kind)}"
+        return None, [
+            SchemaProblem(
+                "not_a_mapping",
+                (),
+                Pos(1, 1),
+                f"a regimen file must be a mapping of fields (name, cycle_length_days, drugs, "
+                f"…): {got}",
+            )
+        ]
+    try:
+        return RegimenFile.model_validate(doc.data), []
+    except ValidationError as exc:
+        problems: dict[tuple[str | int, ...], SchemaProblem] = {}
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            path = _doc_path(doc, loc, err["type"] == "missing")
+            if path in problems:
+                continue  # a union reports once per branch: the first says enough
+            extra = err["type"] == "extra_forbidden"
+            pos = doc.key_where(path) if extra else doc.where(path)
+            problems[path] = SchemaProblem(err["type"], path, pos, _pydantic_problem(dict(err)))
+        return None, list(problems.values())
+
+
+_TYPE_WORDS = {"list": "list", "str": "single text value", "int": "number", "float": "number"}
+
+
+def validate_document(doc: Document) -> Any:
+    """Validate a parsed regimen document against the file model; first problem raises."""
     if doc.duplicates:
         d = doc.duplicates[0]
         raise FileError(
@@ -135,15 +182,50 @@ def validate_document(doc: Document) -> Any:
             f"duplicate key {d.key!r} (first at line {d.first.line})",
             d.again.column,
         )
-    if not isinstance(doc.data, dict):
-        raise FileError(doc.path, 1, "a regimen file must be a mapping of fields (name, drugs, …)")
-    try:
-        return RegimenFile.model_validate(doc.data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        path = _doc_path(doc.data, tuple(err["loc"]))
-        pos = doc.key_where(path) if err["type"] == "extra_forbidden" else doc.where(path)
-        raise FileError(doc.path, pos.line, _pydantic_problem(dict(err)), pos.column) from None
+    model, problems = schema_problems(doc)
+    if problems:
+        p = problems[0]
+        raise FileError(doc.path, p.pos.line, p.message, p.pos.column)
+    return model
+
+
+DOSE_FIELDS = ("dose", "dose_per_day", "dose_per_cycle")
+
+
+def dose_field(drug: str, values: dict[str, Any]) -> tuple[str, Any]:
+    """The one dose field an entry gives, as (field name, value); refuses none or several."""
+    given = [(k, values[k]) for k in DOSE_FIELDS if values.get(k) is not None]
+    if len(given) != 1:
+        what = " and ".join(k for k, _ in given) if given else "none"
+        raise ValueError(
+            f"drug {drug!r} needs exactly one of dose (per day), "
+            f"dose_per_day or dose_per_cycle, got {what}"
+        )
+    return given[0]
+
+
+def check_days(days: tuple[int, ...], cycle_length_days: int) -> None:
+    """Refuse no day, a repeated day, or a day outside 1..cycle length."""
+    if not days:
+        raise ValueError("days must name at least one day")
+    if len(set(days)) != len(days):
+        raise ValueError(f"days repeat a day: {list(days)}")
+    bad = [x for x in days if not 1 <= x <= cycle_length_days]
+    if bad:
+        raise ValueError(f"day {bad[0]} is outside the cycle (1–{cycle_length_days})")
+
+
+def check_cap(cap: Basis, written: Basis) -> None:
+    """A ``max_dose`` must be a flat amount in the unit of the dose it caps."""
+    if cap.per != "flat" or cap.unit != written.unit:
+        raise ValueError(
+            f"max_dose must be a flat {written.unit} amount like '2 {written.unit}', got {cap.text}"
+        )
+
+
+def per_day(written: Basis, field_name: str, n_days: int) -> Basis:
+    """The per-day basis of what was written: a dose per cycle is divided over its days."""
+    return written.scaled(1.0 / n_days) if field_name == "dose_per_cycle" else written
 
 
 def build(doc: Document, drugs: DrugTable | None = None, sha256: str = "") -> Regimen:
@@ -157,50 +239,28 @@ def build(doc: Document, drugs: DrugTable | None = None, sha256: str = "") -> Re
             canonical = table.resolve(d.drug).name
         except UnknownNameError as exc:
             raise doc.error((*path, "drug"), str(exc)) from None
-        given = [
-            (k, getattr(d, k))
-            for k in ("dose", "dose_per_day", "dose_per_cycle")
-            if getattr(d, k) is not None
-        ]
-        if len(given) != 1:
-            what = " and ".join(k for k, _ in given) if given else "none"
-            raise doc.error(
-                path,
-                f"drug {d.drug!r} needs exactly one of dose (per day), "
-                f"dose_per_day or dose_per_cycle, got {what}",
-            )
-        key, text = given[0]
+        try:
+            key, text = dose_field(d.drug, {k: getattr(d, k) for k in DOSE_FIELDS})
+        except ValueError as exc:
+            raise doc.error(path, str(exc)) from None
         try:
             written = parse_basis(text, key)
         except InputError as exc:
             raise doc.error((*path, key), str(exc)) from None
         try:
             days = parse_days(d.days)
+            check_days(days, model.cycle_length_days)
         except ValueError as exc:
             raise doc.error((*path, "days"), str(exc)) from None
-        if not days:
-            raise doc.error((*path, "days"), "days must name at least one day")
-        if len(set(days)) != len(days):
-            raise doc.error((*path, "days"), f"days repeat a day: {list(days)}")
-        bad = [x for x in days if not 1 <= x <= model.cycle_length_days]
-        if bad:
-            raise doc.error(
-                (*path, "days"), f"day {bad[0]} is outside the cycle (1–{model.cycle_length_days})"
-            )
         per_cycle = key == "dose_per_cycle"
-        basis = written.scaled(1.0 / len(days)) if per_cycle else written
+        basis = per_day(written, key, len(days))
         cap = None
         if d.max_dose is not None:
             try:
                 cap = parse_basis(d.max_dose, "max_dose")
-            except InputError as exc:
+                check_cap(cap, written)
+            except (InputError, ValueError) as exc:
                 raise doc.error((*path, "max_dose"), str(exc)) from None
-            if cap.per != "flat" or cap.unit != written.unit:
-                raise doc.error(
-                    (*path, "max_dose"),
-                    f"max_dose must be a flat {written.unit} amount like '2 {written.unit}', "
-                    f"got {cap.text}",
-                )
         entries.append(
             DrugDose(
                 drug=canonical,

@@ -1,0 +1,146 @@
+"""What the rules of one file share: the parsed document, the drug table, the schema
+problems (validated once), and the raw drug entries, read defensively so that every rule
+can run even when another part of the file is broken."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from osdose.basis import Basis, parse_basis
+from osdose.drugs import Drug, DrugTable
+from osdose.errors import InputError
+from osdose.lint.finding import Finding, Severity
+from osdose.regimen import (
+    SchemaProblem,
+    check_days,
+    dose_field,
+    parse_days,
+    per_day,
+    schema_problems,
+)
+from osdose.source import Document
+
+Where = tuple[str | int, ...]
+
+
+@dataclass
+class FileContext:
+    doc: Document
+    drugs: DrugTable
+
+    @property
+    def path(self) -> str:
+        return self.doc.path
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.doc.data if isinstance(self.doc.data, dict) else {}
+
+    @cached_property
+    def schema(self) -> list[SchemaProblem]:
+        """Every schema problem of the file; the model is validated once per file."""
+        return schema_problems(self.doc)[1]
+
+    def schema_findings(
+        self, rule: str, severity: Severity, kinds: Callable[[str], bool]
+    ) -> Iterator[Finding]:
+        """Findings of ``rule`` for the schema problems whose kind ``kinds`` accepts."""
+        for p in self.schema:
+            if kinds(p.kind):
+                yield Finding(
+                    self.path, p.pos.line, p.pos.column, rule, severity, p.message, where=p.path
+                )
+
+    @cached_property
+    def cycle_length(self) -> int | None:
+        """The cycle length when the schema accepts it, else ``None``."""
+        value = self.data.get("cycle_length_days")
+        refused = any(p.path == ("cycle_length_days",) for p in self.schema)
+        usable = isinstance(value, int) and not isinstance(value, bool) and not refused
+        return value if usable else None
+
+    @cached_property
+    def doses(self) -> list[EntryDose]:
+        """Every drug entry read as far as it can be, once per file."""
+        return [entry_dose(self, i, entry) for i, entry in self.entries()]
+
+    def entries(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(index, entry) of every drug entry that is a mapping."""
+        drugs = self.data.get("drugs")
+        if isinstance(drugs, list):
+            for i, entry in enumerate(drugs):
+                if isinstance(entry, dict):
+                    yield i, entry
+
+    def finding(
+        self, rule: str, severity: Severity, where: Where, message: str, *, key: bool = False
+    ) -> Finding:
+        """A finding at the value (or with ``key``, the key) found at ``where``."""
+        pos = self.doc.key_where(where) if key else self.doc.where(where)
+        return Finding(self.path, pos.line, pos.column, rule, severity, message, where=where)
+
+
+@dataclass(frozen=True)
+class EntryDose:
+    """One drug entry as far as it could be read: each part is ``None`` when it could not
+    (the rule that owns that part reports why)."""
+
+    index: int
+    drug: Drug | None
+    field: str | None
+    written: Basis | None
+    days: tuple[int, ...] | None
+    cap: Basis | None
+
+    @property
+    def per_day(self) -> Basis | None:
+        if self.written is None or self.field is None:
+            return None
+        if self.field == "dose_per_cycle":
+            return None if not self.days else per_day(self.written, self.field, len(self.days))
+        return self.written
+
+
+def num(x: float) -> str:
+    """A number for messages, exact to 4 decimals without trailing zeros (18446.6154)."""
+    return f"{x:.4f}".rstrip("0").rstrip(".")
+
+
+def shown(basis: Basis) -> str:
+    """``120 mg/m²`` for messages."""
+    return f"{num(basis.amount)} {basis.unit_text.replace('**2', '²')}"
+
+
+def entry_dose(ctx: FileContext, index: int, entry: dict[str, Any]) -> EntryDose:
+    name = entry.get("drug")
+    drug = ctx.drugs.find(name) if isinstance(name, str) else None
+    field_name: str | None = None
+    written = cap = None
+    try:
+        field_name, text = dose_field(str(name), entry)
+        written = parse_basis(text, field_name)
+    except (ValueError, InputError):
+        pass
+    days = read_days(entry.get("days"), ctx.cycle_length)
+    if entry.get("max_dose") is not None:
+        try:
+            cap = parse_basis(entry["max_dose"], "max_dose")
+        except InputError:
+            cap = None
+    usable = days if isinstance(days, tuple) else None
+    return EntryDose(index, drug, field_name, written, usable, cap)
+
+
+def read_days(value: Any, cycle_length: int | None) -> tuple[int, ...] | str:
+    """The days of an entry, or why they are unusable (checked against the cycle when its
+    length is known)."""
+    try:
+        days = parse_days(value)
+        if cycle_length is not None:
+            check_days(days, cycle_length)
+    except ValueError as exc:
+        return str(exc)
+    return days

@@ -1,0 +1,75 @@
+"""The rules, in the order they run, and what reports say about each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from types import ModuleType
+
+from osdose.lint import (
+    acknowledge,
+    cycle_ceiling,
+    day_out_of_cycle,
+    dose_implausible,
+    dose_unit,
+    duplicate_key,
+    duplicate_regimen,
+    invalid_value,
+    missing_field,
+    missing_reference,
+    unknown_drug,
+    unknown_field,
+    yaml_syntax,
+)
+from osdose.lint.context import FileContext
+from osdose.lint.finding import Finding
+
+FileRule = Callable[[FileContext], Iterable[Finding]]
+
+FILE_RULES: tuple[FileRule, ...] = (
+    duplicate_key.check,
+    unknown_field.check,
+    missing_field.check,
+    invalid_value.check,
+    unknown_drug.check,
+    dose_unit.check,
+    day_out_of_cycle.check,
+    dose_implausible.check,
+    cycle_ceiling.check,
+    missing_reference.check,
+)
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    severity: str
+    description: str
+    module: str
+
+
+def _info(m: ModuleType) -> RuleInfo:
+    return RuleInfo(str(m.ID), str(m.SEVERITY), str(m.DESCRIPTION), m.__name__)
+
+
+RULES: dict[str, RuleInfo] = {
+    r.id: r
+    for r in map(
+        _info,
+        (
+            yaml_syntax,
+            duplicate_key,
+            unknown_field,
+            missing_field,
+            invalid_value,
+            unknown_drug,
+            dose_unit,
+            day_out_of_cycle,
+            dose_implausible,
+            cycle_ceiling,
+            duplicate_regimen,
+            missing_reference,
+            acknowledge,
+        ),
+    )
+}

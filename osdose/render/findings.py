@@ -1,0 +1,25 @@
+"""Lint reports: one small renderer per ``--format``, chosen by name from :data:`RENDERERS`.
+
+A renderer takes a :class:`~osdose.lint.LintResult` and returns the report: a string for
+machines (printed as it is), or rich ``Text`` for people (coloured only on a terminal).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+#: format name → module of its renderer (each has ``render(result)``); imported on use.
+RENDERERS: dict[str, str] = {
+    "text": "osdose.render.findings_text",
+    "json": "osdose.render.findings_json",
+    "github": "osdose.render.findings_github",
+    "sarif": "osdose.render.findings_sarif",
+}
+
+
+def renderer(name: str) -> Callable[[Any], Any]:
+    """The ``render`` function of the format called ``name``."""
+    fn: Callable[[Any], Any] = importlib.import_module(RENDERERS[name]).render
+    return fn

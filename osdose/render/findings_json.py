@@ -1,0 +1,11 @@
+"""A JSON list of findings, each with exactly path, line, column, severity, rule, message."""
+
+from __future__ import annotations
+
+import json
+
+from osdose.lint import LintResult
+
+
+def render(result: LintResult) -> str:
+    return json.dumps([f.as_dict() for f in result.findings], indent=2, ensure_ascii=False) + "\n"

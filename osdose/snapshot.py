@@ -1,0 +1,222 @@
+"""Golden dose snapshots: every regimen's per-drug daily and cycle dose for a set of
+reference patients, written to a reviewable file and checked against it, so that a regimen
+edit that changes what a patient is given shows up as a snapshot diff.
+
+Doses are rounded to 0.01 mg (or IU) in the file: a difference below that is not a change
+anyone could give, and rounding keeps the file identical across platforms' floating point.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from osdose import bsa as bsa_mod
+from osdose import units
+from osdose.dosing import dose_sheet
+from osdose.drugs import DrugTable
+from osdose.errors import FileError, OsdoseError
+from osdose.regimen import Regimen, load_file
+from osdose.source import Document, load
+
+_PATIENT_FIELDS = ("id", "height", "weight", "formula", "bsa_cap")
+
+
+@dataclass(frozen=True)
+class Patient:
+    """A reference patient: height and weight, the BSA formula and an optional BSA cap."""
+
+    id: str
+    height_cm: float
+    weight_kg: float
+    formula: str = bsa_mod.DEFAULT
+    bsa_cap_m2: float | None = None
+
+    def bsa(self) -> bsa_mod.BSA:
+        return bsa_mod.compute(self.height_cm, self.weight_kg, self.formula, self.bsa_cap_m2)
+
+
+@dataclass(frozen=True)
+class Dose:
+    """One drug of one regimen for one patient: per administration day and per cycle."""
+
+    regimen: str
+    patient: str
+    drug: str
+    unit: str
+    daily: float
+    cycle: float
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    patients: tuple[Patient, ...]
+    doses: tuple[Dose, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A dose that differs from the snapshot; ``None`` on one side when it was added or
+    removed (a regimen, patient or drug that is new or gone)."""
+
+    regimen: str
+    patient: str
+    drug: str
+    what: str  # "daily" or "cycle"
+    unit: str
+    old: float | None
+    new: float | None
+
+    @property
+    def text(self) -> str:
+        old = "absent" if self.old is None else f"{_num(self.old)} {self.unit}"
+        new = "absent" if self.new is None else f"{_num(self.new)} {self.unit}"
+        return f"{self.regimen} / {self.patient} / {self.drug}: {self.what} {old} → {new}"
+
+
+def _num(x: float) -> str:
+    """A snapshot amount as written: to 0.01, without trailing zeros (18446.62, 240)."""
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _patient(doc: Document, i: int, raw: Any) -> Patient:
+    at: tuple[str | int, ...] = ("patients", i)
+    if not isinstance(raw, dict):
+        raise doc.error(at, "each patient must be a mapping with id, height and weight")
+    for key in raw:
+        if key not in _PATIENT_FIELDS:
+            raise doc.error(
+                (*at, key), f"unknown patient field {key!r}; known: {', '.join(_PATIENT_FIELDS)}"
+            )
+    for key in ("id", "height", "weight"):
+        if key not in raw:
+            raise doc.error(at, f"patient needs {key}")
+    try:
+        height = units.height_cm(raw["height"])
+        weight = units.weight_kg(raw["weight"])
+        cap = units.bsa_m2(raw["bsa_cap"], "bsa_cap") if raw.get("bsa_cap") is not None else None
+        formula = bsa_mod.formula(str(raw.get("formula") or bsa_mod.DEFAULT)).name
+    except OsdoseError as exc:
+        raise doc.error(at, str(exc)) from None
+    return Patient(str(raw["id"]), height, weight, formula, cap)
+
+
+def load_patients(path: str | Path) -> tuple[Patient, ...]:
+    """The reference patients of a YAML file (``patients: [{id, height, weight, …}]``)."""
+    doc = load(path)
+    raw = doc.data.get("patients") if isinstance(doc.data, dict) else None
+    if not isinstance(raw, list) or not raw:
+        raise FileError(
+            str(path), 1, "a patients file needs a list 'patients' of id, height and weight"
+        )
+    patients = tuple(_patient(doc, i, p) for i, p in enumerate(raw))
+    ids = [p.id for p in patients]
+    repeated = sorted({x for x in ids if ids.count(x) > 1})
+    if repeated:
+        raise FileError(str(path), 1, f"patient ids repeat: {', '.join(repeated)}")
+    return patients
+
+
+def compute(regimens: Iterable[Regimen], patients: tuple[Patient, ...]) -> Snapshot:
+    """Every drug's daily and cycle dose of every regimen for every patient, rounded."""
+    doses = []
+    for reg in regimens:
+        for p in patients:
+            seen: dict[str, int] = {}
+            for line in dose_sheet(reg, p.bsa(), p.weight_kg).lines:
+                # a drug given twice in one regimen (two schedules) keeps both, numbered
+                seen[line.drug] = seen.get(line.drug, 0) + 1
+                name = line.drug if seen[line.drug] == 1 else f"{line.drug}#{seen[line.drug]}"
+                daily, cycle = round(line.daily, 2), round(line.cycle, 2)
+                doses.append(Dose(reg.name, p.id, name, line.unit, daily, cycle))
+    return Snapshot(patients, tuple(doses))
+
+
+def compute_paths(
+    paths: Iterable[str | Path], patients_path: str | Path, drugs: DrugTable | None = None
+) -> Snapshot:
+    """The snapshot of the regimen files and folders at ``paths``."""
+    from osdose.lint.runner import collect
+
+    patients = load_patients(patients_path)
+    return compute((load_file(f, drugs) for f in collect(paths)), patients)
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def dumps(snap: Snapshot, command: str = "") -> str:
+    """The snapshot as reviewable YAML: one line per regimen, patient and drug."""
+    out = [
+        "# osdose golden dose snapshot: per-drug doses of each regimen for reference patients.",
+        "# daily = per administration day, cycle = per cycle; mg (or IU), rounded to 0.01.",
+        "# A change here is a change in what patients are given: review it like code.",
+    ]
+    if command:
+        out.append(f"# Regenerate with: {command}")
+    out.append("patients:")
+    for p in snap.patients:
+        b = p.bsa()
+        cap = f", bsa_cap_m2: {p.bsa_cap_m2!r}" if p.bsa_cap_m2 is not None else ""
+        out.append(
+            f"  {_q(p.id)}: {{height_cm: {p.height_cm!r}, weight_kg: {p.weight_kg!r}, "
+            f"formula: {_q(p.formula)}{cap}, bsa_m2: {round(b.m2, 4)!r}}}"
+        )
+    out.append("regimens:")
+    regimen = patient = None
+    for d in snap.doses:
+        if d.regimen != regimen:
+            regimen, patient = d.regimen, None
+            out.append(f"  {_q(d.regimen)}:")
+        if d.patient != patient:
+            patient = d.patient
+            out.append(f"    {_q(d.patient)}:")
+        unit = d.unit.lower()
+        out.append(f"      {_q(d.drug)}: {{daily_{unit}: {d.daily!r}, cycle_{unit}: {d.cycle!r}}}")
+    return "\n".join(out) + "\n"
+
+
+def _mapping(doc: Document, at: tuple[str | int, ...], value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise doc.error(at, "not an osdose snapshot: expected a mapping here")
+    return value
+
+
+def load_snapshot(path: str | Path) -> dict[tuple[str, str, str], Dose]:
+    """The doses of a snapshot file by (regimen, patient, drug)."""
+    doc = load(path)
+    regimens = doc.data.get("regimens") if isinstance(doc.data, dict) else None
+    if not isinstance(regimens, dict):
+        raise FileError(str(path), 1, "not an osdose snapshot (no 'regimens' mapping)")
+    out: dict[tuple[str, str, str], Dose] = {}
+    for reg, by_patient in regimens.items():
+        for patient, by_drug in _mapping(doc, ("regimens", reg), by_patient).items():
+            for drug, values in _mapping(doc, ("regimens", reg, patient), by_drug).items():
+                at = ("regimens", reg, patient, drug)
+                unit = "IU" if isinstance(values, dict) and "daily_iu" in values else "mg"
+                try:
+                    daily = float(values[f"daily_{unit.lower()}"])
+                    cycle = float(values[f"cycle_{unit.lower()}"])
+                except (KeyError, TypeError, ValueError):
+                    raise doc.error(at, "a dose line needs daily_mg and cycle_mg") from None
+                out[(reg, patient, drug)] = Dose(reg, patient, drug, unit, daily, cycle)
+    return out
+
+
+def diff(old: dict[tuple[str, str, str], Dose], new: Snapshot) -> list[Change]:
+    """Every dose that differs between a snapshot file and a recomputed snapshot."""
+    changes: list[Change] = []
+    fresh = {(d.regimen, d.patient, d.drug): d for d in new.doses}
+    for key in sorted(old.keys() | fresh.keys()):
+        a, b = old.get(key), fresh.get(key)
+        unit = b.unit if b else a.unit if a else "mg"
+        for what in ("daily", "cycle"):
+            va = getattr(a, what) if a else None
+            vb = getattr(b, what) if b else None
+            if va != vb or (a and b and a.unit != b.unit):
+                changes.append(Change(*key, what, unit, va, vb))
+    return changes

@@ -1,0 +1,138 @@
+"""Each broken regimen file in data/broken/ holds one defect and is named after it; its
+findings (line:column, rule, severity) are asserted exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from osdose.lint import lint_paths
+
+DATA = Path(__file__).parent / "data"
+BROKEN = DATA / "broken"
+
+# file name → every finding of that file as (line, column, rule, level)
+EXPECTED: dict[str, list[tuple[int, int, str, str]]] = {
+    "yaml-syntax.yaml": [(7, 11, "yaml-syntax", "error")],
+    "yaml-syntax-binary.yaml": [(1, 1, "yaml-syntax", "error")],
+    "yaml-syntax-not-utf8.yaml": [(1, 1, "yaml-syntax", "error")],
+    "yaml-syntax-python-tag.yaml": [(1, 7, "yaml-syntax", "error")],
+    "yaml-syntax-alias-bomb.yaml": [(1, 4, "yaml-syntax", "error")],
+    # the 65th "[" of "name: [[[…" sits at column 6 + 65 = 71
+    "yaml-syntax-deep-nesting.yaml": [(1, 71, "yaml-syntax", "error")],
+    "duplicate-key.yaml": [(7, 5, "duplicate-key", "error")],
+    # the misspelt field also leaves the drug without any dose
+    "unknown-field.yaml": [(4, 5, "missing-field", "error"), (5, 5, "unknown-field", "error")],
+    "missing-field.yaml": [(1, 1, "missing-field", "error")],
+    "missing-field-no-dose.yaml": [(4, 5, "missing-field", "error")],
+    "unknown-drug.yaml": [(4, 11, "unknown-drug", "error")],
+    "dose-unit-rate.yaml": [(5, 11, "dose-unit", "error")],
+    "dose-unit-no-unit.yaml": [(5, 11, "dose-unit", "error")],
+    "dose-unit-per-kg-on-m2-drug.yaml": [(5, 11, "dose-unit", "error")],
+    "dose-unit-cap-not-flat.yaml": [(7, 15, "dose-unit", "error")],
+    "day-out-of-cycle.yaml": [(6, 11, "day-out-of-cycle", "error")],
+    "day-out-of-cycle-repeated.yaml": [(6, 11, "day-out-of-cycle", "error")],
+    "dose-implausible-above-usual.yaml": [(5, 11, "dose-implausible", "warning")],
+    "dose-implausible-per-cycle-as-per-day.yaml": [(5, 11, "dose-implausible", "error")],
+    "dose-implausible-unit-slip.yaml": [(5, 11, "dose-implausible", "error")],
+    "cycle-ceiling.yaml": [(5, 21, "cycle-ceiling", "warning")],
+    "missing-reference.yaml": [(1, 1, "missing-reference", "warning")],
+    "unused-acknowledgement.yaml": [(8, 15, "unused-acknowledgement", "warning")],
+    "invalid-value-acknowledge-unknown-rule.yaml": [(8, 15, "invalid-value", "error")],
+    "invalid-value-two-dose-fields.yaml": [(6, 5, "invalid-value", "error")],
+    "invalid-value-cycle-length-text.yaml": [(2, 20, "invalid-value", "error")],
+    "invalid-value-cycle-length-yes.yaml": [(2, 20, "invalid-value", "error")],
+    "invalid-value-days-unreadable.yaml": [(6, 11, "invalid-value", "error")],
+    "invalid-value-list.yaml": [(1, 1, "invalid-value", "error")],
+    "invalid-value-scalar.yaml": [(1, 1, "invalid-value", "error")],
+    "invalid-value-empty.yaml": [(1, 1, "invalid-value", "error")],
+}
+
+
+def test_every_broken_file_has_its_expectation() -> None:
+    assert sorted(p.name for p in BROKEN.iterdir()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_broken_file(name: str) -> None:
+    path = (BROKEN / name).as_posix()
+    result = lint_paths([path])
+    assert [(f.path, f.line, f.column, f.rule, f.level) for f in result.findings] == [
+        (path, line, col, rule, level) for line, col, rule, level in EXPECTED[name]
+    ]
+    # the defect in the file's name is among its rules
+    assert any(name.startswith(f.rule) for f in result.findings)
+
+
+def test_all_broken_files_at_once_collects_every_finding() -> None:
+    result = lint_paths([BROKEN])
+    assert len(result.findings) == sum(len(v) for v in EXPECTED.values())
+    assert result.failed()
+
+
+def test_duplicate_regimen_across_files() -> None:
+    folder = DATA / "duplicate-regimen"
+    result = lint_paths([folder])
+    first, second = (folder / "first.yaml").as_posix(), (folder / "second.yaml").as_posix()
+    assert [(f.path, f.line, f.column, f.rule, f.message) for f in result.findings] == [
+        (
+            second,
+            2,
+            11,
+            "duplicate-regimen",
+            f"regimen name 'ddp-epi' is already used by 'DDP+EPI' at {first}:1",
+        )
+    ]
+
+
+def test_messages_carry_the_numbers() -> None:
+    by_name = {
+        n: lint_paths([BROKEN / n]).findings[0].message
+        for n in (
+            "dose-implausible-above-usual.yaml",
+            "dose-implausible-per-cycle-as-per-day.yaml",
+            "cycle-ceiling.yaml",
+            "unknown-field.yaml",
+            "unknown-drug.yaml",
+        )
+    }
+    # 130 / 120 = 1.0833 → "1.08 times"
+    assert by_name["dose-implausible-above-usual.yaml"].startswith(
+        "epirubicin 130 mg/m² per day is above the usual maximum single dose of 120 mg/m² "
+        "(1.08 times;"
+    )
+    # 400 / 100 = 4 > 3
+    assert by_name["dose-implausible-per-cycle-as-per-day.yaml"].startswith(
+        "cisplatin 400 mg/m² per day is 4 times the usual maximum single dose of 100 mg/m² "
+        "(more than 3 times: a dose per cycle written per day, or a unit slip?;"
+    )
+    # 150 mg/m² over 2 days per cycle; 150 / 550 = 27% of doxorubicin's lifetime maximum
+    assert by_name["cycle-ceiling.yaml"].startswith(
+        "one cycle of doxorubicin gives 150 mg/m², 27% of its lifetime maximum of 550 mg/m² "
+        "(more than 25%;"
+    )
+    assert (
+        "did you mean 'dose_per_day'?"
+        in lint_paths([BROKEN / "unknown-field.yaml"]).findings[1].message
+    )
+    assert by_name["unknown-drug.yaml"] == (
+        "unknown drug 'cisplatn'; did you mean cisplatin, oxaliplatin, carboplatin?"
+    )
+
+
+def test_huge_file_is_a_finding(tmp_path: Path) -> None:
+    big = tmp_path / "huge.yaml"
+    big.write_text("notes: " + "x" * (3 * 1024 * 1024) + "\n")
+    (f,) = lint_paths([big]).findings
+    assert (f.line, f.column, f.rule) == (1, 1, "yaml-syntax")
+    assert "larger than 2048 KiB" in f.message
+
+
+def test_python_tag_is_never_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "executed"
+    doc = tmp_path / "tag.yaml"
+    doc.write_text(f'name: !!python/object/apply:pathlib.Path.touch ["{marker}"]\n')
+    (f,) = lint_paths([doc]).findings
+    assert f.rule == "yaml-syntax"
+    assert not marker.exists()
