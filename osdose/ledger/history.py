@@ -10,6 +10,7 @@ from pathlib import Path
 from osdose.course import Administration, Course
 from osdose.drugs import DrugTable
 from osdose.ledger.actions import Listed, listing
+from osdose.ledger.records import LedgerError
 from osdose.ledger.store import open_ledger
 
 
@@ -20,7 +21,10 @@ def administration(item: Listed, drugs: DrugTable, location: str) -> Administrat
     about it (``ledger.sqlite3:42: …``) names the record.
     """
     r = item.record
-    assert r.date is not None and r.drug is not None and r.unit is not None  # administration
+    if r.date is None or r.drug is None or r.unit is None:
+        raise LedgerError(
+            f"ledger {location}: record {r.id} is an administration without a date, drug or unit"
+        )
     return Administration(
         date=r.date,
         drug=drugs.resolve(r.drug, f"ledger record {r.id}").name,
@@ -39,11 +43,13 @@ def administration(item: Listed, drugs: DrugTable, location: str) -> Administrat
 
 def course_from_ledger(path: str | Path | None, patient: str, drugs: DrugTable) -> Course:
     """The administrations in effect for ``patient`` in the ledger at ``path`` (``None``: the
-    default ledger location), as a :class:`Course`, in date order (then record order)."""
+    default ledger location), as a :class:`Course`.
+
+    They come in the order they were recorded: an imported course file's own order, so that
+    totals summed from the ledger and from the file are the same to the last bit.
+    """
     with open_ledger(path) as store:
         items = listing(store, patient)
         location = store.location
-    adms = sorted(
-        (administration(x, drugs, location) for x in items), key=lambda a: (a.date, a.line)
-    )
+    adms = [administration(x, drugs, location) for x in items]
     return Course(patient, tuple(adms), location)

@@ -98,16 +98,16 @@ def records_table(patient: str, items: Sequence[Listed], include_void: bool) -> 
         caption="per m²: the dose's unit per m² of that day's BSA; times, hashes: --format json",
     )
     # numbers, dates, names and the status are never cut short; only free text may wrap
-    for col in ("id", "date", "drug", "dose", "per m²", "BSA m²", "status"):
+    for col in ("id", "date", "drug", "dose", "per m²", "BSA m²"):
         t.add_column(col, justify="left" if col in ("date", "drug") else "right", no_wrap=True)
-    t.add_column("note", overflow="fold", min_width=9)
+    t.add_column("note", min_width=12)
     t.add_column("by", overflow="fold", min_width=6)
     for x in items:
         r = x.record
         if r.kind == "void":
             t.add_row(
-                str(r.id), "", "", "", "", "", Text(f"VOID of {r.voids}", style="yellow"),
-                r.reason or "", r.recorded_by,
+                str(r.id), "", "", "", "", "",
+                Text(f"VOID of {r.voids}: {r.reason}", style="yellow"), r.recorded_by,
             )  # fmt: skip
             continue
         note = ""
@@ -115,10 +115,14 @@ def records_table(patient: str, items: Sequence[Listed], include_void: bool) -> 
             note = r.regimen + (f" c{r.cycle}" if r.cycle else "") + (f" d{r.day}" if r.day else "")
             if r.dose_percent not in (None, 100.0):
                 note += f" {r.dose_percent:g}%"
-        status = Text(f"VOIDED by {x.voided_by}", style="bold red") if x.voided_by else ""
+        cell = Text(note)
+        if x.voided_by:
+            cell = Text(
+                f"VOIDED by {x.voided_by}" + (f"; {note}" if note else ""), style="bold red"
+            )
         t.add_row(
             str(r.id), str(r.date), r.drug or "",
             f"{_num(r.dose)} {r.unit}" if r.dose is not None else "—",
-            _num(r.dose_per_m2), _num(r.bsa_m2), status, note, r.recorded_by,
+            _num(r.dose_per_m2), _num(r.bsa_m2), cell, r.recorded_by,
         )  # fmt: skip
     return t
