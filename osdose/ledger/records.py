@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 from osdose.errors import OsdoseError
@@ -62,23 +62,21 @@ class Record(NewRecord):
 
 
 _FLOATS = ("dose", "dose_per_m2", "bsa_m2", "dose_percent")
+# dataclasses.asdict deep-copies every value; these flat records need only getattr
+NEW_FIELDS = tuple(f.name for f in fields(NewRecord))
 
 
 def canonical(record: NewRecord, record_id: int, recorded_at: str, prev_hash: str) -> bytes:
     """The bytes the hash is computed over (every field but ``hash``)."""
-    fields: dict[str, Any] = {
-        k: v
-        for k, v in asdict(record).items()
-        if k not in ("id", "recorded_at", "prev_hash", "hash")
-    }
+    content: dict[str, Any] = {k: getattr(record, k) for k in NEW_FIELDS}
     for k in _FLOATS:
-        if fields[k] is not None:
-            fields[k] = float(fields[k])  # 74 and 74.0 must hash alike
-    if fields["date"] is not None:
-        fields["date"] = fields["date"].isoformat()
-    fields.update(id=record_id, recorded_at=recorded_at, prev_hash=prev_hash)
+        if content[k] is not None:
+            content[k] = float(content[k])  # 74 and 74.0 must hash alike
+    if content["date"] is not None:
+        content["date"] = content["date"].isoformat()
+    content.update(id=record_id, recorded_at=recorded_at, prev_hash=prev_hash)
     text = json.dumps(
-        fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     )
     return text.encode("utf-8")
 
@@ -89,12 +87,8 @@ def record_hash(record: NewRecord, record_id: int, recorded_at: str, prev_hash: 
 
 def seal(record: NewRecord, record_id: int, recorded_at: str, prev_hash: str) -> Record:
     """The stored form of ``record``: with its id, time, previous hash and own hash."""
-    fields = asdict(record)
-    fields.pop("id", None)
-    for k in ("recorded_at", "prev_hash", "hash"):
-        fields.pop(k, None)
     return Record(
-        **fields,
+        **{k: getattr(record, k) for k in NEW_FIELDS},
         id=record_id,
         recorded_at=recorded_at,
         prev_hash=prev_hash,
