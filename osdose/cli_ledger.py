@@ -238,7 +238,11 @@ def import_(
         stored = store.append(new, allow_same_day)
         where = store.location
     _ids([r.id for r in stored])
-    _say(f"imported {len(stored)} administrations from {len(courses)} file(s) into {where}")
+    n, files = len(stored), len(courses)
+    _say(
+        f"imported {n} administration{'s' if n != 1 else ''} from {files} "
+        f"file{'s' if files != 1 else ''} into {where}"
+    )
 
 
 @ledger_app.command("check")

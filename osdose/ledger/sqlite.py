@@ -231,7 +231,7 @@ class SQLiteLedger:
                 raise LedgerError(
                     f"patient {new.patient} already has {new.drug} on {new.date} (record "
                     f"{same[0]}): void that record if it is wrong, or allow a second "
-                    "administration on the same day"
+                    "administration on the same day (--allow-same-day)"
                 )
         return new
 
