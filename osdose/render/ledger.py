@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from osdose.render.json import _amount  # the one {"value", "unit"} shape of every JSON output
+
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from osdose.ledger.actions import CheckResult, Listed
-
-
-def _amount(value: float | None, unit: str) -> dict[str, Any] | None:
-    return None if value is None else {"value": value, "unit": unit}
 
 
 def record_doc(item: Listed) -> dict[str, Any]:

@@ -41,3 +41,9 @@ def snapshot(path: Path) -> tuple[bytes, list[str], list[str]]:
         conn.close()
     sides = sorted(p.name for p in path.parent.glob(path.name + "-*"))
     return data, dump, sides
+
+
+def epi_60(patient: str, date: str, *more: str) -> list[str]:
+    """``record`` arguments: 60 mg epirubicin at BSA 1.5 m² (60 / 1.5 = 40 mg/m²)."""
+    return ["record", "-p", patient, "--drug", "EPI", "--dose", "60 mg", "--bsa", "1.5",
+            "--date", date, *more]  # fmt: skip

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DATA, run, snapshot
+from .conftest import DATA, epi_60, run, snapshot
 
 RECORD = ["record", "-p", "P-0042", "--by", "x"]
 ONE = [*RECORD, "--drug", "EPI", "--bsa", "1.5"]
+CYCLE = [*RECORD, "--regimen", "DIA", "--cycle", "4", "--bsa", "1.5"]
 
 
 def _future(days: int) -> str:
@@ -29,58 +30,16 @@ BAD: dict[str, list[str]] = {
     "dose per day": [*ONE, "--dose", "74 mg/day", "--date", "2025-03-02"],
     "date in the future": [*ONE, "--dose", "60 mg", "--date", _future(2)],
     "date beyond the margin": [*ONE, "--dose", "60 mg", "--date", _future(4), "--future-days", "3"],
-    "cycle whose last day is in the future": [
-        *RECORD,
-        "--regimen",
-        "DIA",
-        "--cycle",
-        "4",
-        "--bsa",
-        "1.5",
-        "--date",
-        _future(-2),
-    ],
+    "cycle whose last day is in the future": [*CYCLE, "--date", _future(-2)],
     "date not a date": [*ONE, "--dose", "60 mg", "--date", "01/03/2025"],
     "unknown drug": [*RECORD, "--drug", "epirubicine-x", "--dose", "60 mg", "--bsa", "1.5"],
     "no BSA": [*RECORD, "--drug", "EPI", "--dose", "60 mg", "--date", "2025-03-02"],
-    "height without weight": [
-        *RECORD,
-        "--drug",
-        "EPI",
-        "--dose",
-        "60 mg",
-        "--height",
-        "170cm",
-        "--date",
-        "2025-03-02",
-    ],
+    "height without weight": [*RECORD, "--drug", "EPI", "--dose", "60 mg", "--height", "170cm"],
     "drug without dose": [*ONE, "--date", "2025-03-02"],
     "dose percent on one drug": [*ONE, "--dose", "60 mg", "--dose-percent", "80"],
     "cycle without regimen": [*ONE, "--dose", "60 mg", "--cycle", "2"],
-    "drug not in the regimen": [
-        *ONE,
-        "--dose",
-        "60 mg",
-        "--regimen",
-        "anlotinib",
-        "--cycle",
-        "1",
-        "--date",
-        "2025-03-02",
-    ],
-    "patient id with a trailing space": [
-        "record",
-        "-p",
-        "P-0042 ",
-        "--drug",
-        "EPI",
-        "--dose",
-        "60 mg",
-        "--bsa",
-        "1.5",
-        "--by",
-        "x",
-    ],
+    "drug not in the regimen": [*ONE, "--dose", "60 mg", "--regimen", "anlotinib", "--cycle", "1"],
+    "patient id with a trailing space": epi_60("P-0042 ", "2025-03-02", "--by", "x"),
     "empty recorder": [*ONE[:-2], "--by", " ", "--drug", "EPI", "--bsa", "1.5", "--dose", "60 mg"],
     "same drug on the same day": [*ONE, "--dose", "60 mg", "--date", "2025-03-01"],
     "import of a dose with no unit": ["import", str(DATA / "course_dose_without_unit.yaml")],

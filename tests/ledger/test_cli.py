@@ -11,7 +11,7 @@ import yaml
 
 from osdose.course import load_course
 
-from .conftest import DATA, FIXED_TIME, run
+from .conftest import DATA, FIXED_TIME, epi_60, run
 
 GENESIS = "0" * 64
 
@@ -31,22 +31,7 @@ FIRST_CANONICAL = (
 
 
 def _record_first(ledger: Path) -> None:
-    r = run(
-        ledger,
-        "record",
-        "--patient",
-        "P-0042",
-        "--drug",
-        "EPI",
-        "--dose",
-        "60 mg",
-        "--bsa",
-        "1.5",
-        "--date",
-        "2025-03-01",
-        "--by",
-        "A. Pharm",
-    )
+    r = run(ledger, *epi_60("P-0042", "2025-03-01", "--by", "A. Pharm"))
     assert r.exit_code == 0, r.stderr
     assert r.stdout == "1\n"
 
@@ -167,20 +152,7 @@ def test_void_hides_the_record_and_include_void_shows_both(ledger: Path) -> None
 
 def test_recorded_by_defaults_to_the_os_user(ledger: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("getpass.getuser", lambda: "pharmacist7")
-    run(
-        ledger,
-        "record",
-        "-p",
-        "P-1",
-        "--drug",
-        "EPI",
-        "--dose",
-        "60 mg",
-        "--bsa",
-        "1.5",
-        "--date",
-        "2025-03-01",
-    )
+    run(ledger, *epi_60("P-1", "2025-03-01"))
     (doc,) = json.loads(run(ledger, "list", "-p", "P-1", "-f", "json").stdout)
     assert doc["recorded_by"] == "pharmacist7"
 
@@ -239,22 +211,7 @@ def test_import_then_export_round_trips_through_load_course(ledger: Path, tmp_pa
 
 def test_export_leaves_voided_records_out(ledger: Path) -> None:
     _record_first(ledger)
-    run(
-        ledger,
-        "record",
-        "-p",
-        "P-0042",
-        "--drug",
-        "EPI",
-        "--dose",
-        "60 mg",
-        "--bsa",
-        "1.5",
-        "--date",
-        "2025-03-22",
-        "--by",
-        "x",
-    )
+    run(ledger, *epi_60("P-0042", "2025-03-22", "--by", "x"))
     run(ledger, "void", "1", "--reason", "not given", "--by", "x")
     doc = yaml.safe_load(run(ledger, "export", "-p", "P-0042").stdout)
     assert [e["notes"] for e in doc["administrations"]] == ["ledger record 2"]
@@ -281,21 +238,7 @@ def test_future_margin_accepts_dates_within_it(
     import datetime as dt
 
     soon = (dt.date.today() + dt.timedelta(days=2)).isoformat()
-    args = [
-        "record",
-        "-p",
-        "P-1",
-        "--drug",
-        "EPI",
-        "--dose",
-        "60 mg",
-        "--bsa",
-        "1.5",
-        "--date",
-        soon,
-        "--by",
-        "x",
-    ]
+    args = epi_60("P-1", soon, "--by", "x")
     assert run(ledger, *args).exit_code == 2
     assert run(ledger, *args, "--future-days", "2").exit_code == 0
     monkeypatch.setenv("OSDOSE_LEDGER_FUTURE_DAYS", "3")
@@ -304,21 +247,7 @@ def test_future_margin_accepts_dates_within_it(
 
 def test_same_drug_same_day_is_refused_unless_allowed(ledger: Path) -> None:
     _record_first(ledger)
-    args = [
-        "record",
-        "-p",
-        "P-0042",
-        "--drug",
-        "epirubicin",
-        "--dose",
-        "60 mg",
-        "--bsa",
-        "1.5",
-        "--date",
-        "2025-03-01",
-        "--by",
-        "x",
-    ]
+    args = epi_60("P-0042", "2025-03-01", "--by", "x")
     r = run(ledger, *args)
     assert r.exit_code == 2
     assert "already has epirubicin on 2025-03-01 (record 1)" in r.stderr
@@ -336,22 +265,7 @@ def test_ledger_location_from_the_environment(
     monkeypatch.setenv("OSDOSE_LEDGER", str(where))
     r = CliRunner().invoke(
         app,
-        [
-            "ledger",
-            "record",
-            "-p",
-            "P-1",
-            "--drug",
-            "EPI",
-            "--dose",
-            "60 mg",
-            "--bsa",
-            "1.5",
-            "--date",
-            "2025-03-01",
-            "--by",
-            "x",
-        ],
+        ["ledger", *epi_60("P-1", "2025-03-01", "--by", "x")],
     )
     assert r.exit_code == 0, r.stderr
     assert where.exists()
