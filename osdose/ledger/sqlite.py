@@ -288,6 +288,12 @@ class SQLiteLedger:
             for t in _TRIGGERS
             if t not in present
         ]
+        if os.name == "posix":  # Windows keeps access in ACLs, not in these bits
+            mode = self.path.stat().st_mode & 0o777
+            if mode & 0o077:
+                problems.append(
+                    f"the ledger file is mode {mode:04o}, readable by others: chmod 600 {self.path}"
+                )
         return problems
 
     def close(self) -> None:

@@ -172,3 +172,11 @@ def test_listing_in_effect_after_tampering_is_still_possible(ledger: Path) -> No
     _fill(ledger, 2)
     with open_ledger(ledger) as store:
         assert [x.record.id for x in listing(store, "P-1")] == [1, 2]
+
+
+def test_check_reports_a_ledger_file_others_can_read(ledger: Path) -> None:
+    _fill(ledger, 1)
+    ledger.chmod(0o644)
+    r = run(ledger, "check")
+    assert r.exit_code == 1
+    assert "the ledger file is mode 0644, readable by others" in r.stdout
