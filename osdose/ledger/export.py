@@ -1,9 +1,8 @@
 """A patient's administrations in effect, written as a course file that
 :func:`osdose.course.load_course` reads back to the same administrations.
 
-Each administration becomes a single-drug entry with the BSA of its day. A dose that was
-recorded per m² (dose = dose per m² × BSA exactly) is written per m², any other as the
-amount given, so that reading it back recomputes the same pair of numbers. The ledger
+Each administration becomes a single-drug entry with the BSA of its day, its dose written
+per m² or as the amount given, whichever reads back to the same pair of numbers. The ledger
 record id, regimen, cycle and day go in the entry's ``notes`` (a course entry for one drug
 has no fields for them).
 """
@@ -18,35 +17,56 @@ from osdose.basis import parse_basis
 from osdose.course import Administration
 
 
-def written(value: float, unit_text: str) -> str:
-    """``value`` with its unit, as text that reads back to exactly ``value``.
-
-    The course reader converts mg through grams (× 1e-3, then × 1e3), which can move a
-    float by one unit in the last place; the neighbours of ``value`` are tried until one
-    reads back exactly, else its own spelling (off by at most that last place) is kept.
-    """
-    candidates = [value]
+def _near(value: float, steps: int = 8) -> list[float]:
+    out = [value]
     up = down = value
-    for _ in range(4):
+    for _ in range(steps):
         up, down = math.nextafter(up, math.inf), math.nextafter(down, -math.inf)
-        candidates += [up, down]
-    for c in candidates:
-        text = f"{c!r} {unit_text}"
-        if parse_basis(text).amount == value:
-            return text
-    return f"{value!r} {unit_text}"
+        out += [up, down]
+    return out
+
+
+def _reads_back(text: str, a: Administration, per_m2: bool) -> bool:
+    """Whether the course reader turns ``text`` (with ``a``'s BSA) into ``a``'s numbers:
+    per m², amount = value × BSA; an amount, per m² = value ÷ BSA (as ``osdose.course``)."""
+    value = parse_basis(text).amount
+    bsa = a.bsa_m2
+    pair: tuple[float | None, float | None]
+    if per_m2:
+        pair = (value * bsa if bsa is not None else None, value)
+    else:
+        pair = (value, value / bsa if bsa is not None else None)
+    return pair == (a.dose, a.dose_per_m2)
+
+
+def dose_text(a: Administration) -> str:
+    """The dose as course-file text that reads back to exactly ``a.dose`` and
+    ``a.dose_per_m2``.
+
+    The reader converts mg through grams (× 1e-3, then × 1e3), which can move a float by a
+    unit in the last place, so the neighbours of each spelling (in mg, then in g) are tried.
+    The form the record was most likely written in comes first. If none reads back exactly
+    (not seen in testing), the plain amount is written: off by at most a last place.
+    """
+    forms: list[tuple[float, bool]] = []
+    if a.dose_per_m2 is not None:
+        forms.append((a.dose_per_m2, True))
+    if a.dose is not None:
+        recorded_per_m2 = a.bsa_m2 is not None and a.dose == (a.dose_per_m2 or 0) * a.bsa_m2
+        forms.insert(0 if not recorded_per_m2 else len(forms), (a.dose, False))
+    units = ((a.unit, 1.0), ("g", 1e-3)) if a.unit == "mg" else ((a.unit, 1.0),)
+    for value, per_m2 in forms:
+        for unit, scale in units:
+            for c in _near(value * scale):
+                text = f"{c!r} {unit}{'/m2' if per_m2 else ''}"
+                if _reads_back(text, a, per_m2):
+                    return text
+    value, per_m2 = forms[0]
+    return f"{value!r} {a.unit}{'/m2' if per_m2 else ''}"
 
 
 def entry(a: Administration, record_id: int) -> dict[str, Any]:
-    out: dict[str, Any] = {"date": a.date, "drug": a.drug}
-    per_m2_exact = (
-        a.dose_per_m2 is not None and a.bsa_m2 is not None and a.dose == a.dose_per_m2 * a.bsa_m2
-    )
-    if a.dose is None or per_m2_exact:
-        assert a.dose_per_m2 is not None  # the ledger stores one of the two at least
-        out["dose"] = written(a.dose_per_m2, f"{a.unit}/m2")
-    else:
-        out["dose"] = written(a.dose, a.unit)
+    out: dict[str, Any] = {"date": a.date, "drug": a.drug, "dose": dose_text(a)}
     if a.bsa_m2 is not None:
         out["bsa"] = a.bsa_m2
     notes = [f"ledger record {record_id}"]

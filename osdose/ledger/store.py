@@ -10,6 +10,7 @@ above this interface knows which backend it talks to. The hash chain is computed
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -19,6 +20,7 @@ from osdose.ledger.records import LedgerError, NewRecord, Record
 
 ENV = "OSDOSE_LEDGER"
 FILE_NAME = "ledger.sqlite3"
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")  # two letters at least: C:/ is a Windows path
 
 
 class LedgerStore(Protocol):
@@ -81,9 +83,9 @@ def open_ledger(location: str | Path | None = None, create: bool = False) -> Led
     never leave an empty ledger behind a typo in a path.
     """
     where = default_path() if location is None or str(location) == "" else Path(location)
-    if "://" in str(location or ""):
+    if _URL.match(str(where)):  # pathlib folds "postgresql://h/db" into "postgresql:/h/db"
         raise LedgerError(
-            f"ledger {location}: only a local SQLite file is supported in this build "
+            f"ledger {location or where}: only a local SQLite file is supported in this build "
             "(a server backend would be another LedgerStore module)"
         )
     from osdose.ledger.sqlite import SQLiteLedger
