@@ -142,7 +142,12 @@ class SQLiteLedger:
         # always apply, so a few short retries cover writers opening a new ledger at once.
         for attempt in range(100):
             try:
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if mode != "wal":  # SQLite answers with the mode it kept when WAL is impossible
+                    raise LedgerError(
+                        f"ledger {self.path} cannot use WAL mode here (journal mode {mode}): "
+                        "keep the ledger on a local disk, not a network share"
+                    )
                 return
             except sqlite3.OperationalError:
                 if attempt == 99:
