@@ -1,0 +1,190 @@
+"""Administrations to record, from command-line options or course files.
+
+Both go through :func:`osdose.course.parse_administrations`, so a dose typed at the desk
+and the same dose written in a course file become the same :class:`Administration` (same
+BSA rules, same cycle expansion, same caps). Then the checks a ledger adds: who records,
+a patient id that cannot be confused with another, and no date in the future.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from osdose.course import Administration, Course, Measurements, load_course, parse_administrations
+from osdose.drugs import DrugTable
+from osdose.errors import FileError, InputError, OsdoseError
+from osdose.ledger.records import NewRecord
+from osdose.source import Document
+
+FUTURE_ENV = "OSDOSE_LEDGER_FUTURE_DAYS"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def checked_name(value: str, field: str) -> str:
+    """A patient id or a person's name, as given, refused when it could be misread."""
+    if not value.strip():
+        raise InputError(field, "is empty")
+    if value != value.strip():
+        raise InputError(
+            field, f"{value!r} starts or ends with a space: it would be a different {field}"
+        )
+    if _CONTROL.search(value):
+        raise InputError(field, f"{value!r} contains a control character (a line break, tab …)")
+    return value
+
+
+def recorded_by(by: str | None) -> str:
+    """``--by`` when given, else the operating-system user."""
+    if by is not None:
+        return checked_name(by, "--by")
+    import getpass
+
+    try:
+        return checked_name(getpass.getuser(), "user name")
+    except (OSError, KeyError, InputError):
+        raise OsdoseError("cannot tell who is recording: give --by NAME") from None
+
+
+def future_margin(days: int | None) -> int:
+    """How many days after today a date may be (``--future-days``, else the environment)."""
+    if days is None:
+        raw = os.environ.get(FUTURE_ENV, "0")
+        try:
+            days = int(raw)
+        except ValueError:
+            raise InputError(FUTURE_ENV, f"must be a whole number of days, got {raw!r}") from None
+    if days < 0:
+        raise InputError("future days", f"must be 0 or more, got {days}")
+    return days
+
+
+def check_dates(
+    administrations: Sequence[Administration], margin_days: int, today: dt.date | None = None
+) -> None:
+    """Refuse any administration dated after today plus ``margin_days``: the ledger records
+    what was given, not what is planned."""
+    limit = (today or dt.date.today()) + dt.timedelta(days=margin_days)
+    for a in administrations:
+        if a.date > limit:
+            day = f" (cycle day {a.day})" if a.day is not None else ""
+            where = f"{a.source}:{a.line}: " if a.line else ""
+            raise OsdoseError(
+                f"{where}{a.drug} on {a.date}{day} is in the future (latest date accepted "
+                f"{limit}): record an administration once it has been given",
+            )
+
+
+def _parse_one(entry: dict[str, Any], table: DrugTable) -> list[Administration]:
+    doc = Document("command line", [entry])
+    try:
+        adms = parse_administrations(doc, ("administrations",), [entry], table, Measurements())
+    except FileError as exc:  # the positions of a one-entry document say nothing here
+        raise OsdoseError(exc.problem) from None
+    return [replace(a, line=0, source="") for a in adms]
+
+
+def from_options(
+    table: DrugTable,
+    *,
+    date: dt.date,
+    drug: str | None = None,
+    dose: str | None = None,
+    bsa: str | None = None,
+    height: str | None = None,
+    weight: str | None = None,
+    formula: str | None = None,
+    regimen: str | None = None,
+    cycle: int | None = None,
+    dose_percent: float | None = None,
+) -> list[Administration]:
+    """The administrations ``osdose ledger record`` was given: one drug, or a whole cycle."""
+    if bsa is None and height is None and weight is None:
+        raise InputError(
+            "bsa",
+            "is needed: give --bsa, or --height and --weight (the ledger keeps each day's BSA; "
+            "cumulative mg/m² needs it)",
+        )
+    if (regimen is None) != (cycle is None):
+        raise OsdoseError("--regimen and --cycle go together: give both or neither")
+    entry: dict[str, Any] = {"date": date}
+    for key, value in (("bsa", bsa), ("height", height), ("weight", weight)):
+        if value is not None:
+            entry[key] = value
+    if formula is not None:
+        entry["bsa_formula"] = formula
+    if drug is None and dose is None:
+        if regimen is None:
+            raise OsdoseError(
+                "record needs --drug and --dose, or --regimen and --cycle for a whole cycle"
+            )
+        entry.update(regimen=regimen, cycle=cycle, dose_percent=dose_percent or 100.0)
+        return _parse_one(entry, table)
+    if drug is None:
+        raise OsdoseError("--dose needs --drug (or give --regimen and --cycle alone)")
+    if dose is None:
+        raise OsdoseError("--drug needs --dose, the amount given with its unit (--dose '74 mg')")
+    if dose_percent is not None:
+        raise OsdoseError(
+            "--dose-percent belongs to a whole cycle (--regimen, --cycle without --drug); "
+            "for one drug give the dose actually given"
+        )
+    entry.update(drug=drug, dose=dose)
+    adms = _parse_one(entry, table)
+    if regimen is None:
+        return adms
+    from osdose.regimen import load_regimen
+
+    reg = load_regimen(regimen, table)
+    names = [d.drug for d in reg.drugs]
+    out = []
+    for a in adms:
+        if a.drug not in names:
+            raise OsdoseError(f"{a.drug} is not part of {reg.name} ({', '.join(names)})")
+        out.append(replace(a, regimen=reg.name, cycle=cycle))
+    return out
+
+
+def from_course_file(path: str | Path, table: DrugTable) -> Course:
+    """A course file to import; every mg administration must know its day's BSA."""
+    course = load_course(path, table)
+    checked_name(course.patient, "patient id")
+    for a in course.administrations:
+        if a.unit == "mg" and a.dose_per_m2 is None:
+            raise FileError(
+                course.path,
+                a.line,
+                f"{a.drug} on {a.date} has no BSA for its day: the ledger keeps each day's BSA "
+                "(give bsa, or height and weight)",
+            )
+    return course
+
+
+def to_records(
+    administrations: Sequence[Administration], patient: str, by: str, source: str | None = None
+) -> list[NewRecord]:
+    """Ledger records for ``administrations`` (``source``: where they were typed or read)."""
+    return [
+        NewRecord(
+            kind="administration",
+            patient=patient,
+            recorded_by=by,
+            date=a.date,
+            drug=a.drug,
+            unit=a.unit,
+            dose=a.dose,
+            dose_per_m2=a.dose_per_m2,
+            bsa_m2=a.bsa_m2,
+            regimen=a.regimen,
+            cycle=a.cycle,
+            day=a.day,
+            dose_percent=a.dose_percent,
+            source=source or (f"{a.source}:{a.line}" if a.line else a.source) or None,
+        )
+        for a in administrations
+    ]

@@ -1,0 +1,91 @@
+"""A patient's administrations in effect, written as a course file that
+:func:`osdose.course.load_course` reads back to the same administrations.
+
+Each administration becomes a single-drug entry with the BSA of its day, its dose written
+per m² or as the amount given, whichever reads back to the same pair of numbers. The ledger
+record id, regimen, cycle and day go in the entry's ``notes`` (a course entry for one drug
+has no fields for them).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from osdose.basis import parse_basis
+from osdose.course import Administration
+
+
+def _near(value: float, steps: int = 8) -> list[float]:
+    out = [value]
+    up = down = value
+    for _ in range(steps):
+        up, down = math.nextafter(up, math.inf), math.nextafter(down, -math.inf)
+        out += [up, down]
+    return out
+
+
+def _reads_back(text: str, a: Administration, per_m2: bool) -> bool:
+    """Whether the course reader turns ``text`` (with ``a``'s BSA) into ``a``'s numbers:
+    per m², amount = value × BSA; an amount, per m² = value ÷ BSA (as ``osdose.course``)."""
+    value = parse_basis(text).amount
+    bsa = a.bsa_m2
+    pair: tuple[float | None, float | None]
+    if per_m2:
+        pair = (value * bsa if bsa is not None else None, value)
+    else:
+        pair = (value, value / bsa if bsa is not None else None)
+    return pair == (a.dose, a.dose_per_m2)
+
+
+def dose_text(a: Administration) -> str:
+    """The dose as course-file text that reads back to exactly ``a.dose`` and
+    ``a.dose_per_m2``.
+
+    The reader converts mg through grams (× 1e-3, then × 1e3), which can move a float by a
+    unit in the last place, so the neighbours of each spelling (in mg, then in g) are tried.
+    The form the record was most likely written in comes first. If none reads back exactly
+    (not seen in testing), the plain amount is written: off by at most a last place.
+    """
+    forms: list[tuple[float, bool]] = []
+    if a.dose_per_m2 is not None:
+        forms.append((a.dose_per_m2, True))
+    if a.dose is not None:
+        recorded_per_m2 = a.bsa_m2 is not None and a.dose == (a.dose_per_m2 or 0) * a.bsa_m2
+        forms.insert(0 if not recorded_per_m2 else len(forms), (a.dose, False))
+    units = ((a.unit, 1.0), ("g", 1e-3)) if a.unit == "mg" else ((a.unit, 1.0),)
+    for value, per_m2 in forms:
+        for unit, scale in units:
+            for c in _near(value * scale):
+                text = f"{c!r} {unit}{'/m2' if per_m2 else ''}"
+                if _reads_back(text, a, per_m2):
+                    return text
+    value, per_m2 = forms[0]
+    return f"{value!r} {a.unit}{'/m2' if per_m2 else ''}"
+
+
+def entry(a: Administration, record_id: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"date": a.date, "drug": a.drug, "dose": dose_text(a)}
+    if a.bsa_m2 is not None:
+        out["bsa"] = a.bsa_m2
+    notes = [f"ledger record {record_id}"]
+    if a.regimen:
+        cycle = f" cycle {a.cycle}" if a.cycle is not None else ""
+        day = f" day {a.day}" if a.day is not None else ""
+        pct = f" at {a.dose_percent:g}%" if a.dose_percent != 100 else ""
+        notes.append(f"{a.regimen}{cycle}{day}{pct}")
+    out["notes"] = "; ".join(notes)
+    return out
+
+
+def course_text(
+    patient: str, administrations: Sequence[tuple[Administration, int]], header: str
+) -> str:
+    """The course file: ``header`` as comment lines, then patient and administrations."""
+    import yaml
+
+    doc = {"patient": {"id": patient}, "administrations": [entry(a, i) for a, i in administrations]}
+    body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    comments = "".join(f"# {line}\n" for line in header.splitlines())
+    return comments + body

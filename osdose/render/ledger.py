@@ -1,0 +1,126 @@
+"""Ledger output: JSON documents (exact keys, unrounded) and rich tables for people."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from osdose.render.json import _amount  # the one {"value", "unit"} shape of every JSON output
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from osdose.ledger.actions import CheckResult, Listed
+
+
+def record_doc(item: Listed) -> dict[str, Any]:
+    """One record. ``dose_mg``/``dose_mg_per_m2`` are null for IU drugs and for voids;
+    ``dose``/``dose_per_m2`` carry the amount in its own unit."""
+    r = item.record
+    mg = r.unit == "mg"
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "patient": r.patient,
+        "date": r.date.isoformat() if r.date else None,
+        "drug": r.drug,
+        "dose_mg": r.dose if mg else None,
+        "dose_mg_per_m2": r.dose_per_m2 if mg else None,
+        "dose": _amount(r.dose, r.unit or ""),
+        "dose_per_m2": _amount(r.dose_per_m2, f"{r.unit}/m2"),
+        "bsa_m2": r.bsa_m2,
+        "regimen": r.regimen,
+        "cycle": r.cycle,
+        "day": r.day,
+        "dose_percent": r.dose_percent,
+        "recorded_at": r.recorded_at,
+        "recorded_by": r.recorded_by,
+        "source": r.source,
+        "voids": r.voids,
+        "reason": r.reason,
+        "voided": item.voided_by is not None,
+        "voided_by": item.voided_by,
+        "hash": r.hash,
+    }
+
+
+def records_json(items: Sequence[Listed]) -> list[dict[str, Any]]:
+    return [record_doc(x) for x in items]
+
+
+def check_json(result: CheckResult) -> dict[str, Any]:
+    b = result.chain_break
+    return {
+        "ok": result.ok,
+        "ledger": result.location,
+        "records": result.records,
+        "verified": result.verified,
+        "head_hash": result.head,
+        "break": None if b is None else {"id": b.record_id, "problem": b.problem},
+        "problems": list(result.problems),
+    }
+
+
+def check_lines(result: CheckResult) -> list[str]:
+    """``ledger check`` for people: one line when sound, one line per problem otherwise."""
+    if result.ok:
+        return [
+            f"ok: {result.records} records in {result.location}; hash chain verified, "
+            f"database integrity ok; head {result.head}"
+        ]
+    lines = []
+    b = result.chain_break
+    if b is not None:
+        lines.append(
+            f"BROKEN: record {b.record_id}: {b.problem} "
+            f"({result.verified} of {result.records} records verify before it)"
+        )
+    lines += [f"BROKEN: {p}" for p in result.problems]
+    return lines
+
+
+def _num(x: float | None, digits: int = 2) -> str:
+    return "—" if x is None else f"{x:,.{digits}f}"
+
+
+def records_table(patient: str, items: Sequence[Listed], include_void: bool) -> RenderableType:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    shown = "every record" if include_void else "administrations in effect"
+    t = Table(
+        box=box.SIMPLE_HEAD,
+        collapse_padding=True,
+        title=f"Ledger — patient {patient} — {shown}",
+        caption="per m²: the dose's unit per m² of that day's BSA; times, hashes: --format json",
+    )
+    # numbers, dates, names and the status are never cut short; only free text may wrap
+    for col in ("id", "date", "drug", "dose", "per m²", "BSA m²"):
+        t.add_column(col, justify="left" if col in ("date", "drug") else "right", no_wrap=True)
+    t.add_column("note", min_width=12)
+    t.add_column("by", overflow="fold", min_width=6)
+    for x in items:
+        r = x.record
+        if r.kind == "void":
+            t.add_row(
+                str(r.id), "", "", "", "", "",
+                Text(f"VOID of {r.voids}: {r.reason}", style="yellow"), r.recorded_by,
+            )  # fmt: skip
+            continue
+        note = ""
+        if r.regimen:
+            note = r.regimen + (f" c{r.cycle}" if r.cycle else "") + (f" d{r.day}" if r.day else "")
+            if r.dose_percent not in (None, 100.0):
+                note += f" {r.dose_percent:g}%"
+        cell = Text(note)
+        if x.voided_by:
+            cell = Text(
+                f"VOIDED by {x.voided_by}" + (f"; {note}" if note else ""), style="bold red"
+            )
+        t.add_row(
+            str(r.id), str(r.date), r.drug or "",
+            f"{_num(r.dose)} {r.unit}" if r.dose is not None else "—",
+            _num(r.dose_per_m2), _num(r.bsa_m2), cell, r.recorded_by,
+        )  # fmt: skip
+    return t

@@ -1,0 +1,272 @@
+"""The ledger commands end to end, through the CLI; machine output asserted exactly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from osdose.course import load_course
+
+from .conftest import DATA, FIXED_TIME, epi_60, run
+
+GENESIS = "0" * 64
+
+
+def _expected_hash(canonical: str) -> str:
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# 60 mg given at BSA 1.5 m²: 60 / 1.5 = 40 mg/m².
+FIRST_CANONICAL = (
+    '{"bsa_m2":1.5,"cycle":null,"date":"2025-03-01","day":null,"dose":60.0,'
+    '"dose_per_m2":40.0,"dose_percent":100.0,"drug":"epirubicin","id":1,'
+    '"kind":"administration","patient":"P-0042","prev_hash":"' + GENESIS + '",'
+    '"reason":null,"recorded_at":"' + FIXED_TIME + '","recorded_by":"A. Pharm",'
+    '"regimen":null,"source":"command line","unit":"mg","voids":null}'
+)
+
+
+def _record_first(ledger: Path) -> None:
+    r = run(ledger, *epi_60("P-0042", "2025-03-01", "--by", "A. Pharm"))
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == "1\n"
+
+
+def test_record_prints_the_id_alone_and_list_json_has_the_named_keys(
+    ledger: Path, fixed_clock: str
+) -> None:
+    _record_first(ledger)
+    r = run(ledger, "list", "--patient", "P-0042", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout) == [
+        {
+            "id": 1,
+            "kind": "administration",
+            "patient": "P-0042",
+            "date": "2025-03-01",
+            "drug": "epirubicin",
+            "dose_mg": 60.0,
+            "dose_mg_per_m2": 40.0,
+            "dose": {"value": 60.0, "unit": "mg"},
+            "dose_per_m2": {"value": 40.0, "unit": "mg/m2"},
+            "bsa_m2": 1.5,
+            "regimen": None,
+            "cycle": None,
+            "day": None,
+            "dose_percent": 100.0,
+            "recorded_at": FIXED_TIME,
+            "recorded_by": "A. Pharm",
+            "source": "command line",
+            "voids": None,
+            "reason": None,
+            "voided": False,
+            "voided_by": None,
+            "hash": _expected_hash(FIRST_CANONICAL),
+        }
+    ]
+
+
+def test_whole_cycle_at_a_percent_records_every_day_of_the_regimen(ledger: Path) -> None:
+    r = run(
+        ledger,
+        "record",
+        "-p",
+        "P-1",
+        "--regimen",
+        "DIA",
+        "--cycle",
+        "3",
+        "--dose-percent",
+        "80",
+        "--bsa",
+        "1.5",
+        "--date",
+        "2025-01-06",
+        "--by",
+        "x",
+    )
+    assert r.exit_code == 0, r.stderr
+    # DIA: cisplatin d1, epirubicin d1-3, ifosfamide d1-5, mesna d1-5 → 14 administrations
+    assert r.stdout == "".join(f"{i}\n" for i in range(1, 15))
+    docs = json.loads(run(ledger, "list", "-p", "P-1", "-f", "json").stdout)
+    epi = [d for d in docs if d["drug"] == "epirubicin"]
+    # 40 mg/m² × 80% = 32 mg/m²; × 1.5 m² = 48 mg, on 6, 7 and 8 January
+    assert [(d["date"], d["day"], d["dose_mg_per_m2"], d["dose_mg"]) for d in epi] == [
+        ("2025-01-06", 1, 32.0, 48.0),
+        ("2025-01-07", 2, 32.0, 48.0),
+        ("2025-01-08", 3, 32.0, 48.0),
+    ]
+    assert {(d["regimen"], d["cycle"], d["dose_percent"]) for d in docs} == {("DIA", 3, 80.0)}
+
+
+def test_single_drug_tagged_with_its_regimen_and_cycle(ledger: Path) -> None:
+    r = run(
+        ledger,
+        "record",
+        "-p",
+        "P-1",
+        "--drug",
+        "epirubicin",
+        "--dose",
+        "40 mg/m2",
+        "--height",
+        "175cm",
+        "--weight",
+        "70kg",
+        "--regimen",
+        "DIA",
+        "--cycle",
+        "2",
+        "--date",
+        "2025-01-06",
+        "--by",
+        "x",
+    )
+    assert r.exit_code == 0, r.stderr
+    (doc,) = json.loads(run(ledger, "list", "-p", "P-1", "-f", "json").stdout)
+    # Mosteller √(175 × 70 / 3600) = √3.402777… = 1.844662 m²; × 40 mg/m² = 73.786 mg
+    assert doc["bsa_m2"] == pytest.approx(1.844662, abs=1e-6)
+    assert doc["dose_mg"] == pytest.approx(73.786, abs=1e-3)
+    assert (doc["regimen"], doc["cycle"], doc["day"]) == ("DIA", 2, None)
+
+
+def test_void_hides_the_record_and_include_void_shows_both(ledger: Path) -> None:
+    _record_first(ledger)
+    r = run(ledger, "void", "1", "--reason", "wrong patient", "--by", "B. Checker")
+    assert (r.exit_code, r.stdout) == (0, "2\n")
+    shown = json.loads(run(ledger, "list", "-p", "P-0042", "-f", "json").stdout)
+    assert shown == []
+    every = json.loads(run(ledger, "list", "-p", "P-0042", "-f", "json", "--include-void").stdout)
+    assert [(d["id"], d["kind"], d["voided"], d["voids"]) for d in every] == [
+        (1, "administration", True, None),
+        (2, "void", False, 1),
+    ]
+    assert every[1]["reason"] == "wrong patient"
+    assert every[1]["recorded_by"] == "B. Checker"
+    assert every[1]["dose_mg"] is None and every[1]["date"] is None
+
+
+def test_recorded_by_defaults_to_the_os_user(ledger: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("getpass.getuser", lambda: "pharmacist7")
+    run(ledger, *epi_60("P-1", "2025-03-01"))
+    (doc,) = json.loads(run(ledger, "list", "-p", "P-1", "-f", "json").stdout)
+    assert doc["recorded_by"] == "pharmacist7"
+
+
+def test_table_output_names_the_patient_and_the_void(ledger: Path) -> None:
+    _record_first(ledger)
+    run(ledger, "void", "1", "--reason", "entered twice", "--by", "x")
+    r = run(ledger, "list", "-p", "P-0042", "--include-void")
+    assert r.exit_code == 0
+    assert "P-0042" in r.stdout and "VOIDED by 2" in r.stdout and "entered" in r.stdout
+
+
+def test_check_ok_prints_count_and_head(ledger: Path) -> None:
+    _record_first(ledger)
+    r = run(ledger, "check", "--format", "json")
+    assert r.exit_code == 0
+    doc = json.loads(r.stdout)
+    assert (doc["ok"], doc["records"], doc["verified"], doc["break"], doc["problems"]) == (
+        True,
+        1,
+        1,
+        None,
+        [],
+    )
+    assert run(ledger, "check").stdout.startswith("ok: 1 records in ")
+
+
+def test_import_then_export_round_trips_through_load_course(ledger: Path, tmp_path: Path) -> None:
+    source = DATA / "course_two_dia_cycles.yaml"
+    r = run(ledger, "import", str(source), "--by", "importer")
+    assert r.exit_code == 0, r.stderr
+    original = load_course(source)
+    assert r.stdout == "".join(f"{i}\n" for i in range(1, len(original.administrations) + 1))
+    out = tmp_path / "exported.yaml"
+    r = run(ledger, "export", "--patient", "P-0042", "--output", str(out))
+    assert r.exit_code == 0, r.stderr
+    assert out.stat().st_mode & 0o777 == 0o600
+    again = load_course(out)
+
+    def key(c: object) -> list[tuple[object, ...]]:
+        return [
+            (a.date, a.drug, a.unit, a.dose, a.dose_per_m2, a.bsa_m2)
+            for a in c.administrations  # type: ignore[attr-defined]
+        ]
+
+    assert again.patient == "P-0042"
+    assert key(again) == key(original)  # exactly: the exported text reads back bit for bit
+    # and to stdout, the same document
+    assert (
+        run(ledger, "export", "-p", "P-0042").stdout.split("\n", 2)[2]
+        == (out.read_text().split("\n", 2)[2])
+    )
+    notes = [e["notes"] for e in yaml.safe_load(out.read_text())["administrations"]]
+    assert notes[0] == "ledger record 1; DIA cycle 1 day 1"
+
+
+def test_export_leaves_voided_records_out(ledger: Path) -> None:
+    _record_first(ledger)
+    run(ledger, *epi_60("P-0042", "2025-03-22", "--by", "x"))
+    run(ledger, "void", "1", "--reason", "not given", "--by", "x")
+    doc = yaml.safe_load(run(ledger, "export", "-p", "P-0042").stdout)
+    assert [e["notes"] for e in doc["administrations"]] == ["ledger record 2"]
+
+
+def test_import_of_several_files_is_all_or_nothing(ledger: Path) -> None:
+    r = run(
+        ledger,
+        "import",
+        str(DATA / "course_one_epirubicin.yaml"),
+        str(DATA / "course_dose_without_unit.yaml"),
+        "--by",
+        "x",
+    )
+    assert r.exit_code == 2
+    assert not ledger.exists()
+    r = run(ledger, "import", str(DATA / "course_one_epirubicin.yaml"), "--by", "x")
+    assert (r.exit_code, r.stdout) == (0, "1\n")
+
+
+def test_future_margin_accepts_dates_within_it(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    soon = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    args = epi_60("P-1", soon, "--by", "x")
+    assert run(ledger, *args).exit_code == 2
+    assert run(ledger, *args, "--future-days", "2").exit_code == 0
+    monkeypatch.setenv("OSDOSE_LEDGER_FUTURE_DAYS", "3")
+    assert run(ledger, *args, "--allow-same-day").exit_code == 0
+
+
+def test_same_drug_same_day_is_refused_unless_allowed(ledger: Path) -> None:
+    _record_first(ledger)
+    args = epi_60("P-0042", "2025-03-01", "--by", "x")
+    r = run(ledger, *args)
+    assert r.exit_code == 2
+    assert "already has epirubicin on 2025-03-01 (record 1)" in r.stderr
+    assert run(ledger, *args, "--allow-same-day").stdout == "2\n"
+
+
+def test_ledger_location_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from osdose.cli import app
+
+    where = tmp_path / "env" / "ledger.sqlite3"
+    monkeypatch.setenv("OSDOSE_LEDGER", str(where))
+    r = CliRunner().invoke(
+        app,
+        ["ledger", *epi_60("P-1", "2025-03-01", "--by", "x")],
+    )
+    assert r.exit_code == 0, r.stderr
+    assert where.exists()
+    assert where.parent.stat().st_mode & 0o777 == 0o700

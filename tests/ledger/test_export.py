@@ -1,0 +1,42 @@
+"""Export writes course text that reads back to exactly the recorded numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from osdose.course import parse_course
+from osdose.drugs import load_drugs
+from osdose.ledger.entries import from_options
+from osdose.ledger.export import course_text
+from osdose.source import parse_text
+
+TABLE = load_drugs()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    amount=st.floats(1, 5000).map(lambda x: round(x, 2)),
+    bsa=st.floats(0.5, 2.8).map(lambda x: round(x, 4)),
+    per_m2=st.booleans(),
+)
+def test_exported_dose_reads_back_exactly(amount: float, bsa: float, per_m2: bool) -> None:
+    dose = f"{amount} mg/m2" if per_m2 else f"{amount} mg"
+    adms = from_options(TABLE, date=dt.date(2025, 1, 6), drug="EPI", dose=dose, bsa=str(bsa))
+    text = course_text("P-1", [(a, i) for i, a in enumerate(adms, 1)], "test")
+    back = parse_course(parse_text(text, "exported.yaml"), TABLE).administrations
+    assert [(a.dose, a.dose_per_m2, a.bsa_m2) for a in back] == [
+        (a.dose, a.dose_per_m2, a.bsa_m2) for a in adms
+    ]
+
+
+def test_a_url_is_refused_not_taken_for_a_file(tmp_path: object) -> None:
+    import pytest
+
+    from osdose.ledger.records import LedgerError
+    from osdose.ledger.store import open_ledger
+
+    with pytest.raises(LedgerError, match="only a local SQLite file"):
+        open_ledger("postgresql://ledger.example/osdose")
