@@ -20,6 +20,8 @@ Amount = Literal["mg", "IU"]
 _RATE = re.compile(r"/\s*(day|d|cycle|week|wk|h|hr|hour|min)\b", re.IGNORECASE)
 _AUC = re.compile(r"\bAUC\b", re.IGNORECASE)
 
+_TO_MG = {"mg": 1.0, "g": 1000.0, "kg": 1e6, "µg": 1e-3, "lb": 453592.37}
+
 _PER_TEXT = {"m2": "/m**2", "kg": "/kg", "flat": ""}
 
 
@@ -69,7 +71,8 @@ def parse_basis(text: Any, field: str = "dose") -> Basis:
             raise InputError(field, f"must be greater than zero, got {f.text}")
         per_: Per = "m2" if f.per == "m2" else "kg" if f.per == "kg" else "flat"
         if f.dimension == "mass":
-            return Basis(f.base * 1e3, "mg", per_, f.text)  # gram → mg
+            # straight from the typed number: 74 mg stays exactly 74.0, never 0.074 g × 1000
+            return Basis(f.value * _TO_MG[f.symbol], "mg", per_, f.text)
         return Basis(f.base, "IU", per_, f.text)
     q = units.parse(s, field)
     if float(q.magnitude) <= 0:

@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> None:
         command = exc.ctx.command_path if exc.ctx else "osdose"
         print(f"osdose: error: {exc.format_message()} (see '{command} --help')", file=sys.stderr)
         sys.exit(2)
-    except exceptions.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         print("osdose: error: aborted", file=sys.stderr)
         sys.exit(130)
     except exceptions.ClickException as exc:
