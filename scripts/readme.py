@@ -40,6 +40,8 @@ def run(command: str) -> str:
 
 def render_block(body: str) -> str:
     commands = [line[2:] for line in body.splitlines() if line.startswith("$ ")]
+    if not commands:  # a listing of commands to type, not a transcript
+        return "```console\n" + body + "```\n"
     return "```console\n" + "".join(run(c) for c in commands) + "```\n"
 
 
