@@ -107,6 +107,9 @@ def run(
         return out + [render(outcome(i, table, options, ledger)) for i in items]
     import multiprocessing
 
+    from osdose.regimen import library
+
+    library(table)  # built once here and shared by fork, not once per worker
     _JOB.update(
         batch=batch, lines=lines, table=table, options=options, render=render, ledger=ledger
     )

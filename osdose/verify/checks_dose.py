@@ -25,8 +25,8 @@ def _unit_mismatch(check: str, p: Prescribed, e: DoseLine) -> CheckResult:
     )
 
 
-def deviation_work(p: Prescribed, e: DoseLine, dev: float) -> str:
-    return f"deviation = ({num(p.dose)} − {num(e.daily)}) / {num(e.daily)} × 100 = {signed(dev)}"
+def deviation_work(given: str, expected: str, dev: float) -> str:
+    return f"deviation = ({given} − {expected}) / {expected} × 100 = {signed(dev)}"
 
 
 def how(ctx: Context, e: DoseLine) -> str:
@@ -54,22 +54,22 @@ def dose(ctx: Context) -> list[CheckResult]:
             continue
         dev = deviation(p.dose, e.daily)
         status = graded(dev, o)
-        verdict = {
-            "pass": f"within {o.warn_percent:g}%",
-            "warn": f"more than {o.warn_percent:g}% off",
-            "fail": f"more than {o.fail_percent:g}% off",
-        }[status]
+        if status == "pass":
+            verdict = f"within {o.warn_percent:g}%"
+        else:
+            verdict = f"more than {o.warn_percent if status == 'warn' else o.fail_percent:g}% off"
+        given, expected = num(p.dose), num(e.daily)
         out.append(
             CheckResult(
                 "dose",
                 status,
-                f"{p.drug}: prescribed {num(p.dose)} {p.unit}/day, expected {num(e.daily)} "
+                f"{p.drug}: prescribed {given} {p.unit}/day, expected {expected} "
                 f"{e.unit}/day ({how(ctx, e)}): {signed(dev)}, {verdict}",
                 p.drug,
                 _mg(e.daily, e.unit),
                 _mg(p.dose, p.unit),
                 dev,
-                work=(*e.trace, deviation_work(p, e, dev)),
+                work=(*e.trace, deviation_work(given, expected, dev)),
             )
         )
     return out

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from osdose.cumulative import measured
-from osdose.drugs import Adjustment, Band
+from osdose.drugs import Adjustment, Band, Drug
 from osdose.errors import OsdoseError
 from osdose.verify.context import Context
 from osdose.verify.labs import ADULT_AGE, Clearance, cockcroft_gault
@@ -62,6 +64,20 @@ def _history_total(ctx: Context, drug: str, per_m2: bool, unit: str) -> float:
     return total
 
 
+@cache
+def _limits(drug: Drug) -> str:
+    """``warn from 900, maximum 1,000`` — the same for every order of a batch."""
+    c = drug.ceiling
+    limits = []
+    if c is not None and c.warn is not None:
+        limits.append(f"warn from {num(c.warn, 0)}")
+    if c is not None and c.max is not None:
+        limits.append(f"maximum {num(c.max, 0)}")
+    if drug.watch:
+        limits.append("watch at " + ", ".join(num(w.at, 0) for w in drug.watch))
+    return ", ".join(limits)
+
+
 def cumulative(ctx: Context) -> list[CheckResult]:
     """Lifetime total after this order of each prescribed drug with a ceiling or watch:
     the history's doses (each per m² with the BSA of its day) plus this order's."""
@@ -92,28 +108,21 @@ def cumulative(ctx: Context) -> list[CheckResult]:
         before = _history_total(ctx, p.drug, per_m2, p.unit)
         total = before + now
         status, pct, reasons = measured(total, drug)
-        limits = []
-        if c is not None and c.warn is not None:
-            limits.append(f"warn from {num(c.warn, 0)}")
-        if c is not None and c.max is not None:
-            limits.append(f"maximum {num(c.max, 0)}")
-        if drug.watch:
-            limits.append("watch at " + ", ".join(num(w.at, 0) for w in drug.watch))
         of_max = f" ({pct:.1f}% of maximum)" if pct is not None else ""
+        before_t, now_t, total_t = num(before, 1), num(now, 1), num(total, 1)
         out.append(
             CheckResult(
                 "cumulative",
                 _CUMULATIVE_STATUS[status],
-                f"{p.drug}: {num(total, 1)} {unit} after this order (history "
-                f"{num(before, 1)} + this order {num(now, 1)}); {', '.join(limits)} "
-                f"{unit}{of_max}",
+                f"{p.drug}: {total_t} {unit} after this order (history {before_t} + this "
+                f"order {now_t}); {_limits(drug)} {unit}{of_max}",
                 p.drug,
                 prescribed_mg=given,
                 work=(
-                    f"{p.drug}: {num(before, 1)} (history) + {num(p.dose)} {p.unit} × "
+                    f"{p.drug}: {before_t} (history) + {num(p.dose)} {p.unit} × "
                     f"{len(p.days)} day{'s' if len(p.days) > 1 else ''}"
                     + (f" / {ctx.bsa.m2:.4f} m²" if per_m2 else "")
-                    + f" (this order) = {num(total, 1)} {unit}",
+                    + f" (this order) = {total_t} {unit}",
                     *reasons,
                 ),
             )

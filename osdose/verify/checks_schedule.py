@@ -73,16 +73,16 @@ def days(ctx: Context) -> list[CheckResult]:
 def previous_cycle_start(ctx: Context) -> dt.date | None:
     """Start of the last cycle in the history.
 
-    A cycle shorthand entry knows its day of the cycle; a single administration is taken
-    as given on its date. Dates that fall within one cycle's treatment days (the regimen's
-    last day) of a run's first date belong to that run, so days 1–5 or 1 and 8 of one cycle
-    count once; the last run's first date is the previous cycle's start.
+    Of the history's cycle start dates (see ``History.starts``), those that fall within one
+    cycle's treatment days (the regimen's last day) of a run's first date belong to that
+    run, so days 1–5 or 1 and 8 of one cycle count once; the last run's first date is the
+    previous cycle's start.
     """
     h = ctx.order.history
-    if h is None or not h.administrations:
+    if h is None or not h.starts:
         return None
     span = max((max(d.days) for d in ctx.order.regimen.drugs), default=1)
-    starts = sorted({a.date - dt.timedelta(days=(a.day or 1) - 1) for a in h.administrations})
+    starts = h.starts
     run_start = starts[0]
     for s in starts[1:]:
         if (s - run_start).days >= span:

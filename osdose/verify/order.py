@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -86,11 +86,27 @@ class Acknowledgement:
 
 @dataclass(frozen=True)
 class History:
-    """The administrations before this order; ``source`` says where they came from."""
+    """The administrations before this order; ``source`` says where they came from.
+
+    ``starts`` are the dates on which each administration's cycle began, sorted and
+    distinct (a cycle shorthand entry knows its day of the cycle; a single administration
+    counts from its own date). A history file's are worked out once for a whole batch.
+    """
 
     administrations: tuple[Administration, ...]
     source: str
     baseline_weight_kg: float | None = None
+    starts: tuple[dt.date, ...] = ()
+
+
+def cycle_starts(adms: tuple[Administration, ...]) -> tuple[dt.date, ...]:
+    return tuple(sorted({a.date - dt.timedelta(days=(a.day or 1) - 1) for a in adms}))
+
+
+def history(
+    adms: tuple[Administration, ...], source: str, baseline_weight_kg: float | None = None
+) -> History:
+    return History(adms, source, baseline_weight_kg, cycle_starts(adms))
 
 
 @dataclass(frozen=True)
@@ -129,9 +145,15 @@ def _need(doc: Document, path: Path_, raw: dict[str, Any], key: str, example: st
     return raw[key]
 
 
+@lru_cache(maxsize=8192)
+def _parsed(fn: Any, value: str, name: str) -> Any:
+    # A batch repeats the same spellings ("175 cm", "258 mg") thousands of times.
+    return fn(value, name)
+
+
 def _field(doc: Document, path: Path_, fn: Any, value: Any, name: str) -> Any:
     try:
-        return fn(value, name)
+        return _parsed(fn, value, name) if type(value) is str else fn(value, name)
     except InputError as exc:
         raise doc.error((*path, name), str(exc)) from None
 
@@ -275,8 +297,9 @@ def _regimen_cached(name_or_path: str, table: DrugTable) -> Regimen:
 
 
 @cache
-def _course_cached(path: str, table: DrugTable) -> Course:
-    return load_course(path, table)
+def _course_cached(path: str, table: DrugTable) -> tuple[Course, History]:
+    course = load_course(path, table)
+    return course, history(course.administrations, path, course.measurements.weight_kg)
 
 
 def clear_caches() -> None:
@@ -284,6 +307,7 @@ def clear_caches() -> None:
     _regimen_cached.cache_clear()
     _course_cached.cache_clear()
     _relative.cache_clear()
+    _parsed.cache_clear()
 
 
 def _regimen(doc: Document, raw: Any, base: Path, table: DrugTable) -> Regimen:
@@ -309,7 +333,7 @@ def _history(
     if isinstance(raw, str):
         path = _relative(base, raw)
         try:
-            course = _course_cached(path, table)
+            course, h = _course_cached(path, table)
         except OsdoseError as exc:
             raise doc.error(("history",), f"history {raw}: {exc}") from None
         if course.patient != patient.id:
@@ -317,10 +341,10 @@ def _history(
                 ("history",),
                 f"history {raw} is for patient {course.patient!r}, the order for {patient.id!r}",
             )
-        return History(course.administrations, path, course.measurements.weight_kg)
+        return h
     default = Measurements(patient.height_cm, patient.weight_kg, None)
     adms = parse_administrations(doc, ("history",), raw, table, default, formula)
-    return History(tuple(adms), f"{doc.path} (inline)")
+    return history(tuple(adms), f"{doc.path} (inline)")
 
 
 def build_order(doc: Document, label: str, base: Path, table: DrugTable) -> Order:
@@ -374,5 +398,5 @@ def with_history(order: Order, course: Course) -> Order:
             f"{order.label}: the ledger history is for patient {course.patient!r}, "
             f"the order for {order.patient.id!r}"
         )
-    h = History(course.administrations, course.path or "ledger", course.measurements.weight_kg)
+    h = history(course.administrations, course.path or "ledger", course.measurements.weight_kg)
     return Order(**{**order.__dict__, "history": h})
