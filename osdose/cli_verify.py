@@ -91,9 +91,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Independently re-derive every dose of a chemotherapy order and check it.
 
-        Exit 0 when nothing failed (warnings are shown), 1 when a check failed, 2 when an
-        order cannot be read. With several orders, a folder or --batch, an unreadable order
-        is reported and counted as failed, and the rest are still verified.
+        Exit 0 when nothing failed (warnings are shown), 1 when a check
+        failed, 2 when the order cannot be read. With several orders, a
+        folder or --batch, an unreadable order is reported, counted as
+        failed, and the rest are still verified.
         """
         from osdose.verify import Options, load_order, verify_order, worst
         from osdose.verify.batch import Ledger, run

@@ -98,8 +98,8 @@ def _patterns(ctx: Context, p: Prescribed, e: DoseLine) -> list[tuple[str, float
             )
         )
     for factor, name in ((1000.0, "mg/g slip ×1000"), (10.0, "decimal slip ×10")):
-        out.append((name, e.daily * factor, f"{num(e.daily)} × {factor:g}"))
-        out.append((name, e.daily / factor, f"{num(e.daily)} ÷ {factor:g}"))
+        for value, op in ((e.daily * factor, "×"), (e.daily / factor, "÷")):
+            out.append((name, value, f"{num(e.daily)} {op} {factor:g} = {num(value, 3)}"))
     if b.per == "kg":
         value = b.amount * ctx.bsa.m2 * pct
         out.append(
@@ -125,7 +125,7 @@ def _patterns(ctx: Context, p: Prescribed, e: DoseLine) -> list[tuple[str, float
                 mine is not None and abs(deviation(mine.dose, e.daily)) <= ctx.options.warn_percent
             )
             name = "two drugs' doses swapped" if both else "the wrong drug's dose"
-            out.append((name, oe.daily, f"{other}'s expected dose is {num(oe.daily)} {oe.unit}"))
+            out.append((name, oe.daily, f"{other}'s dose is {num(oe.daily)} {oe.unit}"))
     return out
 
 
@@ -155,13 +155,14 @@ def error_pattern(ctx: Context) -> list[CheckResult]:
                 )
             )
             continue
-        names = "; ".join(dict.fromkeys(h[0] for h in hits))
+        seen = dict.fromkeys(h[0] for h in hits)  # one hit per pattern, in order
+        named = "; or ".join(f"{n} ({next(h[2] for h in hits if h[0] == n)})" for n in seen)
         out.append(
             CheckResult(
                 "error-pattern",
                 "fail",
-                f"{p.drug}: {num(p.dose)} {p.unit} looks like a {names} "
-                f"({hits[0][2]}); expected {num(e.daily)} {e.unit}",
+                f"{p.drug}: {num(p.dose)} {p.unit} instead of {num(e.daily)} {e.unit} "
+                f"looks like: {named}",
                 p.drug,
                 _mg(e.daily, e.unit),
                 _mg(p.dose, p.unit),

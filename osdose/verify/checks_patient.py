@@ -115,7 +115,8 @@ def cumulative(ctx: Context) -> list[CheckResult]:
                 "cumulative",
                 _CUMULATIVE_STATUS[status],
                 f"{p.drug}: {total_t} {unit} after this order (history {before_t} + this "
-                f"order {now_t}); {_limits(drug)} {unit}{of_max}",
+                f"order {now_t}); {_limits(drug)} {unit}{of_max}"
+                + (f"; {reasons[-1]}" if reasons and status != "ok" else ""),
                 p.drug,
                 prescribed_mg=given,
                 work=(
