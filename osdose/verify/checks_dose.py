@@ -15,9 +15,9 @@ def _mg(value: float, unit: str) -> float | None:
     return value if unit == "mg" else None
 
 
-def _unit_mismatch(check: str, p: Prescribed, e: DoseLine) -> CheckResult:
+def _unit_mismatch(p: Prescribed, e: DoseLine) -> CheckResult:
     return CheckResult(
-        check,
+        "dose",
         "fail",
         f"{p.drug} is prescribed in {p.unit} ({p.text}) but the regimen doses it in {e.unit}: "
         "mass and units are never converted into each other",
@@ -46,13 +46,9 @@ def how(ctx: Context, e: DoseLine) -> str:
 
 def dose(ctx: Context) -> list[CheckResult]:
     """Each prescribed daily dose against the recalculated one."""
-    out = []
+    out = [_unit_mismatch(p, e) for p, e in ctx.pairs() if p.unit != e.unit]
     o = ctx.options
-    for p, e in ctx.pairs():
-        if p.unit != e.unit:
-            out.append(_unit_mismatch("dose", p, e))
-            continue
-        dev = deviation(p.dose, e.daily)
+    for p, e, dev in ctx.compared():
         status = graded(dev, o)
         if status == "pass":
             verdict = f"within {o.warn_percent:g}%"
@@ -133,10 +129,7 @@ def error_pattern(ctx: Context) -> list[CheckResult]:
     """A dose that does not pass, matched against the known mistakes; each match is named."""
     out = []
     o = ctx.options
-    for p, e in ctx.pairs():
-        if p.unit != e.unit:
-            continue
-        dev = deviation(p.dose, e.daily)
+    for p, e, dev in ctx.compared():
         if graded(dev, o) == "pass":
             out.append(CheckResult("error-pattern", "pass", f"{p.drug}: dose agrees", p.drug))
             continue

@@ -30,6 +30,14 @@ class Context:
             (p, self.expected[p.drug]) for p in self.order.prescribed if p.drug in self.expected
         ]
 
+    def compared(self) -> list[tuple[Prescribed, DoseLine, float]]:
+        """The pairs whose units agree, each with its deviation in percent."""
+        return [
+            (p, e, (p.dose - e.daily) / e.daily * 100.0)
+            for p, e in self.pairs()
+            if p.unit == e.unit
+        ]
+
     def full_dose(self, drug: str) -> DoseLine:
         """The regimen's dose at 100% (before the order's intended reduction)."""
         if self.order.dose_percent == 100:

@@ -156,28 +156,18 @@ def test_unreadable_order_is_one_line_and_exit_2(name: str, line: int, problem: 
     assert problem in lines[0]
 
 
-def _batch(tmp_path: Path) -> Path:
+def _batch(tmp_path: Path, make: Any) -> Path:
     (tmp_path / "histories").mkdir()
     course = (DATA / "course-ddp-epi-two-cycles.yaml").read_text("utf-8")
     (tmp_path / "histories" / "p42.yaml").write_text(course, "utf-8")
-    good = json.loads(
-        json.dumps(
-            {
-                "patient": {"id": "P-0042", "height": "175 cm", "weight": "70 kg"},
-                "regimen": "DDP+EPI",
-                "cycle": 3,
-                "date": "2021-06-01",
-                "prescribed": [
-                    {"drug": "cisplatin", "dose": "258 mg", "days": [1]},
-                    {"drug": "epirubicin", "dose": "92 mg", "days": [1]},
-                ],
-                "history": "histories/p42.yaml",
-                "acknowledge": [
-                    {"check": "max-single-dose", "reason": "intended, case report"},
-                    {"check": "cumulative", "drug": "cisplatin", "reason": "audiology"},
-                ],
-            }
-        )
+    good = make(
+        {
+            "history": "histories/p42.yaml",
+            "acknowledge": [
+                {"check": "max-single-dose", "reason": "intended, case report"},
+                {"check": "cumulative", "drug": "cisplatin", "reason": "audiology"},
+            ],
+        }
     )
     slip = json.loads(json.dumps(good))
     slip["prescribed"][0]["dose"] = "2582 mg"
@@ -189,8 +179,8 @@ def _batch(tmp_path: Path) -> Path:
     return batch
 
 
-def test_batch_json_counts_a_malformed_line_as_failed(tmp_path: Path) -> None:
-    batch = _batch(tmp_path)
+def test_batch_json_counts_a_malformed_line_as_failed(tmp_path: Path, make: Any) -> None:
+    batch = _batch(tmp_path, make)
     result = run("verify", "--batch", batch, "--format", "json")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
@@ -217,8 +207,8 @@ def test_batch_json_counts_a_malformed_line_as_failed(tmp_path: Path) -> None:
     assert interval[0]["message"].startswith("2021-06-01 is on or after the due date 2021-06-01")
 
 
-def test_batch_summary_table_and_parallel_runs_agree(tmp_path: Path) -> None:
-    batch = _batch(tmp_path)
+def test_batch_summary_table_and_parallel_runs_agree(tmp_path: Path, make: Any) -> None:
+    batch = _batch(tmp_path, make)
     one = run("verify", "--batch", batch, "-j", "1")
     two = run("verify", "--batch", batch, "-j", "2")
     assert one.exit_code == two.exit_code == 1
