@@ -94,13 +94,16 @@ def run(
     ledger: Ledger | None = None,
     jobs: int | None = None,
 ) -> list[R]:
-    """Every order of ``paths`` (files or folders) and ``batch`` (JSONL), rendered, in order."""
+    """Every order of ``paths`` (files or folders) and ``batch`` (JSONL), rendered, in order.
+
+    An order that cannot be read is rendered as :class:`Unreadable`; a batch file that
+    cannot be read at all raises."""
     out = [render(outcome(i, table, options, ledger)) for i in orders(paths, None, table)]
     if batch is None:
         return out
     lines = jsonl_lines(batch)
     if isinstance(lines, OsdoseError):
-        return [*out, render(unreadable(lines))]
+        raise lines  # the batch file itself cannot be read: nothing in it was verified
     n = jobs_for(len(lines), jobs)
     if n == 1:
         items: Iterable[Order | OsdoseError] = orders_from_lines(batch, lines, 0, len(lines), table)

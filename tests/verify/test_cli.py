@@ -289,3 +289,17 @@ def test_worksheet(tmp_path: Path) -> None:
     for line in ("Verifying pharmacist (name)", "Signature", "Date and time"):
         assert line in html
     assert "src=" not in html and "href=" not in html  # self-contained
+
+
+def test_unreadable_batch_file_is_exit_2(tmp_path: Path) -> None:
+    result = run("verify", "--batch", tmp_path / "missing.jsonl")
+    assert result.exit_code == 2
+    assert result.stderr == f"osdose: error: {tmp_path / 'missing.jsonl'}: no such file\n"
+
+
+def test_an_unreadable_file_among_several_is_a_failed_order(tmp_path: Path) -> None:
+    result = run("verify", FIRST, tmp_path / "missing.yaml", "--format", "json")
+    assert result.exit_code == 1
+    docs = json.loads(result.stdout)
+    assert [d["status"] for d in docs] == ["warn", "fail"]
+    assert result.stderr == f"osdose: error: {tmp_path / 'missing.yaml'}: no such file\n"
