@@ -53,10 +53,14 @@ def verify_doc(outcomes: list[Outcome], several: bool) -> Any:
     return docs if several else docs[0]
 
 
+# One encoder for every line: json.dumps with options would build a new one per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
 def order_line(v: Outcome) -> tuple[str, str | None, str]:
     """(status, error message of an unreadable order, the order as one line of JSON)."""
     err = v.message if isinstance(v, Unreadable) else None
-    return v.status, err, json.dumps(order_doc(v), ensure_ascii=False)
+    return v.status, err, _ENCODE(order_doc(v))
 
 
 def list_text(lines: list[str]) -> str:

@@ -16,11 +16,13 @@ from typing import Any
 
 from osdose import bsa as bsa_mod
 from osdose import units
-from osdose.course import Administration, Course, Measurements, load_course, parse_administrations
+from osdose.course import Course, Measurements, load_course, parse_administrations
 from osdose.drugs import DrugTable
 from osdose.errors import FileError, InputError, OsdoseError
 from osdose.regimen import Regimen, load_regimen, parse_days
 from osdose.source import Document, Path_, as_date
+from osdose.verify.amounts import prescribed_amount
+from osdose.verify.history import History, history
 from osdose.verify.labs import concentration_mg_dl
 from osdose.verify.result import ACKNOWLEDGEABLE, CHECKS
 
@@ -82,31 +84,6 @@ class Acknowledgement:
     check: str
     drug: str | None
     reason: str
-
-
-@dataclass(frozen=True)
-class History:
-    """The administrations before this order; ``source`` says where they came from.
-
-    ``starts`` are the dates on which each administration's cycle began, sorted and
-    distinct (a cycle shorthand entry knows its day of the cycle; a single administration
-    counts from its own date). A history file's are worked out once for a whole batch.
-    """
-
-    administrations: tuple[Administration, ...]
-    source: str
-    baseline_weight_kg: float | None = None
-    starts: tuple[dt.date, ...] = ()
-
-
-def cycle_starts(adms: tuple[Administration, ...]) -> tuple[dt.date, ...]:
-    return tuple(sorted({a.date - dt.timedelta(days=(a.day or 1) - 1) for a in adms}))
-
-
-def history(
-    adms: tuple[Administration, ...], source: str, baseline_weight_kg: float | None = None
-) -> History:
-    return History(adms, source, baseline_weight_kg, cycle_starts(adms))
 
 
 @dataclass(frozen=True)
@@ -200,36 +177,6 @@ def _patient(doc: Document, raw: Any) -> Patient:
         if bili is None
         else _field(doc, p, concentration_mg_dl, bili, "bilirubin"),
     )
-
-
-def prescribed_amount(text: Any, field: str = "dose") -> tuple[float, str]:
-    """A prescribed daily amount as (value, ``mg`` or ``IU``), read exactly as written."""
-    s = str(text).strip() if not isinstance(text, bool) and text is not None else ""
-    f = units.fast(s)
-    if f is None:
-        if isinstance(text, (int, float)) and not isinstance(text, bool):
-            raise InputError(
-                field, f"has no unit, got {s!r}: write it with its unit, e.g. '{s} mg'"
-            )
-        q = units.parse(s, field)
-        if units.is_dimension(q, units.MASS):
-            return float(q.to("mg").magnitude), "mg"
-        if units.is_dimension(q, units.IU):
-            return float(q.to("IU").magnitude), "IU"
-        raise InputError(field, f"must be an amount in mg or IU, got {units.fmt(q)}")
-    if f.per is not None or f.dimension not in ("mass", "iu"):
-        raise InputError(
-            field,
-            f"must be the amount to give on each day in mg or IU (for example '258 mg'), "
-            f"got {f.text}",
-        )
-    if f.value <= 0:
-        raise InputError(field, f"must be greater than zero, got {f.text}")
-    if f.dimension == "iu":
-        return f.value, "IU"
-    # Keep what was written exact (258 mg stays 258.0, not 258.00000000000003).
-    scale = {"mg": 1.0, "g": 1000.0, "µg": 0.001, "kg": 1e6, "lb": 453592.37}[f.symbol]
-    return f.value * scale, "mg"
 
 
 def _prescribed(doc: Document, raw: Any, table: DrugTable) -> tuple[Prescribed, ...]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from osdose.drugs import Drug, DrugTable
 from osdose.errors import InputError, OsdoseError
+from osdose.verify.amounts import prescribed_amount
 from osdose.verify.result import num
 
 _MAX_STEPS = 200_000  # a vial table whose sizes share no useful divisor is refused, not ground
@@ -39,8 +40,6 @@ class Rounded:
 
 
 def _mg(value: Any, what: str) -> float:
-    from osdose.verify.order import prescribed_amount
-
     amount, unit = prescribed_amount(value, what)
     if unit != "mg":
         raise InputError(what, f"must be in mg, got {value!r}")

@@ -63,12 +63,10 @@ def test_json_contract_for_one_order() -> None:
                 prescribed_mg=92.0,
                 deviation_percent=pytest.approx((92 - epi) / epi * 100, rel=1e-9),
             ),
-            _check("error-pattern", "cisplatin", "pass", "cisplatin: dose agrees"),
-            _check("error-pattern", "epirubicin", "pass", "epirubicin: dose agrees"),
+            _check("error-pattern", None, "pass", "every dose agrees: no error to look for"),
             _check("missing-drug", None, "pass", "all 2 drugs of DDP+EPI prescribed"),
             _check("extra-drug", None, "pass", "no drug outside the regimen"),
-            _check("days", "cisplatin", "pass", "cisplatin: days 1 as in the regimen"),
-            _check("days", "epirubicin", "pass", "epirubicin: days 1 as in the regimen"),
+            _check("days", None, "pass", "the days of all 2 drugs are the regimen's"),
             _check("interval", None, "pass", "no earlier cycle in the history"),
             # 258 / 1.844662 = 139.86 mg/m²; 92 / 1.844662 = 49.87 mg/m² (5.0% of 1000)
             _check(
