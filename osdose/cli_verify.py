@@ -5,7 +5,9 @@ Registered by :mod:`osdose.cli`; import heavy modules inside the commands, not h
 
 from __future__ import annotations
 
+import itertools
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -97,7 +99,7 @@ def register(app: typer.Typer) -> None:
         failed, and the rest are still verified.
         """
         from osdose.verify import Options, load_order, verify_order, worst
-        from osdose.verify.batch import Ledger, run
+        from osdose.verify.batch import Ledger, run, run_iter
 
         if not orders and batch is None:
             raise OsdoseError("give an order file, a folder of orders, or --batch FILE")
@@ -132,38 +134,50 @@ def register(app: typer.Typer) -> None:
 
                 emit_rich(order_table(result))
             raise typer.Exit(_EXIT[result.status])
+        from osdose.render.verify_json import order_line
+        from osdose.render.verify_table import summary_row
+
+        render = order_line if format is Format.json else summary_row
         if worksheet is not None:
             # The worksheet needs every result whole: verified in this process.
             outcomes = run(paths, batch, table, options, lambda v: v, source, jobs=1)
             _write_worksheet(worksheet, outcomes)
-            from osdose.render.verify_json import order_line
-            from osdose.render.verify_table import summary_row
-
-            rendered: list[Any] = [
-                order_line(v) if format is Format.json else summary_row(v) for v in outcomes
-            ]
+            stream: Iterator[Any] = (render(v) for v in outcomes)
         else:
-            from osdose.render.verify_json import order_line
-            from osdose.render.verify_table import summary_row
-
-            render = order_line if format is Format.json else summary_row
-            rendered = run(paths, batch, table, options, render, source, jobs)
-        if not rendered:
-            raise OsdoseError("no orders found (a folder is read for *.yaml and *.yml files)")
-        for _status, error, _ in rendered:
-            if error:
-                print(f"osdose: error: {error}", file=sys.stderr)
-        if format is Format.json:
-            from osdose.render.verify_json import list_text
-
-            sys.stdout.write(list_text([r[2] for r in rendered]))
-        else:
-            from osdose.render.verify_table import summary_text
-
-            sys.stdout.write(summary_text([r[2] for r in rendered], _colour()))
-        raise typer.Exit(_EXIT[worst(r[0] for r in rendered)])
+            stream = run_iter(paths, batch, table, options, render, source, jobs)
+        statuses = _emit(stream, format)
+        raise typer.Exit(_EXIT[worst(statuses)])
 
     _ = verify
+
+
+def _emit(stream: Iterator[Any], format: Format) -> list[str]:
+    """Print several orders' results as they come (JSON) or once all are in (the summary
+    table needs every row's width); each unreadable order's error goes to stderr.
+    Returns their statuses."""
+    first = next(stream, None)
+    if first is None:
+        raise OsdoseError("no orders found (a folder is read for *.yaml and *.yml files)")
+    statuses: list[str] = []
+    rows: list[Any] = []
+    out = sys.stdout
+    if format is Format.json:
+        out.write("[\n")
+    for n, (status, error, payload) in enumerate(itertools.chain([first], stream)):
+        statuses.append(status)
+        if error:
+            print(f"osdose: error: {error}", file=sys.stderr)
+        if format is Format.json:
+            out.write(f",\n{payload}" if n else payload)
+        else:
+            rows.append(payload)
+    if format is Format.json:
+        out.write("\n]\n")
+    else:
+        from osdose.render.verify_table import summary_text
+
+        out.write(summary_text(rows, _colour()))
+    return statuses
 
 
 def _colour() -> bool:

@@ -61,8 +61,3 @@ def order_line(v: Outcome) -> tuple[str, str | None, str]:
     """(status, error message of an unreadable order, the order as one line of JSON)."""
     err = v.message if isinstance(v, Unreadable) else None
     return v.status, err, _ENCODE(order_doc(v))
-
-
-def list_text(lines: list[str]) -> str:
-    """A JSON list with one order per line: valid JSON, and greppable for large batches."""
-    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"

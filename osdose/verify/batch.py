@@ -8,7 +8,7 @@ is split across processes only when it is large enough to repay starting them.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -85,6 +85,53 @@ def jobs_for(count: int, jobs: int | None) -> int:
     return max(1, min(cores, 8))
 
 
+CHUNK = 500  # orders a worker verifies at a time: small enough to balance a busy machine
+
+
+def run_iter(
+    paths: list[Path],
+    batch: Path | None,
+    table: DrugTable,
+    options: Options,
+    render: Callable[[Outcome], R],
+    ledger: Ledger | None = None,
+    jobs: int | None = None,
+) -> Iterator[R]:
+    """Every order of ``paths`` (files or folders) and ``batch`` (JSONL), rendered, in order,
+    as soon as each is ready (a caller can write while workers still verify).
+
+    An order that cannot be read is rendered as :class:`Unreadable`; a batch file that
+    cannot be read at all raises before anything is yielded from it."""
+    for item in orders(paths, None, table):
+        yield render(outcome(item, table, options, ledger))
+    if batch is None:
+        return
+    lines = jsonl_lines(batch)
+    if isinstance(lines, OsdoseError):
+        raise lines  # the batch file itself cannot be read: nothing in it was verified
+    n = jobs_for(len(lines), jobs)
+    if n == 1:
+        items: Iterable[Order | OsdoseError] = orders_from_lines(batch, lines, 0, len(lines), table)
+        for item in items:
+            yield render(outcome(item, table, options, ledger))
+        return
+    import multiprocessing
+
+    from osdose.regimen import library
+
+    library(table)  # built once here and shared by fork, not once per worker
+    _JOB.update(
+        batch=batch, lines=lines, table=table, options=options, render=render, ledger=ledger
+    )
+    spans = [(a, min(a + CHUNK, len(lines))) for a in range(0, len(lines), CHUNK)]
+    try:
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            for part in pool.imap(_work, spans):
+                yield from part
+    finally:
+        _JOB.clear()
+
+
 def run(
     paths: list[Path],
     batch: Path | None,
@@ -94,34 +141,5 @@ def run(
     ledger: Ledger | None = None,
     jobs: int | None = None,
 ) -> list[R]:
-    """Every order of ``paths`` (files or folders) and ``batch`` (JSONL), rendered, in order.
-
-    An order that cannot be read is rendered as :class:`Unreadable`; a batch file that
-    cannot be read at all raises."""
-    out = [render(outcome(i, table, options, ledger)) for i in orders(paths, None, table)]
-    if batch is None:
-        return out
-    lines = jsonl_lines(batch)
-    if isinstance(lines, OsdoseError):
-        raise lines  # the batch file itself cannot be read: nothing in it was verified
-    n = jobs_for(len(lines), jobs)
-    if n == 1:
-        items: Iterable[Order | OsdoseError] = orders_from_lines(batch, lines, 0, len(lines), table)
-        return out + [render(outcome(i, table, options, ledger)) for i in items]
-    import multiprocessing
-
-    from osdose.regimen import library
-
-    library(table)  # built once here and shared by fork, not once per worker
-    _JOB.update(
-        batch=batch, lines=lines, table=table, options=options, render=render, ledger=ledger
-    )
-    step = -(-len(lines) // n)
-    spans = [(a, min(a + step, len(lines))) for a in range(0, len(lines), step)]
-    try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
-            for part in pool.map(_work, spans):
-                out.extend(part)
-    finally:
-        _JOB.clear()
-    return out
+    """:func:`run_iter` as a list."""
+    return list(run_iter(paths, batch, table, options, render, ledger, jobs))
