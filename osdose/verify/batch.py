@@ -102,13 +102,13 @@ def run_iter(
 
     An order that cannot be read is rendered as :class:`Unreadable`; a batch file that
     cannot be read at all raises before anything is yielded from it."""
+    lines = jsonl_lines(batch) if batch is not None else []
+    if isinstance(lines, OsdoseError):
+        raise lines  # the batch file itself cannot be read: refused before any output
     for item in orders(paths, None, table):
         yield render(outcome(item, table, options, ledger))
     if batch is None:
         return
-    lines = jsonl_lines(batch)
-    if isinstance(lines, OsdoseError):
-        raise lines  # the batch file itself cannot be read: nothing in it was verified
     n = jobs_for(len(lines), jobs)
     if n == 1:
         items: Iterable[Order | OsdoseError] = orders_from_lines(batch, lines, 0, len(lines), table)
