@@ -99,7 +99,7 @@ def register(app: typer.Typer) -> None:
         failed, and the rest are still verified.
         """
         from osdose.verify import Options, load_order, verify_order, worst
-        from osdose.verify.batch import Ledger, run, run_iter
+        from osdose.verify.batch import Ledger, run_iter
 
         if not orders and batch is None:
             raise OsdoseError("give an order file, a folder of orders, or --batch FILE")
@@ -140,7 +140,7 @@ def register(app: typer.Typer) -> None:
         render = order_line if format is Format.json else summary_row
         if worksheet is not None:
             # The worksheet needs every result whole: verified in this process.
-            outcomes = run(paths, batch, table, options, lambda v: v, source, jobs=1)
+            outcomes = list(run_iter(paths, batch, table, options, lambda v: v, source, jobs=1))
             _write_worksheet(worksheet, outcomes)
             stream: Iterator[Any] = (render(v) for v in outcomes)
         else:

@@ -62,7 +62,7 @@ def outcome(
         return unreadable(exc)
 
 
-# What a forked worker reads: set by run() just before the pool starts (fork shares it).
+# What a forked worker reads: set by run_iter() just before the pool starts (fork shares it).
 _JOB: dict[str, Any] = {}
 
 
@@ -130,16 +130,3 @@ def run_iter(
                 yield from part
     finally:
         _JOB.clear()
-
-
-def run(
-    paths: list[Path],
-    batch: Path | None,
-    table: DrugTable,
-    options: Options,
-    render: Callable[[Outcome], R],
-    ledger: Ledger | None = None,
-    jobs: int | None = None,
-) -> list[R]:
-    """:func:`run_iter` as a list."""
-    return list(run_iter(paths, batch, table, options, render, ledger, jobs))
