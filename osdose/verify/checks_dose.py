@@ -114,6 +114,24 @@ def _patterns(ctx: Context, p: Prescribed, e: DoseLine) -> list[tuple[str, float
                 f"{num(b.amount)} {b.unit}/m² read as /kg × {w:g} kg = {num(value)}",
             )
         )
+    if e.capped:
+        out.append(
+            (
+                "the regimen's cap not applied",
+                e.uncapped_daily,
+                f"uncapped {num(e.uncapped_daily)} {e.unit}, cap {num(e.cap or 0)} {e.unit}",
+            )
+        )
+    if pct < 1:
+        full = ctx.full_dose(p.drug).daily
+        out.append(
+            (
+                "the intended dose reduction not applied",
+                full,
+                f"{num(full)} {e.unit} is the full dose; {ctx.order.dose_percent:g}% "
+                f"is {num(e.daily)} {e.unit}",
+            )
+        )
     for other, oe in ctx.expected.items():
         if other != p.drug and oe.unit == e.unit and abs(deviation(oe.daily, e.daily)) > 1:
             mine = next((q for q in ctx.order.prescribed if q.drug == other), None)

@@ -129,3 +129,25 @@ def test_pattern_tolerance_follows_the_warn_threshold(verify, make, only) -> Non
         verify(order, Options(warn_percent=10, fail_percent=20)), "error-pattern", "cisplatin"
     )
     assert "decimal slip ×10" in wide.message
+
+
+def test_cap_not_applied(verify, make, only) -> None:
+    # vincristine 1.4 mg/m² × 1.844662 = 2.58 mg, capped at 2 mg: 2.58 mg prescribed
+    order = make(
+        {
+            "regimen": "regimen-vincristine-capped.yaml",
+            "prescribed": [{"drug": "VCR", "dose": "2.58 mg", "days": [1]}],
+        }
+    )
+    c = only(verify(order), "error-pattern", "vincristine")
+    assert c.status == "fail"
+    assert "the regimen's cap not applied" in c.message
+    assert c.expected_mg == 2
+
+
+def test_intended_reduction_not_applied(verify, make, only) -> None:
+    # dose_percent 75: cisplatin 258.2527 × 0.75 = 193.69 mg expected; 258 mg is the full dose
+    v = verify(make({"dose_percent": 75}))
+    c = only(v, "error-pattern", "cisplatin")
+    assert "the intended dose reduction not applied" in c.message
+    assert c.expected_mg == pytest.approx(193.6895, abs=1e-4)
