@@ -109,14 +109,16 @@ def run_iter(
         yield render(outcome(item, table, options, ledger))
     if batch is None:
         return
+    import multiprocessing
+
     n = jobs_for(len(lines), jobs)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        n = 1  # workers share the loaded tables by fork; without it, verify in this process
     if n == 1:
         items: Iterable[Order | OsdoseError] = orders_from_lines(batch, lines, 0, len(lines), table)
         for item in items:
             yield render(outcome(item, table, options, ledger))
         return
-    import multiprocessing
-
     from osdose.regimen import library
 
     library(table)  # built once here and shared by fork, not once per worker
