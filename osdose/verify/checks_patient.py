@@ -43,8 +43,15 @@ def _history_total(ctx: Context, drug: str, per_m2: bool, unit: str) -> float:
     """The drug's total before this order, in the ceiling's unit (plain floats: this runs
     for every order of a batch). Refuses a history day whose amount or BSA is unknown."""
     h = ctx.order.history
+    if h is None:
+        return 0.0
+    known_unit, total_all, per_m2_all = h.sums.get(drug, (unit, 0.0, 0.0))
+    known = per_m2_all if per_m2 else total_all
+    if known_unit == unit and known is not None:
+        return known
+    # Something is missing or mixed: find the administration to name in the error.
     total = 0.0
-    for a in h.administrations if h else ():
+    for a in h.administrations:
         if a.drug != drug:
             continue
         value = a.dose_per_m2 if per_m2 else a.dose
