@@ -61,7 +61,7 @@ def _inputs(v: Verification) -> str:
     )
     for name, value, unit in optional:
         if value is not None:
-            text = f"{value:.3g}" if isinstance(value, float) else str(value)
+            text = f"{value:.4g}" if isinstance(value, float) else str(value)
             rows.append(_row(name, f"{text} {unit}".strip()))
     rows += [
         _row("regimen", f"{o.regimen.name} ({o.regimen.cycle_length_days}-day cycle)"),

@@ -77,7 +77,7 @@ def cockcroft_gault(age: int, weight_kg: float, scr_mg_dl: float, sex: str) -> C
     """CrCl in mL/min; ``sex`` is ``male`` or ``female``; age in years (adults only)."""
     value = (140 - age) * weight_kg / (72 * scr_mg_dl)
     work = (
-        f"CrCl = (140 − {age}) × {weight_kg:g} kg / (72 × {scr_mg_dl:.3g} mg/dL) "
+        f"CrCl = (140 − {age}) × {weight_kg:g} kg / (72 × {scr_mg_dl:.4g} mg/dL) "
         f"= {value:.1f} mL/min"
     )
     if sex == "female":
