@@ -5,8 +5,197 @@ Registered by :mod:`osdose.cli`; import heavy modules inside the commands, not h
 
 from __future__ import annotations
 
+import itertools
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from osdose.cli_common import Format, drug_table, emit_json, emit_rich, guarded
+from osdose.errors import OsdoseError
+
+_EXIT = {"pass": 0, "warn": 0, "fail": 1}
+
+
+def _percent(value: float, name: str) -> float:
+    if not 0 <= value <= 100:
+        raise OsdoseError(f"{name} must be a percent from 0 to 100, got {value:g}")
+    return value
 
 
 def register(app: typer.Typer) -> None:
     """Add this feature's commands to ``app``."""
+
+    @app.command()
+    @guarded
+    def verify(
+        orders: Annotated[
+            list[Path] | None,
+            typer.Argument(help="Order YAML files, or folders of them.", show_default=False),
+        ] = None,
+        batch: Annotated[
+            Path | None,
+            typer.Option("--batch", metavar="FILE", help="JSONL file: one order object a line."),
+        ] = None,
+        format: Annotated[
+            Format, typer.Option("--format", "-f", help="table for people, json for machines.")
+        ] = Format.table,
+        worksheet: Annotated[
+            Path | None,
+            typer.Option("--worksheet", metavar="FILE.html", help="Write a printable worksheet."),
+        ] = None,
+        round_: Annotated[
+            bool, typer.Option("--round", help="Round each dose by its drug's rule.")
+        ] = False,
+        round_limit: Annotated[
+            float, typer.Option("--round-limit", metavar="PCT", help="Refuse a larger rounding.")
+        ] = 5.0,
+        warn_percent: Annotated[
+            float, typer.Option("--warn-percent", metavar="PCT", help="Deviation that warns.")
+        ] = 5.0,
+        fail_percent: Annotated[
+            float, typer.Option("--fail-percent", metavar="PCT", help="Deviation that fails.")
+        ] = 10.0,
+        weight_change: Annotated[
+            float,
+            typer.Option(
+                "--weight-change", metavar="PCT", help="Weight change from baseline that warns."
+            ),
+        ] = 10.0,
+        grace_days: Annotated[
+            int, typer.Option("--grace-days", help="Days early a cycle may be (warns).")
+        ] = 1,
+        ledger: Annotated[
+            Path | None,
+            typer.Option(
+                "--ledger",
+                metavar="PATH",
+                help="Take each order's history from the ledger instead of the order.",
+            ),
+        ] = None,
+        patient: Annotated[
+            str | None,
+            typer.Option(
+                "--patient", metavar="ID", help="With --ledger: the patient (must be the order's)."
+            ),
+        ] = None,
+        jobs: Annotated[
+            int | None,
+            typer.Option(
+                "--jobs",
+                "-j",
+                metavar="N",
+                help="Processes for a large --batch (default: the cores, from 2,000 orders).",
+            ),
+        ] = None,
+    ) -> None:
+        """Independently re-derive every dose of a chemotherapy order and check it.
+
+        Exit 0 when nothing failed (warnings are shown), 1 when a check
+        failed, 2 when the order cannot be read. With several orders, a
+        folder or --batch, an unreadable order is reported, counted as
+        failed, and the rest are still verified.
+        """
+        from osdose.verify import Options, load_order, verify_order, worst
+        from osdose.verify.batch import Ledger, run_iter
+
+        if not orders and batch is None:
+            raise OsdoseError("give an order file, a folder of orders, or --batch FILE")
+        if patient is not None and ledger is None:
+            raise OsdoseError("--patient goes with --ledger PATH")
+        if _percent(warn_percent, "--warn-percent") > _percent(fail_percent, "--fail-percent"):
+            raise OsdoseError("--warn-percent must not be larger than --fail-percent")
+        if grace_days < 0:
+            raise OsdoseError(f"--grace-days must be 0 or more, got {grace_days}")
+        options = Options(
+            warn_percent=warn_percent,
+            fail_percent=fail_percent,
+            weight_change_percent=_percent(weight_change, "--weight-change"),
+            grace_days=grace_days,
+            round=round_,
+            round_limit_percent=_percent(round_limit, "--round-limit"),
+        )
+        table = drug_table()
+        source = Ledger(ledger, patient) if ledger is not None else None
+        paths = list(orders or [])
+        if batch is None and len(paths) == 1 and not paths[0].is_dir():
+            # One order: unreadable input is exit 2, as for every other command.
+            order = load_order(paths[0], table)
+            result = verify_order(source.apply(order, table) if source else order, table, options)
+            _write_worksheet(worksheet, [result])
+            if format is Format.json:
+                from osdose.render.verify_json import order_doc
+
+                emit_json(order_doc(result))
+            else:
+                from osdose.render.verify_table import order_table
+
+                emit_rich(order_table(result))
+            raise typer.Exit(_EXIT[result.status])
+        from osdose.render.verify_json import order_line
+        from osdose.render.verify_table import summary_row
+
+        render = order_line if format is Format.json else summary_row
+        if worksheet is not None:
+            # The worksheet needs every result whole: verified in this process.
+            outcomes = list(run_iter(paths, batch, table, options, lambda v: v, source, jobs=1))
+            _write_worksheet(worksheet, outcomes)
+            stream: Iterator[Any] = (render(v) for v in outcomes)
+        else:
+            stream = run_iter(paths, batch, table, options, render, source, jobs)
+        statuses = _emit(stream, format)
+        raise typer.Exit(_EXIT[worst(statuses)])
+
+    _ = verify
+
+
+def _emit(stream: Iterator[Any], format: Format) -> list[str]:
+    """Print several orders' results as they come (JSON) or once all are in (the summary
+    table needs every row's width); each unreadable order's error goes to stderr.
+    Returns their statuses."""
+    first = next(stream, None)
+    if first is None:
+        raise OsdoseError("no orders found (a folder is read for *.yaml and *.yml files)")
+    statuses: list[str] = []
+    rows: list[Any] = []
+    out = sys.stdout
+    if format is Format.json:
+        out.write("[\n")
+    for n, (status, error, payload) in enumerate(itertools.chain([first], stream)):
+        statuses.append(status)
+        if error:
+            print(f"osdose: error: {error}", file=sys.stderr)
+        if format is Format.json:
+            out.write(f",\n{payload}" if n else payload)
+        else:
+            rows.append(payload)
+    if format is Format.json:
+        out.write("\n]\n")
+    else:
+        from osdose.render.verify_table import summary_text
+
+        out.write(summary_text(rows, _colour()))
+    return statuses
+
+
+def _colour() -> bool:
+    import os
+
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _write_worksheet(path: Path | None, outcomes: list[Any]) -> None:
+    if path is None:
+        return
+    import datetime as dt
+
+    from osdose.render.verify_html import worksheet as page
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    try:
+        path.write_text(page(outcomes, stamp), "utf-8")
+    except OSError as exc:
+        raise OsdoseError(f"{path}: cannot write the worksheet ({exc.strerror})") from None
+    print(f"worksheet written to {path}", file=sys.stderr)

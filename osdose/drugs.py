@@ -264,7 +264,9 @@ def _build(doc: Document) -> DrugTable:
     return DrugTable(doc.path, drugs, tables, default, index)
 
 
+@cache
 def default_path() -> str:
+    # importlib.resources costs ~0.1 ms a call, and load_drugs() asks on every call.
     return str(resources.files("osdose").joinpath("data/drugs.yaml"))
 
 

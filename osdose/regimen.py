@@ -329,9 +329,23 @@ def _library(drugs_path: str) -> tuple[Regimen, ...]:
     return tuple(out)
 
 
+def _library_key(drugs: DrugTable | None) -> str:
+    return drugs.path if drugs and drugs.path != load_drugs().path else ""
+
+
 def library(drugs: DrugTable | None = None) -> tuple[Regimen, ...]:
     """Every regimen of the shipped library, checked."""
-    return _library(drugs.path if drugs and drugs.path != load_drugs().path else "")
+    return _library(_library_key(drugs))
+
+
+@cache
+def _library_index(drugs_path: str) -> dict[str, tuple[Regimen, ...]]:
+    # Name lookups happen once per cycle entry of every history (10,000s in a verify batch).
+    index: dict[str, tuple[Regimen, ...]] = {}
+    for r in _library(drugs_path):
+        for key in dict.fromkeys(name_key(n) for n in (r.name, *r.aliases)):
+            index[key] = (*index.get(key, ()), r)
+    return index
 
 
 def load_regimen(name_or_path: str, drugs: DrugTable | None = None) -> Regimen:
@@ -341,8 +355,7 @@ def load_regimen(name_or_path: str, drugs: DrugTable | None = None) -> Regimen:
     if name_or_path.endswith((".yaml", ".yml")) or "/" in name_or_path or "\\" in name_or_path:
         return load_file(Path(name_or_path), drugs)
     key = name_key(name_or_path)
-    regs = library(drugs)
-    hits = [r for r in regs if key in {name_key(n) for n in (r.name, *r.aliases)}]
+    hits = list(_library_index(_library_key(drugs)).get(key, ()))
     if len(hits) > 1:
         raise OsdoseError(
             f"regimen name {name_or_path!r} is ambiguous: it names "
@@ -350,6 +363,7 @@ def load_regimen(name_or_path: str, drugs: DrugTable | None = None) -> Regimen:
         )
     if hits:
         return hits[0]
+    regs = library(drugs)
     names = {name_key(n): r.name for r in regs for n in (r.name, *r.aliases)}
     close = difflib.get_close_matches(key, list(names), n=5, cutoff=0.5)
     matches = list(dict.fromkeys(names[c] for c in close))

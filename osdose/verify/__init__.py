@@ -1,1 +1,33 @@
-"""osdose.verify (see ARCHITECTURE.md)."""
+"""Pharmacist spot-verification of a chemotherapy order (``osdose verify``).
+
+from osdose.drugs import load_drugs
+from osdose.verify import Options, load_order, verify_order
+table = load_drugs()
+result = verify_order(load_order("order.yaml", table), table, Options())
+result.status, [c.message for c in result.checks]
+"""
+
+from __future__ import annotations
+
+from osdose.verify.order import Order, build_order, with_history
+from osdose.verify.result import CHECKS, CheckResult, Options, worst
+from osdose.verify.run import CHECK_FUNCTIONS, Outcome, Unreadable, Verification, verify_order
+from osdose.verify.sources import load_order, order_from_object, orders
+
+__all__ = [
+    "CHECKS",
+    "CHECK_FUNCTIONS",
+    "CheckResult",
+    "Options",
+    "Order",
+    "Outcome",
+    "Unreadable",
+    "Verification",
+    "build_order",
+    "load_order",
+    "order_from_object",
+    "orders",
+    "verify_order",
+    "with_history",
+    "worst",
+]

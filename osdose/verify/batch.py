@@ -1,0 +1,134 @@
+"""Verifying many orders: files, folders and JSONL batches, in one process or several.
+
+Each order's outcome is turned into what the caller will print (``render``) where it was
+verified, so that a worker process sends back short strings, not object graphs. A batch
+is split across processes only when it is large enough to repay starting them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from osdose.drugs import DrugTable
+from osdose.errors import FileError, OsdoseError
+from osdose.verify.order import Order, with_history
+from osdose.verify.result import Options
+from osdose.verify.run import Outcome, Unreadable, verify_order
+from osdose.verify.sources import jsonl_lines, orders, orders_from_lines
+
+R = TypeVar("R")
+PARALLEL_FROM = 2000  # orders; below this, starting processes costs more than it saves
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Take each order's history from the ledger (``--ledger PATH [--patient ID]``)."""
+
+    path: Path
+    patient: str | None = None
+
+    def apply(self, order: Order, table: DrugTable) -> Order:
+        from osdose.ledger.history import course_from_ledger
+
+        if self.patient is not None and self.patient != order.patient.id:
+            raise OsdoseError(
+                f"{order.label}: --patient {self.patient!r} is not the order's patient "
+                f"{order.patient.id!r}"
+            )
+        return with_history(order, course_from_ledger(self.path, order.patient.id, table))
+
+
+def unreadable(exc: OsdoseError) -> Unreadable:
+    if isinstance(exc, FileError):
+        label = f"{exc.path}:{exc.line}" if exc.line else exc.path
+        return Unreadable(label, str(exc))
+    return Unreadable("order", str(exc))
+
+
+def outcome(
+    item: Order | OsdoseError, table: DrugTable, options: Options, ledger: Ledger | None
+) -> Outcome:
+    """One order verified, or the reason it could not be (never raises osdose's errors)."""
+    if isinstance(item, OsdoseError):
+        return unreadable(item)
+    try:
+        order = ledger.apply(item, table) if ledger else item
+        return verify_order(order, table, options)
+    except OsdoseError as exc:
+        return unreadable(exc)
+
+
+# What a forked worker reads: set by run_iter() just before the pool starts (fork shares it).
+_JOB: dict[str, Any] = {}
+
+
+def _work(span: tuple[int, int]) -> list[Any]:
+    j = _JOB
+    items = orders_from_lines(j["batch"], j["lines"], span[0], span[1], j["table"])
+    return [j["render"](outcome(i, j["table"], j["options"], j["ledger"])) for i in items]
+
+
+def jobs_for(count: int, jobs: int | None) -> int:
+    """Worker processes for ``count`` orders: ``jobs`` if given, else the usable cores."""
+    if jobs is not None:
+        return max(1, jobs)
+    if count < PARALLEL_FROM:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+CHUNK = 500  # orders a worker verifies at a time: small enough to balance a busy machine
+
+
+def run_iter(
+    paths: list[Path],
+    batch: Path | None,
+    table: DrugTable,
+    options: Options,
+    render: Callable[[Outcome], R],
+    ledger: Ledger | None = None,
+    jobs: int | None = None,
+) -> Iterator[R]:
+    """Every order of ``paths`` (files or folders) and ``batch`` (JSONL), rendered, in order,
+    as soon as each is ready (a caller can write while workers still verify).
+
+    An order that cannot be read is rendered as :class:`Unreadable`; a batch file that
+    cannot be read at all raises before anything is yielded from it."""
+    lines = jsonl_lines(batch) if batch is not None else []
+    if isinstance(lines, OsdoseError):
+        raise lines  # the batch file itself cannot be read: refused before any output
+    for item in orders(paths, None, table):
+        yield render(outcome(item, table, options, ledger))
+    if batch is None:
+        return
+    import multiprocessing
+
+    n = jobs_for(len(lines), jobs)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        n = 1  # workers share the loaded tables by fork; without it, verify in this process
+    if n == 1:
+        items: Iterable[Order | OsdoseError] = orders_from_lines(batch, lines, 0, len(lines), table)
+        for item in items:
+            yield render(outcome(item, table, options, ledger))
+        return
+    from osdose.regimen import library
+
+    library(table)  # built once here and shared by fork, not once per worker
+    _JOB.update(
+        batch=batch, lines=lines, table=table, options=options, render=render, ledger=ledger
+    )
+    spans = [(a, min(a + CHUNK, len(lines))) for a in range(0, len(lines), CHUNK)]
+    try:
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            for part in pool.imap(_work, spans):
+                yield from part
+    finally:
+        _JOB.clear()

@@ -1,0 +1,120 @@
+"""Dose rounding by the drug table's rule: nearest step (1 mg unless the table says),
+nearest vial combination, or a dose-banding table.
+
+The rule lives in the drug reference (``rounding:`` of each drug) so that an institution
+sets it. HOPA (Fahrenbruch et al., JOP 2018) accepts rounding within 10% of the ordered
+dose; osdose refuses anything beyond ``--round-limit`` (5% unless set). NHS England dose
+banding: the banded dose is the band's midpoint, bands within 6% of the calculated dose.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from osdose.drugs import Drug, DrugTable
+from osdose.errors import InputError, OsdoseError
+from osdose.verify.amounts import prescribed_amount
+from osdose.verify.result import num
+
+_MAX_STEPS = 200_000  # a vial table whose sizes share no useful divisor is refused, not ground
+
+
+@dataclass(frozen=True)
+class Rule:
+    method: str  # "nearest", "vials" or "bands"
+    step: float = 1.0
+    vials: tuple[float, ...] = ()
+    bands: tuple[tuple[float, float, float], ...] = ()  # (from mg, to mg, banded dose mg)
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Rounded:
+    """``value`` in mg, or ``None`` when the rule has no dose for it (outside every band)."""
+
+    value: float | None
+    how: str
+
+
+def _mg(value: Any, what: str) -> float:
+    amount, unit = prescribed_amount(value, what)
+    if unit != "mg":
+        raise InputError(what, f"must be in mg, got {value!r}")
+    return amount
+
+
+@cache
+def rule_for(table: DrugTable, name: str) -> Rule:
+    """The parsed rounding rule of drug ``name`` (nearest 1 mg when the table gives none)."""
+    drug: Drug = table.drugs[name]
+    raw = drug.rounding
+    if not raw:
+        return Rule("nearest", 1.0, source="no rule in the drug table: nearest mg")
+    try:
+        method = str(raw.get("method", ""))
+        source = str(raw.get("source", ""))
+        if method in ("nearest", "nearest_mg"):
+            return Rule("nearest", _mg(raw.get("step", "1 mg"), "step"), source=source)
+        if method == "vials":
+            sizes = tuple(sorted(_mg(v, "vials") for v in raw["vials"]))
+            if not sizes:
+                raise InputError("vials", "must list at least one vial size")
+            return Rule("vials", vials=sizes, source=source)
+        if method == "bands":
+            bands = tuple(
+                (_mg(b["from"], "from"), _mg(b["to"], "to"), _mg(b["dose"], "dose"))
+                for b in raw["bands"]
+            )
+            return Rule("bands", bands=bands, source=source)
+        raise InputError("method", f"must be nearest, vials or bands, got {method!r}")
+    except (InputError, KeyError, TypeError) as exc:
+        raise OsdoseError(f"{table.path}: drugs.{name}.rounding: {exc}") from None
+
+
+def _vials(target: float, sizes: tuple[float, ...]) -> Rounded:
+    # Work in whole micrograms so that sizes like 2.5 mg combine exactly.
+    ug = [round(s * 1000) for s in sizes]
+    g = math.gcd(*ug)
+    units = [u // g for u in ug]
+    top = math.ceil(target * 1000 / g) + max(units)
+    if top > _MAX_STEPS:
+        raise OsdoseError(f"vial sizes {sizes} cannot be combined in reasonable time")
+    inf = math.inf
+    count = [0.0] + [inf] * top
+    last = [0] * (top + 1)
+    for k in range(1, top + 1):
+        for u in units:
+            if u <= k and count[k - u] + 1 < count[k]:
+                count[k] = count[k - u] + 1
+                last[k] = u
+    reachable = [k for k in range(1, top + 1) if count[k] < inf]
+    # Nearest reachable amount; on a tie the lower one (never round up by choice).
+    best = min(reachable, key=lambda k: (abs(k * g / 1000 - target), k))
+    used: dict[float, int] = {}
+    k = best
+    while k:
+        size = last[k] * g / 1000
+        used[size] = used.get(size, 0) + 1
+        k -= last[k]
+    combo = " + ".join(
+        f"{n} × {num(s)} mg" if n > 1 else f"{num(s)} mg"
+        for s, n in sorted(used.items(), reverse=True)
+    )
+    return Rounded(best * g / 1000, f"nearest vial combination: {combo}")
+
+
+def round_dose(target_mg: float, rule: Rule) -> Rounded:
+    """``target_mg`` rounded by ``rule``."""
+    if rule.method == "nearest":
+        steps = math.floor(target_mg / rule.step + 0.5)
+        value = max(steps, 1) * rule.step
+        return Rounded(value, f"nearest {num(rule.step)} mg")
+    if rule.method == "vials":
+        return _vials(target_mg, rule.vials)
+    for low, high, dose in rule.bands:
+        if low <= target_mg <= high:
+            return Rounded(dose, f"band {num(low)}–{num(high)} mg → {num(dose)} mg")
+    return Rounded(None, "outside every band of the banding table")

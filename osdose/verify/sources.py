@@ -1,0 +1,104 @@
+"""Where orders come from: YAML files, folders of them, and JSONL batch files.
+
+A JSONL line is read as plain data and wrapped in a :class:`Document` whose every position
+is that line, so each problem names ``batch.jsonl:LINE``. In a batch an unreadable order is
+returned as :class:`Unreadable`, counted as failed, and the rest is still verified.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from osdose.drugs import DrugTable
+from osdose.errors import FileError, OsdoseError
+from osdose.source import Document, Pos, load
+from osdose.verify.order import Order, build_order
+
+ORDER_SUFFIXES = (".yaml", ".yml")
+
+
+def load_order(path: str | Path, table: DrugTable) -> Order:
+    """One order from a YAML file; a problem raises with file and line."""
+    doc = load(path)
+    return build_order(doc, str(path), Path(path).parent, table)
+
+
+def order_from_object(
+    data: object, batch: str | Path, line: int, table: DrugTable, base: Path | None = None
+) -> Order:
+    """One order from a decoded JSONL line (its relative paths are the batch file's folder,
+    ``base``)."""
+    name = str(batch)
+    doc = Document(name, data, values={(): Pos(line, 1)})
+    return build_order(doc, f"{name}:{line}", base or Path(batch).parent, table)
+
+
+def jsonl_lines(path: Path) -> list[str] | FileError:
+    """The lines of a JSONL batch file, or why it cannot be read."""
+    # Not source.read_text: a batch of 10,000 orders is larger than its 2 MiB YAML limit.
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return FileError(path, None, "no such file")
+    except IsADirectoryError:
+        return FileError(path, None, "is a folder, not a JSONL file")
+    except OSError as exc:
+        return FileError(path, None, f"cannot be read ({exc.strerror})")
+    try:
+        return raw.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        return FileError(path, raw[: exc.start].count(b"\n") + 1, "is not UTF-8 text")
+
+
+def orders_from_lines(
+    path: Path, lines: list[str], start: int, stop: int, table: DrugTable
+) -> Iterator[Order | FileError]:
+    """The orders of ``lines[start:stop]`` of a batch file (line numbers from 1)."""
+    decode = json.JSONDecoder().decode
+    base = path.parent
+    for n in range(start + 1, stop + 1):
+        raw = lines[n - 1]
+        if not raw.strip():
+            continue
+        try:
+            data = decode(raw)
+        except json.JSONDecodeError as exc:
+            yield FileError(path, n, f"not a JSON object: {exc.msg} (column {exc.colno})")
+            continue
+        if not isinstance(data, dict):
+            yield FileError(path, n, "each line must be one JSON object (an order)")
+            continue
+        try:
+            yield order_from_object(data, path, n, table, base)
+        except OsdoseError as exc:
+            yield exc if isinstance(exc, FileError) else FileError(path, n, str(exc))
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Order files, with each folder replaced by its ``*.yaml``/``*.yml`` files (sorted)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.suffix in ORDER_SUFFIXES and q.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+def orders(
+    paths: list[Path], batch: Path | None, table: DrugTable
+) -> Iterator[Order | OsdoseError]:
+    """Every order of the files, folders and batch file, or the error that stopped it."""
+    for p in expand(paths):
+        try:
+            yield load_order(p, table)
+        except OsdoseError as exc:
+            yield exc
+    if batch is not None:
+        lines = jsonl_lines(batch)
+        if isinstance(lines, FileError):
+            yield lines
+            return
+        yield from orders_from_lines(batch, lines, 0, len(lines), table)
