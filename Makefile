@@ -22,7 +22,7 @@ demo: $(VENV)/.installed-demo
 	$(BIN)/osdose dose DIA --height 175cm --weight 70kg
 
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check osdose tests benchmarks
+	$(BIN)/ruff check osdose tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 	$(BIN)/osdose lint --strict regimens/

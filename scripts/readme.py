@@ -61,8 +61,11 @@ def main() -> int:
     if new != text:
         import difflib
 
-        sys.stdout.writelines(difflib.unified_diff(
-            text.splitlines(True), new.splitlines(True), "README.md", "fresh run"))
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                text.splitlines(True), new.splitlines(True), "README.md", "fresh run"
+            )
+        )
         print("README.md output is stale: run `.venv/bin/python scripts/readme.py --update`")
         return 1
     return 0

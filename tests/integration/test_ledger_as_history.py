@@ -33,7 +33,21 @@ def test_cumulative_and_plan_from_the_ledger(tmp_path: Path, course: Path, patie
     from_ledger = invoke("cumulative", "--ledger", ledger, "--patient", patient, "--format", "json")
     assert from_ledger == from_file
     assert json.loads(from_file[1])["patient"] == patient
-    plan = ("plan", "--regimen", "DDP+EPI", "--cycles", "4", "--regimen", "DDP+IFO", "--cycles", "2",
-            "--bsa", "1.8", "--format", "json")
+    plan = (
+        "plan",
+        "--regimen",
+        "DDP+EPI",
+        "--cycles",
+        "4",
+        "--regimen",
+        "DDP+IFO",
+        "--cycles",
+        "2",
+        "--bsa",
+        "1.8",
+        "--format",
+        "json",
+    )
     assert invoke(plan[0], "--ledger", ledger, "--patient", patient, *plan[1:]) == invoke(
-        plan[0], str(course), *plan[1:])
+        plan[0], str(course), *plan[1:]
+    )
