@@ -6,7 +6,7 @@ from pathlib import Path
 
 from osdose.cli_ledger import ledger_app
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "readme-ledger.md"
+DOC = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_every_ledger_command_is_documented() -> None:

@@ -19,6 +19,6 @@ def test_every_rule_has_a_broken_example() -> None:
 
 
 def test_every_rule_is_documented() -> None:
-    doc = (ROOT / "docs" / "readme-lint.md").read_text("utf-8")
+    doc = (ROOT / "README.md").read_text("utf-8")
     for rule in RULES:
         assert f"| `{rule}` |" in doc, rule
