@@ -51,3 +51,28 @@ def test_cumulative_and_plan_from_the_ledger(tmp_path: Path, course: Path, patie
     assert invoke(plan[0], "--ledger", ledger, "--patient", patient, *plan[1:]) == invoke(
         plan[0], str(course), *plan[1:]
     )
+
+
+def test_verify_takes_its_history_from_the_ledger(tmp_path: Path) -> None:
+    data = ROOT / "tests" / "verify" / "data"
+    order, course = data / "order-ddp-epi-cycle3.yaml", data / "course-ddp-epi-two-cycles.yaml"
+    ledger = str(tmp_path / "ledger.db")
+    # the course's two DDP+EPI cycles need a BSA in the ledger: record them with the patient's
+    assert runner.invoke(app, ["ledger", "import", "--ledger", ledger, str(course)]).exit_code == 0
+    with_file = runner.invoke(app, ["verify", str(order), "--format", "json"])
+    with_ledger = runner.invoke(
+        app, ["verify", str(order), "--ledger", ledger, "--patient", "P-0042", "--format", "json"]
+    )
+    assert with_ledger.exit_code == with_file.exit_code, with_ledger.stderr
+    checks_file = json.loads(with_file.stdout)["checks"]
+    checks_ledger = json.loads(with_ledger.stdout)["checks"]
+    by_name = {(c["check"], c["drug"]): c for c in checks_file}
+    compared = [c for c in checks_ledger if c["check"] in ("interval", "cumulative")]
+    # interval: 2021-05-11 + 21 days = 2021-06-01; cumulative: cisplatin and epirubicin
+    assert {(c["check"], c["drug"]) for c in compared} >= {
+        ("interval", None),
+        ("cumulative", "cisplatin"),
+        ("cumulative", "epirubicin"),
+    }
+    for c in compared:
+        assert c == by_name[(c["check"], c["drug"])]
