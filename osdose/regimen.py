@@ -120,6 +120,9 @@ def _pydantic_problem(err: dict[str, Any]) -> str:
     if err["type"] == "missing":
         return f"missing required field {name!r}"
     field_name = next((str(p) for p in reversed(loc) if isinstance(p, str)), name)
+    if isinstance(err.get("input"), bool) and err["type"].startswith("int"):
+        # YAML reads yes/no/true/false as booleans; the schema's integers are strict
+        return f"{field_name} must be a whole number, got a yes/no"
     return f"{field_name}: {err['msg']}"
 
 

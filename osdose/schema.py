@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+# Strict integers: YAML reads `yes`/`true` as booleans, and pydantic would quietly take them as 1.
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 DoseText = str | int | float  # numbers are accepted here so that the unit check can say "no unit"
 
@@ -37,7 +38,7 @@ class DrugEntry(_Strict):
     dose_per_cycle: DoseText | None = Field(
         None, description="Total per cycle, divided equally over the listed days by osdose"
     )
-    days: list[int] | int | str = Field(
+    days: list[StrictInt] | StrictInt | str = Field(
         description="Days of the cycle it is given on: [1, 8], 1, '1-5' or '1-3, 8'"
     )
     route: str | None = Field(None, description="IV, PO, SC, IM, IT …")
@@ -72,8 +73,8 @@ class RegimenFile(_Strict):
     aliases: list[str] = Field(default_factory=list, description="Other names it is found by")
     description: str | None = None
     indication: str | None = None
-    cycle_length_days: int = Field(ge=1, le=365, description="Length of one cycle in days")
-    cycles: int | None = Field(None, ge=1, le=100, description="Usual number of cycles")
+    cycle_length_days: StrictInt = Field(ge=1, le=365, description="Length of one cycle in days")
+    cycles: StrictInt | None = Field(None, ge=1, le=100, description="Usual number of cycles")
     drugs: list[DrugEntry] = Field(min_length=1)
     supportive_care: SupportiveCare | None = None
     references: list[str] = Field(default_factory=list, description="Sources of the regimen")

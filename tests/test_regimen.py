@@ -103,6 +103,7 @@ def test_dose_per_cycle_is_divided_over_its_days(regimen_data: Path) -> None:
         ("auc-dose-carboplatin.yaml", 5, "AUC (Calvert) dosing is not supported yet"),
         ("mass-dose-in-iu-units-mixed-cap.yaml", 6, "max_dose must be a flat mg amount"),
         ("regimen-is-a-list.yaml", 1, "a regimen file must be a mapping"),
+        ("cycle-length-yes.yaml", 2, "cycle_length_days must be a whole number, got a yes/no"),
     ],
 )
 def test_bad_regimen_files(regimen_data: Path, name: str, line: int, message: str) -> None:

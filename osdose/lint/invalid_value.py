@@ -23,10 +23,6 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     own = ("missing", "extra_forbidden")  # unknown-field's and missing-field's
     yield from ctx.schema_findings(ID, SEVERITY, lambda kind: kind not in own)
     reported = {p.path for p in ctx.schema if p.kind not in own}
-    for key in ("cycle_length_days", "cycles"):
-        if isinstance(ctx.data.get(key), bool):
-            # the schema's lax integers would read YAML's true/yes as 1
-            yield ctx.finding(ID, SEVERITY, (key,), f"{key} must be a whole number, got a yes/no")
     for i, entry in ctx.entries():
         given = [k for k in DOSE_FIELDS if entry.get(k) is not None]
         if len(given) > 1:
