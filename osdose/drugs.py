@@ -15,7 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from osdose import units
 from osdose.basis import Basis, parse_basis
 from osdose.errors import FileError, InputError, OsdoseError, UnknownNameError
 from osdose.source import Document, load, parse_text
@@ -287,6 +286,3 @@ def load_drugs(path: str | Path | None = None) -> DrugTable:
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise FileError(str(path or "drugs.yaml"), None, f"malformed drug table ({exc})") from None
 
-
-def format_threshold(value: float, unit: str) -> str:
-    return units.fmt(units.quantity(value, unit.replace("m2", "m**2")))
