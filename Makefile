@@ -29,8 +29,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/osdose snapshot regimens/ --patients tests/golden/patients.yaml --check tests/golden/regimens.snapshot.yaml
 
 bench: $(VENV)/.installed-demo
-	$(BIN)/python benchmarks/startup.py
-	$(BIN)/python benchmarks/lint.py
+	for b in startup cumulative lint verify ledger; do $(BIN)/python benchmarks/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) build *.egg-info
