@@ -20,11 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from timing import medians
 
 RUNS = 10
 BIN = Path(sys.executable).parent
@@ -114,16 +115,10 @@ def main() -> None:
                 sys.executable, "-c", CUMULATIVE, str(calls), "P-0",
             ],
         }  # fmt: skip
-        runs: dict[str, list[float]] = {k: [] for k in commands}
-        for _ in range(RUNS):
-            for name, cmd in commands.items():
-                t0 = time.perf_counter()
-                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-                runs[name].append(time.perf_counter() - t0)
-        med = {k: statistics.median(v) * 1000 for k, v in runs.items()}
+        med = medians(commands, RUNS)
         base = next(iter(med.values()))
-        for name, ms in med.items():
-            print(f"{ms:8.1f} ms  {name}  ({ms / base:.2f}× dose; target ≤ 1.5×)")
+        for name, ms in list(med.items())[1:]:
+            print(f"{ms / base:.2f}× dose: {name} (target ≤ 1.5×)")
 
 
 if __name__ == "__main__":
