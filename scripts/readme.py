@@ -1,4 +1,4 @@
-"""Keep the README's example output real.
+"""Keep the example output of the README and of docs/ real.
 
 Every fenced block whose info string is ``console`` holds commands (lines starting ``$ ``),
 each followed by its output and a ``# exit N`` line. ``--update`` re-runs the commands from
@@ -19,6 +19,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+
+
+def documents() -> list[Path]:
+    """README.md and every Markdown page under docs/."""
+    docs = ROOT / "docs"
+    return [README, *sorted(docs.rglob("*.md"))] if docs.is_dir() else [README]
+
+
 BLOCK = re.compile(r"^```console\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
 
 
@@ -51,24 +59,28 @@ def refreshed(text: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--update", action="store_true", help="rewrite README.md in place")
+    parser.add_argument("--update", action="store_true", help="rewrite the files in place")
+    parser.add_argument("files", nargs="*", type=Path, help="only these (default: all)")
     args = parser.parse_args()
-    text = README.read_text("utf-8")
-    new = refreshed(text)
-    if args.update:
-        README.write_text(new, "utf-8")
-        return 0
-    if new != text:
-        import difflib
+    stale = 0
+    for path in [p.resolve() for p in args.files] or documents():
+        text = path.read_text("utf-8")
+        new = refreshed(text)
+        if args.update:
+            if new != text:
+                path.write_text(new, "utf-8")
+            continue
+        if new != text:
+            import difflib
 
-        sys.stdout.writelines(
-            difflib.unified_diff(
-                text.splitlines(True), new.splitlines(True), "README.md", "fresh run"
+            name = str(path.relative_to(ROOT))
+            sys.stdout.writelines(
+                difflib.unified_diff(text.splitlines(True), new.splitlines(True), name, "fresh run")
             )
-        )
-        print("README.md output is stale: run `.venv/bin/python scripts/readme.py --update`")
-        return 1
-    return 0
+            fix = f".venv/bin/python scripts/readme.py --update {name}"
+            print(f"{name} output is stale: run `{fix}`")
+            stale += 1
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":
