@@ -15,7 +15,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "load_regimen": ("osdose.regimen", "load_regimen"),
+    "load_regimen": ("osdose.library", "load_regimen"),
     "dose_sheet": ("osdose.dosing", "dose_sheet"),
     "load_drugs": ("osdose.drugs", "load_drugs"),
     "bsa": ("osdose.bsa", None),

@@ -1,28 +1,32 @@
 """A dose basis: an amount (mass or international units) per m², per kg, or flat.
 
-Parsed once from text such as ``120 mg/m2``, ``5 mg/kg``, ``12 mg`` or ``10000 IU/m2``; the
-amount is normalised to mg or IU. A rate (``/day``, ``/h``) or an AUC is refused: a regimen
-dose is always per administration day, and AUC dosing is not supported yet.
+Parsed once from text such as ``120 mg/m2``, ``5 mg/kg``, ``12 mg``, ``10000 IU/m2`` or, for
+a drug dosed in units (bleomycin), ``15 units`` (the drug table says what its unit is worth
+in IU). The amount is normalised to mg or IU. A rate (``/day``, ``/h``) or an AUC is
+refused: a regimen dose is always per administration day, and AUC dosing is not supported
+yet.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from osdose import units
 from osdose.errors import InputError
 
+if TYPE_CHECKING:
+    from osdose.drugs import Drug
+
 Per = Literal["m2", "kg", "flat"]
 Amount = Literal["mg", "IU"]
 
-_RATE = re.compile(r"/\s*(day|d|cycle|week|wk|h|hr|hour|min)\b", re.IGNORECASE)
 _AUC = re.compile(r"\bAUC\b", re.IGNORECASE)
-
-_TO_MG = {"mg": 1.0, "g": 1000.0, "kg": 1e6, "µg": 1e-3, "lb": 453592.37}
-
-_PER_TEXT = {"m2": "/m**2", "kg": "/kg", "flat": ""}
+_RATE = re.compile(r"/\s*(day|days|d|cycle|week|wk|h|hr|hour|min)\s*$", re.IGNORECASE)
+_PER_TEXT = {"m2": "/m²", "kg": "/kg", "flat": ""}
+_PER_OF = {None: "flat", "area": "m2", "mass": "kg"}
+EXPECTED = "a mass or IU per m², per kg, or flat (for example '120 mg/m2', '5 mg/kg', '12 mg')"
 
 
 @dataclass(frozen=True)
@@ -37,75 +41,86 @@ class Basis:
     def scaled(self, factor: float) -> Basis:
         """The same basis times ``factor`` (a dose per cycle divided over its days)."""
         value = self.amount * factor
-        return Basis(value, self.unit, self.per, f"{value:g} {self.unit}{_PER_TEXT[self.per]}")
+        return Basis(value, self.unit, self.per, units.quantity_text(value, self.unit_text))
 
     @property
     def unit_text(self) -> str:
-        """``mg/m**2``, ``IU/kg``, ``mg``."""
+        """``mg/m²``, ``IU/kg``, ``mg``."""
         return f"{self.unit}{_PER_TEXT[self.per]}"
 
 
-def parse_basis(text: Any, field: str = "dose") -> Basis:
-    """Parse a dose basis, refusing anything that is not mass or IU per m², per kg or flat."""
-    s = str(text).strip() if text is not None else ""
-    if _AUC.search(s):
+def parse_basis(text: Any, field: str = "dose", drug: Drug | None = None) -> Basis:
+    """Parse a dose basis, refusing anything that is not mass or IU per m², per kg or flat.
+
+    ``drug`` is the drug dosed: it says what a bare "units" means (bleomycin: USP units)
+    and how small an IU amount may be before it is surely USP units written as IU."""
+    s = str(text).strip() if isinstance(text, str) else text
+    if isinstance(s, str) and _AUC.search(s):
         raise InputError(
             field,
             f"is an AUC dose ({s!r}): AUC (Calvert) dosing is not supported yet; give the dose "
             "in mg/m2, mg/kg or mg",
         )
-    if _RATE.search(s):
+    if isinstance(s, str) and _RATE.search(s):
+        _rate(s, field)
+    q = units.parse(s, field, example="mg")
+    top = q.top.dimension
+    per_dim = q.per.dimension if q.per else None
+    if per_dim == "time":
+        _rate(q.written, field)
+    if top not in ("mass", "iu", "drug unit") or per_dim not in _PER_OF:
+        raise InputError(field, f"must be {EXPECTED}, got {q.text}")
+    if q.value <= 0:
+        raise InputError(field, f"must be greater than zero, got {q.text}")
+    per: Per = _PER_OF[per_dim]  # type: ignore[assignment]
+    per_unit = {"m2": "/m2", "kg": "/kg", "flat": ""}[per]
+    if top == "mass":
+        return Basis(q.to(f"mg{per_unit}"), "mg", per, q.text)
+    if top == "iu":
+        amount = q.to(f"IU{per_unit}")
+    else:
+        amount = _drug_units(q, field, drug) * q.to(f"units{per_unit}")
+    _check_iu_floor(amount, per, q.text, field, drug)
+    return Basis(amount, "IU", per, q.text)
+
+
+def _rate(text: str, field: str) -> None:
+    raise InputError(
+        field,
+        f"must be a dose per administration day without a time unit, got {text!r}: write "
+        "'120 mg/m2' for a daily dose, or use dose_per_cycle for a total split over the days",
+    )
+
+
+def _drug_units(q: units.Quantity, field: str, drug: Drug | None) -> float:
+    """IU per "unit" of ``drug``; refused for a drug whose unit the table does not define."""
+    if drug is None or drug.units is None:
+        name = drug.name if drug is not None else "this drug"
         raise InputError(
             field,
-            f"must be a dose per administration day without a time unit, got {s!r}: write "
-            "'120 mg/m2' for a daily dose, or use dose_per_cycle for a total split over the days",
+            f"gives {q.text}, but the drug table does not say what a unit of {name} is: write "
+            "the amount in IU or mg",
         )
-    if s and units.is_bare_number(s):
+    return drug.units.iu_per_unit
+
+
+def _check_iu_floor(amount: float, per: Per, shown: str, field: str, drug: Drug | None) -> None:
+    if drug is None or drug.units is None:
+        return
+    floor = drug.units.floor_iu_per_administration
+    # what the largest plausible patient would be given: still below the floor means the
+    # number is surely in the drug's own units, written as IU
+    from osdose import thresholds
+
+    t = thresholds.current()
+    largest = amount * {"flat": 1.0, "m2": t.bsa.high, "kg": t.weight.high}[per]
+    if largest < floor:
+        per_unit = {"m2": "/m2", "kg": "/kg", "flat": ""}[per]
+        as_units = units.number_text(amount)
         raise InputError(
             field,
-            f"has no unit, got {s!r}: write it with its unit, for example '{s} mg' or '{s} mg/m2'",
+            f"{drug.name} {shown} is below {floor:,.0f} IU per administration: probably "
+            f"{drug.units.bare_unit_means} units written as IU ({as_units} units{per_unit} = "
+            f"{amount * drug.units.iu_per_unit:,.0f} IU{per_unit}); write "
+            f"'{as_units} units{per_unit}' or the amount in IU",
         )
-    f = units.fast(s)
-    if f is not None and f.dimension in ("mass", "iu"):
-        if f.value <= 0:
-            raise InputError(field, f"must be greater than zero, got {f.text}")
-        per_: Per = "m2" if f.per == "m2" else "kg" if f.per == "kg" else "flat"
-        if f.dimension == "mass":
-            # straight from the typed number: 74 mg stays exactly 74.0, never 0.074 g × 1000
-            return Basis(f.value * _TO_MG[f.symbol], "mg", per_, f.text)
-        return Basis(f.base, "IU", per_, f.text)
-    q = units.parse(s, field)
-    if float(q.magnitude) <= 0:
-        raise InputError(field, f"must be greater than zero, got {units.fmt(q)}")
-    items = list(q.unit_items())
-    ureg = units.registry()
-    num = [(n, e) for n, e in items if e > 0]
-    den = [(n, e) for n, e in items if e < 0]
-    expected = "a mass or IU per m², per kg, or flat (for example '120 mg/m2', '5 mg/kg', '12 mg')"
-    if len(num) != 1 or num[0][1] != 1:
-        raise InputError(field, f"must be {expected}, got {units.fmt(q)}")
-    num_dim = dict(ureg.get_dimensionality(num[0][0]))
-    if num_dim == units.MASS:
-        amount: Amount = "mg"
-    elif num_dim == units.IU:
-        amount = "IU"
-    else:
-        raise InputError(field, f"must be {expected}, got {units.fmt(q)}")
-    per: Per
-    target: str
-    if not den:
-        per, target = "flat", amount
-    elif (
-        len(den) == 1
-        and den[0][1] == -2
-        and dict(ureg.get_dimensionality(den[0][0])) == units.LENGTH
-    ):
-        per, target = "m2", f"{amount}/m**2"
-    elif (
-        len(den) == 1 and den[0][1] == -1 and dict(ureg.get_dimensionality(den[0][0])) == units.MASS
-    ):
-        per, target = "kg", f"{amount}/kg"
-    else:
-        raise InputError(field, f"must be {expected}, got {units.fmt(q)}")
-    value = float(q.to(target).magnitude)
-    return Basis(value, amount, per, units.fmt(q))

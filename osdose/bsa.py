@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from osdose.errors import UnknownNameError
+from osdose.errors import InputError, UnknownNameError
 
 
 def mosteller(h_cm: float, w_kg: float) -> float:
@@ -97,9 +97,22 @@ class BSA:
 
 
 def compute(h_cm: float, w_kg: float, name: str = DEFAULT, cap_m2: float | None = None) -> BSA:
-    """BSA by formula ``name``; with ``cap_m2`` the result is at most the cap (and says so)."""
+    """BSA by formula ``name``; with ``cap_m2`` the result is at most the cap (and says so).
+
+    The height and weight must belong to one person (plausible BMI), and the computed BSA
+    must be as plausible as a typed one: both are refused otherwise."""
+    from osdose import body, thresholds
+
     f = formula(name)
+    body.check_pair(h_cm, w_kg)
     value = f.fn(h_cm, w_kg)
+    limit = thresholds.current().bsa
+    if not limit.low <= value <= limit.high:
+        raise InputError(
+            "bsa",
+            f"computed by {f.name} from {h_cm:g} cm and {w_kg:g} kg is {value:.4f} m², outside "
+            f"the plausible {limit.low:g}–{limit.high:g} m²: check the height and weight",
+        )
     return apply_cap(BSA(value, f.name, value, None, h_cm, w_kg), cap_m2)
 
 
@@ -116,3 +129,45 @@ def apply_cap(b: BSA, cap_m2: float | None) -> BSA:
     return BSA(
         min(b.uncapped_m2, cap_m2), b.formula, b.uncapped_m2, cap_m2, b.height_cm, b.weight_kg
     )
+
+
+#: How the inputs of :func:`resolve` are named in messages: in files, and on the command line.
+FILE_NAMES = {"height": "height", "weight": "weight", "bsa": "bsa", "formula": "bsa_formula"}
+CLI_NAMES = {"height": "--height", "weight": "--weight", "bsa": "--bsa", "formula": "--formula"}
+
+
+def resolve(
+    height_cm: float | None,
+    weight_kg: float | None,
+    given_m2: float | None = None,
+    formula_name: str | None = None,
+    cap_m2: float | None = None,
+    names: dict[str, str] = FILE_NAMES,
+) -> BSA | None:
+    """The one way osdose arrives at a patient's BSA: given, computed from height and
+    weight, capped when asked, or ``None`` when nothing was given.
+
+    Refuses a formula together with a given BSA, height without weight (or the reverse),
+    and anything implausible (see :func:`compute`). ``names`` says what the inputs are
+    called where they were typed (``--weight`` on the command line)."""
+    if given_m2 is not None:
+        if formula_name is not None:
+            raise InputError(
+                names["formula"],
+                f"has no effect with {names['bsa']}: give one or the other",
+            )
+        if height_cm is not None and weight_kg is not None:
+            from osdose import body
+
+            body.check_pair(height_cm, weight_kg)
+        return given(given_m2, cap_m2, height_cm, weight_kg)
+    if height_cm is None and weight_kg is None:
+        return None
+    if height_cm is None or weight_kg is None:
+        missing = names["weight"] if weight_kg is None else names["height"]
+        raise InputError(
+            "BSA",
+            f"needs both {names['height']} and {names['weight']}: {missing} is missing (or give "
+            f"{names['bsa']})",
+        )
+    return compute(height_cm, weight_kg, formula_name or DEFAULT, cap_m2)

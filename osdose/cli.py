@@ -54,10 +54,23 @@ def main_options(
             help="Drug reference YAML to use instead of the shipped one.",
         ),
     ] = None,
+    thresholds: Annotated[
+        Path | None,
+        typer.Option(
+            "--thresholds",
+            envvar="OSDOSE_THRESHOLDS",
+            metavar="FILE",
+            help="Thresholds YAML (plausible ranges, policies) instead of the shipped one.",
+        ),
+    ] = None,
 ) -> None:
     """osdose: chemotherapy doses from height, weight and a regimen, with every unit checked."""
     state.debug = debug
     state.drugs = drugs
+    if thresholds is not None:
+        from osdose import thresholds as thresholds_mod
+
+        thresholds_mod.use(thresholds)
 
 
 HeightOpt = Annotated[
@@ -78,9 +91,9 @@ CapOpt = Annotated[
 
 
 def _cap(text: str | None) -> float | None:
-    from osdose import units
+    from osdose import body
 
-    return None if text is None else units.bsa_m2(text, "bsa cap")
+    return None if text is None else body.bsa_m2(text, "bsa cap")
 
 
 @app.command()
@@ -96,16 +109,16 @@ def bsa(
     format: FormatOpt = Format.table,
 ) -> None:
     """Body surface area by one formula or all of them side by side."""
+    from osdose import body
     from osdose import bsa as bsa_mod
-    from osdose import units
 
     if height is None or weight is None:
         raise OsdoseError(
             "bsa needs both --height and --weight, with units "
             "(for example --height 175cm --weight 70kg)"
         )
-    h = units.height_cm(height)
-    w = units.weight_kg(weight)
+    h = body.height_cm(height)
+    w = body.weight_kg(weight)
     cap = _cap(bsa_cap)
     names = (
         list(bsa_mod.FORMULAS)
@@ -148,32 +161,22 @@ def dose(
     ] = 100.0,
     format: FormatOpt = Format.table,
 ) -> None:
-    """Per-day and per-cycle doses of every drug of a regimen, each with how it was reached."""
+    """Per-day and per-cycle doses of every drug of a regimen, each with how it was reached,
+    and each drug against its usual maxima. A regimen file with a lint error is refused."""
+    from osdose import body
     from osdose import bsa as bsa_mod
-    from osdose import units
     from osdose.dosing import dose_sheet
-    from osdose.regimen import load_regimen
+    from osdose.library import load_regimen
 
-    reg = load_regimen(regimen, drug_table())
-    h = units.height_cm(height) if height is not None else None
-    w = units.weight_kg(weight) if weight is not None else None
-    cap = _cap(bsa_cap)
-    if bsa is not None:
-        if formula is not None:
-            raise OsdoseError("--formula has no effect with --bsa: give one or the other")
-        b = bsa_mod.given(units.bsa_m2(bsa), cap, h, w)
-    elif h is not None and w is not None:
-        b = bsa_mod.compute(h, w, formula or bsa_mod.DEFAULT, cap)
-    elif h is not None or w is not None:
-        missing = "--weight" if h is not None else "--height"
-        raise OsdoseError(
-            f"BSA needs both --height and --weight: {missing} is missing (or give --bsa)"
-        )
-    else:
-        b = None
-        if any(d.basis.per == "m2" for d in reg.drugs):
-            raise OsdoseError(f"{reg.name} has doses per m²: give --height and --weight, or --bsa")
-    sheet = dose_sheet(reg, b, w, dose_percent)
+    table = drug_table()
+    reg = load_regimen(regimen, table)
+    h = body.height_cm(height) if height is not None else None
+    w = body.weight_kg(weight) if weight is not None else None
+    given = body.bsa_m2(bsa) if bsa is not None else None
+    b = bsa_mod.resolve(h, w, given, formula, _cap(bsa_cap), bsa_mod.CLI_NAMES)
+    if b is None and any(d.basis.per == "m2" for d in reg.drugs):
+        raise OsdoseError(f"{reg.name} has doses per m²: give --height and --weight, or --bsa")
+    sheet = dose_sheet(reg, b, w, dose_percent, table)
     if format is Format.json:
         from osdose.render.json import dose_sheet as doc
 
@@ -188,7 +191,7 @@ def dose(
 @guarded
 def regimens_list(format: FormatOpt = Format.table) -> None:
     """Every regimen in the shipped library."""
-    from osdose.regimen import library
+    from osdose.library import library
 
     regs = library(drug_table())
     if format is Format.json:
@@ -208,7 +211,7 @@ def regimens_show(
     format: FormatOpt = Format.table,
 ) -> None:
     """One regimen: drugs, doses per day, days, route, supportive care, sources."""
-    from osdose.regimen import load_regimen
+    from osdose.library import load_regimen
 
     reg = load_regimen(name, drug_table())
     if format is Format.json:

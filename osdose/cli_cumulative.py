@@ -16,7 +16,6 @@ from osdose.errors import OsdoseError
 
 if TYPE_CHECKING:
     from osdose.course import Course
-    from osdose.plan import Patient
 
 
 class FailOn(StrEnum):
@@ -101,10 +100,13 @@ def cumulative(
     ] = None,
 ) -> None:
     """Lifetime totals per drug (mg and mg/m², each day with its own BSA) against the
-    ceilings, with statuses ok/watch/warn/over, and the doxorubicin-equivalent.
+    ceilings, with statuses ok/watch/warn/over, and the combined anthracycline exposure
+    (doxorubicin-equivalent) against the doxorubicin ceiling.
 
-    Exit 0; with --fail-on S, exit 1 when a drug's status is S or worse; 2 for bad input."""
-    from osdose.cumulative import STATUSES, exposure
+    Exit 0; with --fail-on S, exit 1 when a drug's or the combined status is S or worse;
+    2 for bad input."""
+    from osdose.cumulative import exposure
+    from osdose.status import Level
 
     if chart and format is Format.json:
         raise OsdoseError("--chart draws for people: use it with --format table, or use --plot")
@@ -132,7 +134,7 @@ def cumulative(
             from osdose.render.chart import chart as draw_chart
 
             typer.echo(draw_chart(t))
-    if fail_on is not None and STATUSES.index(e.status) >= STATUSES.index(fail_on.value):
+    if fail_on is not None and e.status.rank >= Level(fail_on.value).rank:
         raise typer.Exit(1)
 
 
@@ -174,9 +176,10 @@ def plan(
     many full-dose cycles of each regimen are left.
 
     Exit 1 if the plan goes over a maximum, 0 otherwise, 2 for bad input."""
-    from osdose.plan import Step
+    from osdose import body
+    from osdose.library import load_regimen
+    from osdose.plan import Step, patient_for_plan
     from osdose.plan import plan as project
-    from osdose.regimen import load_regimen
 
     regs, counts = regimen or [], cycles or []
     if not regs or len(regs) != len(counts):
@@ -192,7 +195,12 @@ def plan(
         steps,
         table,
         dose_percent,
-        _measurements(history, height, weight, bsa),
+        patient_for_plan(
+            history,
+            body.height_cm(height) if height is not None else None,
+            body.weight_kg(weight) if weight is not None else None,
+            body.bsa_m2(bsa) if bsa is not None else None,
+        ),
         _eq(equivalence),
     )
     if format is Format.json:
@@ -205,28 +213,6 @@ def plan(
         emit_rich(plan_table(p))
     if p.goes_over:
         raise typer.Exit(1)
-
-
-def _measurements(
-    history: Course, height: str | None, weight: str | None, bsa: str | None
-) -> Patient:
-    """The patient's BSA and weight for the plan: the options, else the course's patient."""
-    from osdose import bsa as bsa_mod
-    from osdose import units
-    from osdose.plan import Patient
-
-    m = history.measurements
-    h = units.height_cm(height) if height is not None else None
-    w = units.weight_kg(weight) if weight is not None else m.weight_kg
-    if bsa is not None:
-        return Patient(units.bsa_m2(bsa), w)
-    if h is not None:
-        if w is None:
-            raise OsdoseError("BSA needs both --height and --weight: --weight is missing")
-        return Patient(bsa_mod.compute(h, w, history.bsa_formula).m2, w)
-    if weight is not None and m.bsa_m2 is None and m.height_cm is not None and w is not None:
-        return Patient(bsa_mod.compute(m.height_cm, w, history.bsa_formula).m2, w)
-    return Patient(m.bsa(history.bsa_formula), w)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import sys
 from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +17,15 @@ import typer
 from osdose.cli_common import Format, drug_table, emit_json, emit_rich, guarded
 from osdose.errors import OsdoseError
 
-_EXIT = {"pass": 0, "warn": 0, "fail": 1}
+
+class CrclWeight(StrEnum):
+    actual = "actual"
+    ideal = "ideal"
+    adjusted = "adjusted"
+    standard = "standard"
+
+
+_EXIT = {"pass": 0, "not-checked": 0, "warn": 0, "fail": 1}
 
 
 def _percent(value: float, name: str) -> float:
@@ -59,11 +68,39 @@ def register(app: typer.Typer) -> None:
             float, typer.Option("--fail-percent", metavar="PCT", help="Deviation that fails.")
         ] = 10.0,
         weight_change: Annotated[
-            float,
+            float | None,
             typer.Option(
-                "--weight-change", metavar="PCT", help="Weight change from baseline that warns."
+                "--weight-change",
+                metavar="PCT",
+                help="Weight change from baseline that warns (default: the thresholds file's, 5).",
             ),
-        ] = 10.0,
+        ] = None,
+        weight_fail: Annotated[
+            float | None,
+            typer.Option(
+                "--weight-fail",
+                metavar="PCT",
+                help="Weight change from which doses that match the old weight fail "
+                "(default: the thresholds file's, 10).",
+            ),
+        ] = None,
+        crcl_weight: Annotated[
+            CrclWeight | None,
+            typer.Option(
+                "--crcl-weight",
+                help="Cockcroft–Gault body weight (default: the order's, else the thresholds "
+                "file's: standard).",
+            ),
+        ] = None,
+        creatinine_floor: Annotated[
+            str | None,
+            typer.Option(
+                "--creatinine-floor",
+                metavar="MG_DL",
+                help="Raise a lower serum creatinine to this before Cockcroft–Gault ('0.7 mg/dL'); "
+                "reported when applied.",
+            ),
+        ] = None,
         grace_days: Annotated[
             int, typer.Option("--grace-days", help="Days early a cycle may be (warns).")
         ] = 1,
@@ -93,12 +130,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Independently re-derive every dose of a chemotherapy order and check it.
 
-        Exit 0 when nothing failed (warnings are shown), 1 when a check
-        failed, 2 when the order cannot be read. With several orders, a
-        folder or --batch, an unreadable order is reported, counted as
-        failed, and the rest are still verified.
+        Exit 0 when nothing failed (warnings and checks that could not be
+        made are shown), 1 when a check failed, 2 when the order cannot be
+        read. With several orders, a folder or --batch, an unreadable order
+        is reported, counted as failed, and the rest are still verified.
         """
-        from osdose.verify import Options, load_order, verify_order, worst
+        from osdose.status import Verdict, worst
+        from osdose.verify import Options, load_order, verify_order
         from osdose.verify.batch import Ledger, run_iter
 
         if not orders and batch is None:
@@ -109,13 +147,25 @@ def register(app: typer.Typer) -> None:
             raise OsdoseError("--warn-percent must not be larger than --fail-percent")
         if grace_days < 0:
             raise OsdoseError(f"--grace-days must be 0 or more, got {grace_days}")
+        floor = None
+        if creatinine_floor is not None:
+            from osdose.labs import concentration_mg_dl
+
+            floor = concentration_mg_dl(creatinine_floor, "creatinine floor")
         options = Options(
             warn_percent=warn_percent,
             fail_percent=fail_percent,
-            weight_change_percent=_percent(weight_change, "--weight-change"),
+            weight_warn_percent=None
+            if weight_change is None
+            else _percent(weight_change, "--weight-change"),
+            weight_fail_percent=None
+            if weight_fail is None
+            else _percent(weight_fail, "--weight-fail"),
             grace_days=grace_days,
             round=round_,
             round_limit_percent=_percent(round_limit, "--round-limit"),
+            crcl_weight=crcl_weight.value if crcl_weight is not None else None,
+            creatinine_floor_mg_dl=floor,
         )
         table = drug_table()
         source = Ledger(ledger, patient) if ledger is not None else None
@@ -146,7 +196,7 @@ def register(app: typer.Typer) -> None:
         else:
             stream = run_iter(paths, batch, table, options, render, source, jobs)
         statuses = _emit(stream, format)
-        raise typer.Exit(_EXIT[worst(statuses)])
+        raise typer.Exit(_EXIT[worst((Verdict(s) for s in statuses), Verdict.PASS)])
 
     _ = verify
 

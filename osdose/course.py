@@ -2,43 +2,36 @@
 
 An administration is one drug on one date, either written out (``dose: 74 mg`` with that
 day's BSA or height/weight, or ``dose: 40 mg/m2``) or expanded from a whole cycle of a
-regimen (``regimen: DIA, cycle: 3``). Each keeps its own BSA: cumulative mg/m² is summed
-with the BSA of each day, never today's.
+regimen (``regimen: DIA, cycle: 3``) by the one dose engine (:func:`osdose.dosing.amounts`).
+Each keeps its own BSA: cumulative mg/m² is summed with the BSA of each day, never today's.
+
+History records what was given: a date after tomorrow is refused, and so is a second
+administration of a drug on a date that already has it, unless the entry says it is
+intended (``same_day_intended: true``) — as the ledger refuses it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from osdose import body, clock, thresholds
 from osdose import bsa as bsa_mod
-from osdose import units
-from osdose.basis import Basis, parse_basis
+from osdose.basis import parse_basis
+from osdose.dosing import amounts
 from osdose.drugs import DrugTable, load_drugs
 from osdose.errors import FileError, InputError, OsdoseError
-from osdose.regimen import Regimen, load_regimen
-from osdose.source import Document, as_date, load
+from osdose.regimen import DrugDose, Regimen
+from osdose.source import Document, load
 
-ENTRY_FIELDS = (
-    "date",
-    "drug",
-    "dose",
-    "bsa",
-    "height",
-    "weight",
-    "bsa_formula",
-    "regimen",
-    "cycle",
-    "dose_percent",
-    "route",
-    "notes",
-)
-PATIENT_FIELDS = ("id", "height", "weight", "bsa", "bsa_formula", "notes")
+MAX_BYTES = 1 << 30  # a course file (a ledger export of a long history is large)
 EXAMPLES = {"height": "175 cm", "weight": "70 kg", "bsa": "1.84 m2"}
+
+Where = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -71,6 +64,11 @@ class Administration:
     def dose_mg_per_m2(self) -> float | None:
         return self.dose_per_m2 if self.unit == "mg" else None
 
+    @property
+    def where(self) -> str:
+        """``file:line: `` (or ``ledger:record: ``) for messages, empty when unknown."""
+        return f"{self.source}:{self.line}: " if self.source and self.line else ""
+
 
 @dataclass(frozen=True)
 class Measurements:
@@ -102,33 +100,19 @@ class Course:
 
 # A course repeats the same few spellings hundreds of times ("40 mg/m2", "175 cm"): each is
 # read once. Only successful reads are cached; a bad value raises again where it stands.
-def _scalar(doc: Document, path: tuple[str | int, ...], value: Any, example: str) -> Any:
-    """``value`` (found at ``path``) as one plain value, also a cache key; a list or mapping
-    is refused."""
-    if isinstance(value, (list, dict)):
-        kind = "a list" if isinstance(value, list) else "a mapping"
-        raise doc.error(path, f"{path[-1]} must be one value like {example!r}, got {kind}")
-    return value
+@lru_cache(maxsize=4096)
+def _height_cm(text: str, field: str) -> float:
+    return body.height_cm(text, field)
 
 
 @lru_cache(maxsize=4096)
-def _dose(text: Any) -> Basis:
-    return parse_basis(text, "dose")
+def _weight_kg(text: str, field: str) -> float:
+    return body.weight_kg(text, field)
 
 
 @lru_cache(maxsize=4096)
-def _height_cm(text: Any, field: str) -> float:
-    return units.height_cm(text, field)
-
-
-@lru_cache(maxsize=4096)
-def _weight_kg(text: Any, field: str) -> float:
-    return units.weight_kg(text, field)
-
-
-@lru_cache(maxsize=4096)
-def _bsa_m2(text: Any, field: str) -> float:
-    return units.bsa_m2(text, field)
+def _bsa_m2(text: str, field: str) -> float:
+    return body.bsa_m2(text, field)
 
 
 @lru_cache(maxsize=4096)
@@ -136,166 +120,158 @@ def _computed_bsa(height_cm: float, weight_kg: float, formula: str) -> float:
     return bsa_mod.compute(height_cm, weight_kg, formula).m2
 
 
-def _unknown_field(
-    doc: Document, path: tuple[str | int, ...], key: str, known: tuple[str, ...]
-) -> FileError:
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; known fields: {', '.join(known)}"
-    pos = doc.key_where((*path, key))
-    return FileError(doc.path, pos.line, f"unknown field {key!r}{hint}", pos.column)
-
-
-def _measurements(
-    doc: Document, path: tuple[str | int, ...], raw: dict[str, Any], default: Measurements
+def measurements(
+    doc: Document, path: Where, raw: Any, default: Measurements, formula: str
 ) -> Measurements:
+    """The height, weight and BSA an entry (or the patient) gives, each checked; the
+    ``default`` when it gives none."""
+
     def field(name: str, fn: Any) -> Any:
-        if raw.get(name) is None:
+        value = getattr(raw, name)
+        if value is None:
             return None
         try:
-            return fn(_scalar(doc, (*path, name), raw[name], EXAMPLES[name]), name)
+            return fn(value, name)
         except InputError as exc:
             raise doc.error((*path, name), str(exc)) from None
 
     h = field("height", _height_cm)
     w = field("weight", _weight_kg)
     b = field("bsa", _bsa_m2)
-    if (h is None) != (w is None) and b is None:
-        missing = "weight" if w is None else "height"
-        raise doc.error(
-            path, f"BSA needs both height and weight: {missing} is missing (or give bsa)"
-        )
     if h is None and w is None and b is None:
         return default
+    try:
+        if b is None:
+            bsa_mod.resolve(h, w, None, formula)  # both-or-neither, BMI, computed range
+            if h is not None and w is not None:
+                _computed_bsa(h, w, formula)
+        elif h is not None and w is not None:
+            body.check_pair(h, w)
+    except InputError as exc:
+        raise doc.error(path, str(exc)) from None
     return Measurements(h, w, b)
 
 
-def _formula(doc: Document, path: tuple[str | int, ...], raw: dict[str, Any], default: str) -> str:
-    name = raw.get("bsa_formula")
+def _formula(doc: Document, path: Where, name: str | None, default: str) -> str:
     if name is None:
         return default
     try:
-        return bsa_mod.formula(str(name)).name
+        return bsa_mod.formula(name).name
     except OsdoseError as exc:
         raise doc.error((*path, "bsa_formula"), str(exc)) from None
 
 
-def _single(
-    doc: Document,
-    path: tuple[str | int, ...],
-    raw: dict[str, Any],
-    day: dt.date,
-    table: DrugTable,
-    m: Measurements,
-    formula: str,
-) -> Administration:
-    line = doc.line(path)
-    try:
-        drug = table.resolve(str(raw["drug"])).name
-    except OsdoseError as exc:
-        raise doc.error((*path, "drug"), str(exc)) from None
-    if raw.get("dose") is None:
-        raise doc.error(path, "missing required field 'dose' (for example '74 mg' or '40 mg/m2')")
-    try:
-        b = _dose(_scalar(doc, (*path, "dose"), raw["dose"], "74 mg"))
-    except InputError as exc:
-        raise doc.error((*path, "dose"), str(exc)) from None
-    bsa = m.bsa(formula)
-    per_m2: float | None
-    amount: float | None
-    if b.per == "m2":
-        per_m2 = b.amount
-        amount = b.amount * bsa if bsa is not None else None
-    elif b.per == "kg":
-        if m.weight_kg is None:
-            raise doc.error(
-                (*path, "dose"), f"dose {b.text} is per kg: give the weight of that day"
-            )
-        amount = b.amount * m.weight_kg
-        per_m2 = amount / bsa if bsa is not None else None
-    else:
-        amount = b.amount
-        per_m2 = amount / bsa if bsa is not None else None
-    if per_m2 is None and b.unit == "mg":
-        raise doc.error(
-            path,
-            f"{drug} {b.text} on {day} has no BSA for its day: give bsa, or height and weight, "
-            "on this entry or in patient (cumulative mg/m² needs the BSA of each day)",
-        )
-    return Administration(day, drug, b.unit, amount, per_m2, bsa, line, doc.path)
+def _regimen(doc: Document, at: Where, name: str, table: DrugTable) -> Regimen:
+    from osdose.library import load_regimen
 
-
-def _cycle(
-    doc: Document,
-    path: tuple[str | int, ...],
-    raw: dict[str, Any],
-    day: dt.date,
-    table: DrugTable,
-    m: Measurements,
-    formula: str,
-) -> list[Administration]:
-    line = doc.line(path)
-    name = str(raw["regimen"])
     if name.endswith((".yaml", ".yml")) and not Path(name).is_absolute():
         name = str(Path(doc.path).parent / name)  # a regimen file next to the course file
     try:
-        reg: Regimen = load_regimen(name, table)
+        return load_regimen(name, table)
     except OsdoseError as exc:
-        raise doc.error((*path, "regimen"), str(exc)) from None
-    cycle = raw.get("cycle")
-    if cycle is not None and (not isinstance(cycle, int) or isinstance(cycle, bool) or cycle < 1):
-        raise doc.error((*path, "cycle"), f"cycle must be a whole number from 1, got {cycle!r}")
-    pct = raw.get("dose_percent", 100)
-    if isinstance(pct, bool) or not isinstance(pct, (int, float)) or not 1 <= pct <= 100:
+        raise doc.error(at, str(exc)) from None
+
+
+def _single(
+    doc: Document, p: Where, e: Any, table: DrugTable, m: Measurements, formula: str
+) -> Administration:
+    line = doc.line(p)
+    try:
+        drug = table.resolve(e.drug)
+    except OsdoseError as exc:
+        raise doc.error((*p, "drug"), str(exc)) from None
+    if e.dose is None:
+        raise doc.error(p, "missing required field 'dose' (for example '74 mg' or '40 mg/m2')")
+    try:
+        b = parse_basis(e.dose, "dose", drug)
+    except InputError as exc:
+        raise doc.error((*p, "dose"), str(exc)) from None
+    bsa = m.bsa(formula)
+    if b.per == "kg" and m.weight_kg is None:
+        raise doc.error((*p, "dose"), f"dose {b.text} is per kg: give the weight of that day")
+    given = amounts(DrugDose(drug.name, b, "per_day", b, (1,)), bsa, m.weight_kg)
+    if given.per_m2 is None and b.unit == "mg":
         raise doc.error(
-            (*path, "dose_percent"), f"dose_percent must be a number from 1 to 100, got {pct!r}"
+            p,
+            f"{drug.name} {b.text} on {e.date} has no BSA for its day: give bsa, or height and "
+            "weight, on this entry or in patient (cumulative mg/m² needs the BSA of each day)",
         )
+    regimen = cycle = day = None
+    if e.regimen is not None:
+        reg = _regimen(doc, (*p, "regimen"), e.regimen, table)
+        names = [d.drug for d in reg.drugs]
+        if drug.name not in names:
+            raise doc.error(
+                (*p, "regimen"), f"{drug.name} is not part of {reg.name} ({', '.join(names)})"
+            )
+        regimen, cycle, day = reg.name, e.cycle, e.day
+    elif e.cycle is not None or e.day is not None:
+        key = "cycle" if e.cycle is not None else "day"
+        raise doc.error((*p, key), f"{key} of a single drug needs the regimen it was part of")
+    return Administration(
+        e.date,
+        drug.name,
+        b.unit,
+        given.daily,
+        given.per_m2,
+        bsa,
+        line,
+        doc.path,
+        regimen,
+        cycle,
+        day,
+    )
+
+
+def _tracked(table: DrugTable, drug: str) -> bool:
+    """Whether a drug's cumulative total matters: a ceiling, a watch, or a combined group."""
+    d = table.find(drug)
+    return d is not None and bool(d.ceiling or d.watch or table.group_of(drug))
+
+
+class NeedsMeasurement(ValueError):
+    """A cycle's dose of ``drug`` needs the patient's ``need`` (``BSA`` or ``weight``):
+    ``what`` says the regimen's dose (``DIA gives cisplatin 120 mg/m²``)."""
+
+    def __init__(self, need: str, what: str) -> None:
+        super().__init__(f"{what}: {need} needed")
+        self.need = need
+        self.what = what
+
+
+def expand_cycle(
+    reg: Regimen,
+    start: dt.date,
+    m: Measurements,
+    formula: str,
+    table: DrugTable,
+    cycle: int | None = None,
+    pct: float = 100.0,
+) -> list[Administration]:
+    """Every administration of one cycle of ``reg`` from ``start`` (its day 1), at the
+    regimen's doses by the one dose engine; :class:`NeedsMeasurement` names a drug whose
+    dose (or cumulative mg/m²) needs a weight (or BSA) the measurements do not give."""
     bsa = m.bsa(formula)
     out = []
     for d in reg.drugs:
-        b = d.basis
-        if b.per == "m2":
-            per_m2: float | None = b.amount * pct / 100
-            amount = per_m2 * bsa if bsa is not None and per_m2 is not None else None
-            if bsa is None and d.max_dose is not None:
-                per_m2 = None  # a flat cap may have lowered it: unknown without the BSA
-        elif b.per == "kg":
-            if m.weight_kg is None:
-                raise doc.error(
-                    path, f"{reg.name} doses {d.drug} per kg: give the weight of that day"
-                )
-            amount = b.amount * m.weight_kg * pct / 100
-            per_m2 = None
-        else:
-            amount = b.amount * pct / 100
-            per_m2 = None
-        if amount is not None and d.max_dose is not None and amount > d.max_dose.amount:
-            amount = d.max_dose.amount
-            per_m2 = None  # recomputed from the capped amount below
-        if per_m2 is None and amount is not None and bsa is not None:
-            per_m2 = amount / bsa
-        if (
-            per_m2 is None
-            and b.unit == "mg"
-            and table.find(d.drug)
-            and (table.drugs[d.drug].ceiling or table.drugs[d.drug].watch)
-        ):
-            capped = f" (capped at {d.max_dose.text})" if d.max_dose is not None else ""
-            raise doc.error(
-                path,
-                f"{reg.name} gives {d.drug} {b.text}{capped}: its cumulative mg/m² needs "
-                "the BSA of that day (give bsa, or height and weight)",
-            )
+        capped = f" (capped at {d.cap.text})" if d.cap is not None else ""
+        what = f"{reg.name} gives {d.drug} {d.basis.text}{capped}"
+        if d.basis.per == "kg" and m.weight_kg is None:
+            raise NeedsMeasurement("weight", what)
+        a = amounts(d, bsa, m.weight_kg, pct)
+        if a.per_m2 is None and d.basis.unit == "mg" and _tracked(table, d.drug):
+            raise NeedsMeasurement("BSA", what)
         for cd in d.days:
             out.append(
                 Administration(
-                    day + dt.timedelta(days=cd - 1),
+                    start + dt.timedelta(days=cd - 1),
                     d.drug,
-                    b.unit,
-                    amount,
-                    per_m2,
+                    d.basis.unit,
+                    a.daily,
+                    a.per_m2,
                     bsa,
-                    line,
-                    doc.path,
+                    0,
+                    "",
                     reg.name,
                     cycle,
                     cd,
@@ -305,92 +281,133 @@ def _cycle(
     return out
 
 
+def _cycle(
+    doc: Document, p: Where, e: Any, table: DrugTable, m: Measurements, formula: str
+) -> list[Administration]:
+    reg = _regimen(doc, (*p, "regimen"), e.regimen, table)
+    pct = e.dose_percent if e.dose_percent is not None else 100.0
+    try:
+        adms = expand_cycle(reg, e.date, m, formula, table, e.cycle, pct)
+    except NeedsMeasurement as exc:
+        how = (
+            "its cumulative mg/m² needs the BSA of that day (give bsa, or height and weight)"
+            if exc.need == "BSA"
+            else "a dose per kg needs the weight of that day"
+        )
+        raise doc.error(p, f"{exc.what}: {how}") from None
+    line = doc.line(p)
+    return [Administration(**{**a.__dict__, "line": line, "source": doc.path}) for a in adms]
+
+
+def _check_entry_fields(doc: Document, p: Where, e: Any) -> None:
+    if (e.drug is None) == (e.regimen is None) and e.drug is None:
+        raise doc.error(
+            p,
+            "an administration names one drug (drug, dose) or a whole cycle (regimen, cycle)",
+        )
+    if e.drug is not None:
+        if e.dose_percent is not None:
+            raise doc.error(
+                (*p, "dose_percent"),
+                "dose_percent belongs to a cycle entry (regimen, cycle); for one drug write the "
+                "dose actually given",
+            )
+    else:
+        for key in ("dose", "day"):
+            if getattr(e, key) is not None:
+                what = (
+                    "use dose_percent for a reduction, or write each drug on its own"
+                    if key == "dose"
+                    else "a cycle entry starts on its day 1 (its date)"
+                )
+                raise doc.error((*p, key), f"a cycle entry takes the regimen's doses: {what}")
+
+
+def check_history(
+    adms: Sequence[Administration],
+    future_days: int | None = None,
+    intended: frozenset[int] = frozenset(),
+) -> None:
+    """Refuse an administration dated after today + ``future_days`` (the thresholds file's,
+    by default), and a second administration of a drug on a date that already has it
+    unless its entry says it is intended (``intended``: the lines that say so)."""
+    margin = thresholds.current().history_future_days if future_days is None else future_days
+    latest = clock.today() + dt.timedelta(days=margin)
+    seen: dict[tuple[str, dt.date], Administration] = {}
+    for a in adms:
+        if a.date > latest:
+            day = f" (cycle day {a.day})" if a.day is not None else ""
+            raise OsdoseError(
+                f"{a.where}{a.drug} on {a.date}{day} is in the future (latest date accepted "
+                f"{latest}): history records what was given, once it has been given"
+            )
+        first = seen.get((a.drug, a.date))
+        if first is not None and a.line not in intended:
+            at = f" (line {first.line})" if first.line else ""
+            raise OsdoseError(
+                f"{a.where}{a.drug} is already given on {a.date}{at}: a double entry? If a second "
+                "administration that day is intended, say so with same_day_intended: true"
+            )
+        seen.setdefault((a.drug, a.date), a)
+
+
 def parse_administrations(
     doc: Document,
-    path: tuple[str | int, ...],
-    items: Any,
+    path: Where,
+    entries: Sequence[Any],
     table: DrugTable,
     default: Measurements,
     formula: str = bsa_mod.DEFAULT,
+    future_days: int | None = None,
 ) -> list[Administration]:
-    """Administrations from the YAML list at ``path`` (course files and inline histories)."""
-    if not isinstance(items, list):
-        raise doc.error(path, "administrations must be a list")
+    """Administrations from validated entries (:class:`osdose.formats.course.Entry`) found
+    at ``path`` of ``doc`` (course files, inline histories, the ledger's input)."""
     out: list[Administration] = []
-    for i, raw in enumerate(items):
+    intended: set[int] = set()
+    for i, e in enumerate(entries):
         p = (*path, i)
-        if not isinstance(raw, dict):
-            raise doc.error(
-                p,
-                "each administration must be a mapping (date, drug, dose … or "
-                "date, regimen, cycle)",
-            )
-        for key in raw:
-            if key not in ENTRY_FIELDS:
-                raise _unknown_field(doc, p, key, ENTRY_FIELDS)
-        if "date" not in raw:
-            raise doc.error(p, "missing required field 'date'")
-        day = as_date(raw["date"], doc, (*p, "date"))
-        m = _measurements(doc, p, raw, default)
-        f = _formula(doc, p, raw, formula)
-        if ("drug" in raw) == ("regimen" in raw):
-            raise doc.error(
-                p,
-                "an administration names either one drug (drug, dose) or a whole "
-                "cycle (regimen, cycle), not both or neither",
-            )
-        if "drug" in raw:
-            for key in ("cycle", "dose_percent"):
-                if key in raw:
-                    raise doc.error(
-                        (*p, key),
-                        f"{key} belongs to a cycle entry (regimen, cycle); "
-                        "for one drug write the dose actually given",
-                    )
-            out.append(_single(doc, p, raw, day, table, m, f))
+        _check_entry_fields(doc, p, e)
+        f = _formula(doc, p, e.bsa_formula, formula)
+        m = measurements(doc, p, e, default, f)
+        if e.same_day_intended:
+            intended.add(doc.line(p))
+        if e.drug is not None:
+            out.append(_single(doc, p, e, table, m, f))
         else:
-            if "dose" in raw:
-                raise doc.error(
-                    (*p, "dose"),
-                    "a cycle entry takes the regimen's doses: use "
-                    "dose_percent for a reduction, or write each drug on its own",
-                )
-            out.extend(_cycle(doc, p, raw, day, table, m, f))
+            out.extend(_cycle(doc, p, e, table, m, f))
+    check_history(out, future_days, frozenset(intended))
     return out
 
 
 def parse_course(doc: Document, table: DrugTable | None = None) -> Course:
     """A :class:`Course` from a parsed course document."""
+    from osdose.documents import validate
+    from osdose.formats.course import CourseFile
+
     t = table or load_drugs()
-    if doc.duplicates:
-        d = doc.duplicates[0]
-        raise FileError(
-            doc.path, d.again.line, f"duplicate key {d.key!r} (first at line {d.first.line})"
-        )
-    data = doc.data
-    if not isinstance(data, dict):
-        raise FileError(
-            doc.path, 1, "a course file must be a mapping with patient and administrations"
-        )
-    for key in data:
-        if key not in ("patient", "administrations"):
-            raise _unknown_field(doc, (), key, ("patient", "administrations"))
-    patient = data.get("patient")
-    if not isinstance(patient, dict) or patient.get("id") in (None, ""):
-        raise doc.error(("patient",), "patient must be a mapping with an id")
-    for key in patient:
-        if key not in PATIENT_FIELDS:
-            raise _unknown_field(doc, ("patient",), key, PATIENT_FIELDS)
-    m = _measurements(doc, ("patient",), patient, Measurements())
-    formula = _formula(doc, ("patient",), patient, bsa_mod.DEFAULT)
-    if "administrations" not in data:
-        raise doc.error((), "missing required field 'administrations'")
+    model = validate(doc, CourseFile, "a course file")
+    patient = model.patient
+    formula = _formula(doc, ("patient",), patient.bsa_formula, bsa_mod.DEFAULT)
+    m = measurements(doc, ("patient",), patient, Measurements(), formula)
     adms = parse_administrations(
-        doc, ("administrations",), data["administrations"] or [], t, m, formula
+        doc, ("administrations",), model.administrations or [], t, m, formula
     )
-    return Course(str(patient["id"]), tuple(adms), doc.path, m, formula)
+    return Course(patient.id, tuple(adms), doc.path, m, formula)
 
 
 def load_course(path: str | Path, table: DrugTable | None = None) -> Course:
     """Read and check one course file."""
-    return parse_course(load(path), table)
+    return parse_course(load(path, MAX_BYTES, "course file"), table)
+
+
+__all__ = [
+    "Administration",
+    "Course",
+    "FileError",
+    "Measurements",
+    "check_history",
+    "expand_cycle",
+    "load_course",
+    "parse_administrations",
+    "parse_course",
+]

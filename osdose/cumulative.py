@@ -1,23 +1,81 @@
-"""Cumulative exposure per drug, checked against the drug table's ceilings and watch
-thresholds, and the combined anthracycline dose as doxorubicin-equivalent mg/m².
+"""The one cumulative engine: lifetime totals per drug and per combined group, and where
+each stands against its thresholds.
 
-Totals per m² are the sum of each administration's own dose per m² (each with the BSA of
-its day). Totals are compared after rounding to 6 decimals, so float noise in a sum
-(899.9999999999 for 900) never moves a status across a threshold.
+- :class:`Running` sums administrations one by one, in the order given, per drug (mg or
+  IU, and per m² with each day's own BSA). Everything that needs a total — ``cumulative``,
+  ``plan``, ``verify`` and the ledger — adds administrations to a :class:`Running` in the
+  same way, so that their totals agree to the last bit.
+- :func:`assess` turns the sums into statuses: each drug against its ceiling and watch
+  thresholds, and each combined group (anthracyclines as doxorubicin-equivalent mg/m²)
+  against the reference drug's ceiling. A member of a group with no sourced factor is
+  never dropped: it is reported as not convertible, and the group's status is at least
+  ``warn``.
+
+Totals are compared after rounding to 6 decimals, so float noise in a sum (899.9999999999
+for 900) never moves a status across a threshold.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from osdose.course import Administration
-from osdose.drugs import Drug, DrugTable
+from osdose.drugs import Ceiling, CombinedGroup, Drug, DrugTable, EquivalenceTable
 from osdose.errors import OsdoseError
+from osdose.status import Level, at_least, worst
 
-STATUSES = ("ok", "watch", "warn", "over")  # mildest first
-_DECIMALS = 6
+DECIMALS = 6
+
+
+@dataclass
+class Sums:
+    """One drug's running sums; a total is ``None`` once an administration's amount (or
+    per-m² value) is unknown, and ``missing`` names the first such administration."""
+
+    unit: str
+    total: float | None = 0.0
+    per_m2: float | None = 0.0
+    count: int = 0
+    missing_total: Administration | None = None
+    missing_per_m2: Administration | None = None
+
+
+@dataclass
+class Running:
+    """Totals per drug, added to one administration at a time (first appearance order)."""
+
+    sums: dict[str, Sums] = field(default_factory=dict)
+
+    def add(self, a: Administration) -> None:
+        s = self.sums.get(a.drug)
+        if s is None:
+            s = self.sums[a.drug] = Sums(a.unit)
+        elif s.unit != a.unit:
+            raise OsdoseError(
+                f"{a.where}{a.drug} is recorded both in {s.unit} and in {a.unit}; they cannot "
+                "be added"
+            )
+        s.count += 1
+        if a.dose is None:
+            s.missing_total = s.missing_total or a
+            s.total = None
+        elif s.total is not None:
+            s.total += a.dose
+        if a.dose_per_m2 is None:
+            s.missing_per_m2 = s.missing_per_m2 or a
+            s.per_m2 = None
+        elif s.per_m2 is not None:
+            s.per_m2 += a.dose_per_m2
+
+    def extend(self, adms: Iterable[Administration]) -> Running:
+        for a in adms:
+            self.add(a)
+        return self
+
+    def copy(self) -> Running:
+        return Running({k: Sums(**v.__dict__) for k, v in self.sums.items()})
 
 
 @dataclass(frozen=True)
@@ -39,10 +97,11 @@ class DrugTotal:
     max: float | None
     watch: tuple[float, ...]
     percent_of_max: float | None
-    status: str
+    status: Level
     reasons: tuple[str, ...]
     warn_since: dt.date | None = None
     over_since: dt.date | None = None
+    source: str = ""
 
     @property
     def total_mg(self) -> float | None:
@@ -52,25 +111,75 @@ class DrugTotal:
     def total_mg_per_m2(self) -> float | None:
         return self.total_per_m2 if self.unit == "mg" else None
 
+    @property
+    def value(self) -> float | None:
+        """The total compared with the thresholds (in ``ceiling_unit``)."""
+        if self.ceiling_unit is None:
+            return None
+        return self.total_per_m2 if per_m2_unit(self.ceiling_unit) else self.total
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """One drug's part of a combined total: ``factor`` is ``None`` when it has none
+    (not convertible: its exposure is not in the total)."""
+
+    drug: str
+    mg_per_m2: float
+    factor: float | None
+
+    @property
+    def equivalent_mg_per_m2(self) -> float | None:
+        return None if self.factor is None else self.mg_per_m2 * self.factor
+
+
+@dataclass(frozen=True)
+class CombinedTotal:
+    """A combined group's total (doxorubicin-equivalent mg/m²) against its ceiling."""
+
+    group: str
+    basis: str
+    total_mg_per_m2: float
+    warn: float | None
+    max: float | None
+    percent_of_max: float | None
+    status: Level
+    contributors: tuple[Contributor, ...]
+    reasons: tuple[str, ...]
+    reference_drug: str
+    source: str
+    warn_since: dt.date | None = None
+    over_since: dt.date | None = None
+
+    @property
+    def not_convertible(self) -> tuple[str, ...]:
+        return tuple(c.drug for c in self.contributors if c.factor is None)
+
 
 @dataclass(frozen=True)
 class Exposure:
     patient: str
     drugs: tuple[DrugTotal, ...]
-    doxorubicin_equivalent_mg_per_m2: float
+    combined: tuple[CombinedTotal, ...]
     equivalence: str
     equivalence_source: str
 
     def get(self, drug: str) -> DrugTotal | None:
         return next((d for d in self.drugs if d.drug == drug), None)
 
+    def group(self, name: str) -> CombinedTotal | None:
+        return next((c for c in self.combined if c.group == name), None)
+
     @property
-    def status(self) -> str:
-        return worst(d.status for d in self.drugs)
+    def doxorubicin_equivalent_mg_per_m2(self) -> float:
+        g = next((c for c in self.combined if c.basis == "doxorubicin-equivalent"), None)
+        return g.total_mg_per_m2 if g is not None else 0.0
 
-
-def worst(statuses: Iterable[str]) -> str:
-    return max(statuses, key=STATUSES.index, default="ok")
+    @property
+    def status(self) -> Level:
+        return worst(
+            [*(d.status for d in self.drugs), *(c.status for c in self.combined)], Level.OK
+        )
 
 
 def threshold_unit(drug: Drug) -> str | None:
@@ -85,39 +194,36 @@ def per_m2_unit(unit: str | None) -> bool:
     return (unit or "").endswith("/m2")
 
 
-def _sum(values: list[float | None]) -> float | None:
-    return None if any(v is None for v in values) else sum(v for v in values if v is not None)
-
-
-def measured(value: float, drug: Drug) -> tuple[str, float | None, tuple[str, ...]]:
-    """Status of a cumulative ``value`` (in the ceiling's unit) for ``drug``: (status,
-    percent of maximum, reasons)."""
-    v = round(value, _DECIMALS)
+def against(
+    value: float, ceiling: Ceiling | None, watch: Iterable[tuple[float, str, str]] = ()
+) -> tuple[Level, float | None, tuple[str, ...]]:
+    """Where a cumulative ``value`` (in the ceiling's unit) stands: (level, percent of the
+    maximum, reasons). ``watch`` holds (at, unit, reason) thresholds to monitor."""
+    v = round(value, DECIMALS)
     reasons: list[str] = []
-    status = "ok"
-    for w in drug.watch:
-        if v >= w.at:
-            status = "watch"
-            reasons.append(f"watch {w.at:g} {w.unit} reached: {w.reason}")
-    c = drug.ceiling
+    status = Level.OK
+    for at, unit, why in watch:
+        if v >= at:
+            status = Level.WATCH
+            reasons.append(f"watch {at:g} {unit} reached: {why}")
     pct = None
-    if c is not None:
-        if c.max is not None:
-            pct = value / c.max * 100.0
-        if c.max is not None and v > c.max:
-            status = "over"
-            reasons.append(f"above the maximum {c.max:g} {c.unit} ({c.source})")
-        elif c.warn is not None and v >= c.warn:
-            status = "warn"
-            reasons.append(f"in the warn band from {c.warn:g} {c.unit} ({c.source})")
+    if ceiling is not None:
+        if ceiling.max is not None:
+            pct = value / ceiling.max * 100.0
+        if ceiling.max is not None and v > ceiling.max:
+            status = Level.OVER
+            reasons.append(f"above the maximum {ceiling.max:g} {ceiling.unit} ({ceiling.cited})")
+        elif ceiling.warn is not None and v >= ceiling.warn:
+            status = Level.WARN
+            reasons.append(
+                f"in the warn band from {ceiling.warn:g} {ceiling.unit} ({ceiling.cited})"
+            )
     return status, pct, tuple(reasons)
 
 
-def ceiling_value(total: DrugTotal) -> float | None:
-    """The total to compare with the drug's thresholds: per m², or the plain total."""
-    if total.ceiling_unit is None:
-        return None
-    return total.total_per_m2 if per_m2_unit(total.ceiling_unit) else total.total
+def level_of(value: float, drug: Drug) -> tuple[Level, float | None, tuple[str, ...]]:
+    """Where ``drug``'s cumulative ``value`` stands against its ceiling and watches."""
+    return against(value, drug.ceiling, ((w.at, w.unit, w.reason) for w in drug.watch))
 
 
 def counted(a: Administration, unit: str) -> float | None:
@@ -130,28 +236,165 @@ def in_date_order(administrations: Iterable[Administration]) -> list[Administrat
     return sorted(administrations, key=lambda a: a.date)
 
 
-def _crossings(adms: list[Administration], unit: str, drug: Drug) -> tuple[dt.date | None, ...]:
+def _no_value(name: str, s: Sums, unit: str) -> OsdoseError:
+    per_m2 = per_m2_unit(unit)
+    missing = s.missing_per_m2 if per_m2 else s.missing_total
+    need = "BSA" if per_m2 else "amount"
+    where = missing.where if missing else ""
+    date = f" on {missing.date}" if missing else ""
+    return OsdoseError(
+        f"{where}{name}{date} has no {need}: its cumulative {unit} cannot be known; give the "
+        "day's BSA or height and weight"
+    )
+
+
+def _crossings(
+    adms: list[Administration], step: dict[str, float], ceiling: Ceiling
+) -> tuple[dt.date | None, dt.date | None]:
+    """The dates on which a running total (each administration adding ``step[drug]`` × its
+    per-m² or plain amount) first reached the warn band and first went over the maximum."""
     warn_since = over_since = None
     running = 0.0
+    unit = ceiling.unit
     for a in in_date_order(adms):
-        running += counted(a, unit) or 0.0
-        status = measured(running, drug)[0]
-        if warn_since is None and status in ("warn", "over"):
+        factor = step.get(a.drug)
+        if factor is None:
+            continue
+        running += (counted(a, unit) or 0.0) * factor
+        status = against(running, ceiling)[0]
+        if warn_since is None and status in (Level.WARN, Level.OVER):
             warn_since = a.date
-        if status == "over":
+        if status is Level.OVER:
             over_since = a.date
             break
     return warn_since, over_since
 
 
-def _no_value(name: str, adms: list[Administration], unit: str) -> OsdoseError:
-    missing = next(a for a in adms if counted(a, unit) is None)
-    where = f"{missing.source}:{missing.line}: " if missing.source else ""
-    need = "BSA" if per_m2_unit(unit) else "amount"
-    return OsdoseError(
-        f"{where}{name} on {missing.date} has no {need}: its cumulative {unit} cannot be "
-        "known; give the day's BSA or height and weight"
+def _drug_total(name: str, s: Sums, drug: Drug, adms: list[Administration] | None) -> DrugTotal:
+    unit = threshold_unit(drug)
+    if unit is not None and not unit.startswith(s.unit):
+        raise OsdoseError(
+            f"{name}: the drug table's threshold is in {unit} but doses are in {s.unit}"
+        )
+    status: Level = Level.OK
+    pct: float | None = None
+    reasons: tuple[str, ...] = ()
+    warn_since = over_since = None
+    if unit is not None:
+        value = s.per_m2 if per_m2_unit(unit) else s.total
+        if value is None:
+            raise _no_value(name, s, unit)
+        status, pct, reasons = level_of(value, drug)
+        if adms is not None and drug.ceiling is not None and status in (Level.WARN, Level.OVER):
+            warn_since, over_since = _crossings(adms, {name: 1.0}, drug.ceiling)
+    c = drug.ceiling
+    return DrugTotal(
+        drug=name,
+        unit=s.unit,
+        total=s.total,
+        total_per_m2=s.per_m2,
+        administrations=s.count,
+        ceiling_unit=unit,
+        warn=c.warn if c else None,
+        max=c.max if c else None,
+        watch=tuple(w.at for w in drug.watch),
+        percent_of_max=pct,
+        status=status,
+        reasons=reasons,
+        warn_since=warn_since,
+        over_since=over_since,
+        source=c.cited if c else "",
     )
+
+
+def combined_total(
+    g: CombinedGroup,
+    per_m2: dict[str, float | None],
+    eq: EquivalenceTable,
+    adms: list[Administration] | None = None,
+    own: dict[str, Level] | None = None,
+) -> CombinedTotal:
+    """A group's total from its members' mg/m² totals (``per_m2``, in first-appearance
+    order); a member whose total is unknown is refused, one without a factor is reported.
+
+    The group's ceiling binds once two or more members have been given: no single-drug
+    label speaks for a mixture. With one member alone, that drug's own ceiling governs and
+    the group's status is the drug's (``own``): the equivalent total is shown for reference,
+    and is never more lenient than the drug's row."""
+    contributors = []
+    total = 0.0
+    for drug, value in per_m2.items():
+        if value is None:
+            raise OsdoseError(
+                f"{drug} has an administration without a BSA: its {g.basis} mg/m² cannot be known"
+            )
+        factor = eq.factors.get(drug)
+        contributors.append(Contributor(drug, value, factor))
+        if factor is not None:
+            total += value * factor
+    status, pct, reasons = against(total, g.ceiling)
+    if len(contributors) == 1 and contributors[0].factor is not None and own is not None:
+        only = contributors[0].drug
+        status = own.get(only, Level.OK)
+        reasons = (
+            f"only {only} given: its own ceiling applies; the {g.reference_drug} ceiling binds "
+            f"the {g.basis} total once a second {g.name} is given",
+        )
+    missing = [c.drug for c in contributors if c.factor is None]
+    if missing:
+        status = at_least(status, Level.WARN)
+        reasons = (
+            *reasons,
+            f"not convertible: {', '.join(missing)} has no {g.basis} factor in the "
+            f"{eq.name} table, so its exposure is NOT in this total; assess it by hand",
+        )
+    warn_since = over_since = None
+    if adms is not None and status in (Level.WARN, Level.OVER) and len(contributors) > 1:
+        step = {c.drug: c.factor for c in contributors if c.factor is not None}
+        warn_since, over_since = _crossings(adms, step, g.ceiling)
+    return CombinedTotal(
+        group=g.name,
+        basis=g.basis,
+        total_mg_per_m2=total,
+        warn=g.ceiling.warn,
+        max=g.ceiling.max,
+        percent_of_max=pct,
+        status=status,
+        contributors=tuple(contributors),
+        reasons=reasons,
+        reference_drug=g.reference_drug,
+        source=f"{g.source}; ceiling of {g.reference_drug}: {g.ceiling.cited}",
+        warn_since=warn_since,
+        over_since=over_since,
+    )
+
+
+def assess(
+    running: Running,
+    table: DrugTable,
+    patient: str = "",
+    equivalence: str | None = None,
+    adms: list[Administration] | None = None,
+) -> Exposure:
+    """Statuses of every drug and combined group of ``running``. With ``adms`` (those that
+    were summed), the dates on which warn and over were first reached are found too."""
+    eq = table.factors(equivalence)
+    totals = []
+    members: dict[str, dict[str, float | None]] = {}
+    for name, s in running.sums.items():
+        drug = table.resolve(name)
+        totals.append(_drug_total(name, s, drug, adms))
+        g = table.group_of(name)
+        if g is not None:
+            if s.unit != "mg":
+                raise OsdoseError(f"{name} is a {g.name} recorded in {s.unit}, not mg")
+            members.setdefault(g.name, {})[name] = s.per_m2
+    own = {t.drug: t.status for t in totals}
+    combined = tuple(
+        combined_total(table.combined[gname], values, eq, adms, own)
+        for gname, values in members.items()
+    )
+    return Exposure(patient, tuple(totals), combined, eq.name, eq.cited)
 
 
 def exposure(
@@ -160,60 +403,7 @@ def exposure(
     patient: str = "",
     equivalence: str | None = None,
 ) -> Exposure:
-    """Totals per drug (in the order drugs first appear) with statuses, and the
-    doxorubicin-equivalent total."""
-    by_drug: dict[str, list[Administration]] = {}
-    for a in administrations:
-        by_drug.setdefault(a.drug, []).append(a)
-    eq = table.factors(equivalence)
-    totals = []
-    dox_eq = 0.0
-    for name, adms in by_drug.items():
-        drug = table.resolve(name)
-        kinds = {a.unit for a in adms}
-        if len(kinds) > 1:
-            raise OsdoseError(f"{name} is recorded both in mg and in IU; they cannot be added")
-        unit = kinds.pop()
-        total = _sum([a.dose for a in adms])
-        per_m2 = _sum([a.dose_per_m2 for a in adms])
-        c = drug.ceiling
-        ceiling_unit = threshold_unit(drug)
-        if ceiling_unit is not None and not ceiling_unit.startswith(unit):
-            raise OsdoseError(
-                f"{name}: the drug table's threshold is in {ceiling_unit} but doses are in {unit}"
-            )
-        status: str = "ok"
-        pct: float | None = None
-        reasons: tuple[str, ...] = ()
-        warn_since = over_since = None
-        if ceiling_unit is not None:
-            value = per_m2 if per_m2_unit(ceiling_unit) else total
-            if value is None:
-                raise _no_value(name, adms, ceiling_unit)
-            status, pct, reasons = measured(value, drug)
-            if status in ("warn", "over"):
-                warn_since, over_since = _crossings(adms, ceiling_unit, drug)
-        factor = eq.factors.get(name)
-        if factor is not None:
-            if per_m2 is None:
-                raise _no_value(name, adms, "mg/m2")
-            dox_eq += per_m2 * factor
-        totals.append(
-            DrugTotal(
-                drug=name,
-                unit=unit,
-                total=total,
-                total_per_m2=per_m2,
-                administrations=len(adms),
-                ceiling_unit=ceiling_unit,
-                warn=c.warn if c else None,
-                max=c.max if c else None,
-                watch=tuple(w.at for w in drug.watch),
-                percent_of_max=pct,
-                status=status,
-                reasons=reasons,
-                warn_since=warn_since,
-                over_since=over_since,
-            )
-        )
-    return Exposure(patient, tuple(totals), dox_eq, eq.name, eq.source)
+    """Totals per drug (in the order drugs first appear) and per combined group, with their
+    statuses and the dates thresholds were first reached."""
+    adms = list(administrations)
+    return assess(Running().extend(adms), table, patient, equivalence, adms)

@@ -1,9 +1,11 @@
-"""The drug table: canonical names and synonyms, class, ceilings, watch thresholds,
-doxorubicin-equivalence factors, usual maximum single doses, adjustment and rounding rules.
+"""The drug table: canonical names and synonyms, class, RxNorm code, lifetime ceilings,
+watch thresholds, usual maxima with their periods, absolute caps, renal and hepatic rules,
+what a drug's "unit" is worth, rounding, doxorubicin-equivalence factors and the combined
+(anthracycline) ceiling.
 
-One table serves every part of osdose (regimen files, course files, checks, lint). The
-shipped table is ``osdose/data/drugs.yaml``; an institution supplies its own with
-``--drugs FILE``.
+One table serves every part of osdose (regimen files, course files, checks, lint, the
+ledger). The shipped table is ``osdose/data/drugs.yaml``; an institution supplies its own
+with ``--drugs FILE``. Every threshold carries its source, and says when it is unconfirmed.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from osdose.basis import Basis, parse_basis
-from osdose.errors import FileError, InputError, OsdoseError, UnknownNameError
+from osdose.errors import InputError, OsdoseError, UnknownNameError
 from osdose.source import Document, load, parse_text
+from osdose.thresholds import cite
 
-_BASES = {"m2", "kg", "flat"}
+PERIODS = ("administration", "day", "week", "cycle")
 
 
 @dataclass(frozen=True)
@@ -27,13 +30,32 @@ class Ceiling:
     """A lifetime ceiling: ``warn`` starts the warn band, above ``max`` is over.
 
     ``unit`` is ``mg/m2`` (summed per administration with its own BSA), or ``mg``/``IU``
-    for a total.
+    for a total (``IU/m2`` for an IU drug dosed per m²).
     """
 
     warn: float | None
     max: float | None
     unit: str
     source: str
+    unconfirmed: bool = False
+
+    @property
+    def cited(self) -> str:
+        return cite(self.source, self.unconfirmed)
+
+
+@dataclass(frozen=True)
+class AgeCeiling:
+    """A ceiling that applies from ``age_from`` to below ``age_below`` (years)."""
+
+    age_from: float | None
+    age_below: float | None
+    ceiling: Ceiling
+
+    def applies(self, age_years: float) -> bool:
+        return (self.age_from is None or age_years >= self.age_from) and (
+            self.age_below is None or age_years < self.age_below
+        )
 
 
 @dataclass(frozen=True)
@@ -46,8 +68,44 @@ class Watch:
 
 
 @dataclass(frozen=True)
+class Maximum:
+    """A usual maximum ``dose`` for one ``period`` (administration, day, week, or cycle of
+    ``cycle_days``)."""
+
+    dose: Basis
+    period: str
+    cycle_days: int | None
+    source: str
+    unconfirmed: bool = False
+
+    @property
+    def cited(self) -> str:
+        return cite(self.source, self.unconfirmed)
+
+    @property
+    def period_text(self) -> str:
+        if self.period == "cycle":
+            return f"per {self.cycle_days}-day cycle" if self.cycle_days else "per cycle"
+        return f"per {self.period}"
+
+
+@dataclass(frozen=True)
+class Cap:
+    """An absolute cap per administration (flat, in the drug's unit)."""
+
+    dose: Basis
+    source: str
+    unconfirmed: bool = False
+
+    @property
+    def cited(self) -> str:
+        return cite(self.source, self.unconfirmed)
+
+
+@dataclass(frozen=True)
 class Band:
-    """One row of an adjustment table: the value range it covers and the percent to give."""
+    """One row of an adjustment rule: the value range it covers (or a Child–Pugh class)
+    and the percent of the full dose to give (0: do not give)."""
 
     percent: float
     low: float | None = None
@@ -55,8 +113,13 @@ class Band:
     high: float | None = None
     high_inclusive: bool = True
     action: str = ""
+    child_pugh: str | None = None
 
-    def covers(self, value: float) -> bool:
+    def covers(self, value: float | str) -> bool:
+        if self.child_pugh is not None:
+            return value == self.child_pugh
+        if isinstance(value, str):
+            return False
         if self.low is not None and (
             value < self.low or (value == self.low and not self.low_inclusive)
         ):
@@ -67,17 +130,62 @@ class Band:
         )
 
 
+MEASURE_UNITS = {
+    "crcl": "mL/min",
+    "egfr_absolute": "mL/min",
+    "creatinine": "mg/dL",
+    "bilirubin": "mg/dL",
+    "bilirubin_x_uln": "× ULN",
+    "ast_x_uln": "× ULN",
+    "alt_x_uln": "× ULN",
+    "child_pugh": "",
+    "none": "",
+}
+MEASURE_NAMES = {
+    "crcl": "CrCl (Cockcroft–Gault)",
+    "egfr_absolute": "eGFR (CKD-EPI, de-indexed)",
+    "creatinine": "serum creatinine",
+    "bilirubin": "bilirubin",
+    "bilirubin_x_uln": "bilirubin (× ULN)",
+    "ast_x_uln": "AST (× ULN)",
+    "alt_x_uln": "ALT (× ULN)",
+    "child_pugh": "Child–Pugh class",
+    "none": "none",
+}
+
+
 @dataclass(frozen=True)
-class Adjustment:
-    """A renal (``crcl``, mL/min) or hepatic (``bilirubin``, mg/dL) dose-adjustment table."""
+class Rule:
+    """A renal or hepatic dose rule on one ``measure``; ``measure == "none"`` states that
+    no adjustment is needed (with its source)."""
 
     measure: str
     bands: tuple[Band, ...]
     source: str
+    unconfirmed: bool = False
 
-    def percent_for(self, value: float) -> Band | None:
+    @property
+    def cited(self) -> str:
+        return cite(self.source, self.unconfirmed)
+
+    @property
+    def unit(self) -> str:
+        return MEASURE_UNITS[self.measure]
+
+    def band_for(self, value: float | str) -> Band | None:
         """The first band covering ``value``; ``None`` means full dose."""
         return next((b for b in self.bands if b.covers(value)), None)
+
+
+@dataclass(frozen=True)
+class DrugUnits:
+    """What a bare "unit" of an IU-dosed drug is worth, and the IU floor below which an
+    amount is surely in those units."""
+
+    bare_unit_means: str
+    iu_per_unit: float
+    floor_iu_per_administration: float
+    source: str
 
 
 @dataclass(frozen=True)
@@ -86,12 +194,16 @@ class Drug:
     synonyms: tuple[str, ...]
     drug_class: str
     bases: frozenset[str]
+    rxnorm: str | None = None
+    rxnorm_source: str = ""
     ceiling: Ceiling | None = None
+    age_ceilings: tuple[AgeCeiling, ...] = ()
     watch: tuple[Watch, ...] = ()
-    max_single_dose: Basis | None = None
-    max_single_dose_source: str = ""
-    renal: Adjustment | None = None
-    hepatic: Adjustment | None = None
+    maxima: tuple[Maximum, ...] = ()
+    cap: Cap | None = None
+    renal: tuple[Rule, ...] = ()
+    hepatic: tuple[Rule, ...] = ()
+    units: DrugUnits | None = None
     rounding: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
@@ -100,6 +212,26 @@ class EquivalenceTable:
     name: str
     source: str
     factors: dict[str, float] = field(hash=False)
+    unconfirmed: bool = False
+
+    @property
+    def cited(self) -> str:
+        return cite(self.source, self.unconfirmed)
+
+
+@dataclass(frozen=True)
+class CombinedGroup:
+    """Drugs whose exposure adds up, converted by a factor, against one ceiling."""
+
+    name: str
+    basis: str
+    classes: tuple[str, ...]
+    reference_drug: str
+    ceiling: Ceiling
+    source: str
+
+    def members(self, table: DrugTable) -> tuple[str, ...]:
+        return tuple(d.name for d in table.drugs.values() if d.drug_class in self.classes)
 
 
 @dataclass(frozen=True)
@@ -108,6 +240,7 @@ class DrugTable:
     drugs: dict[str, Drug] = field(hash=False)
     equivalence: dict[str, EquivalenceTable] = field(hash=False)
     default_equivalence: str
+    combined: dict[str, CombinedGroup] = field(hash=False)
     _index: dict[str, str] = field(hash=False, repr=False)
 
     def resolve(self, name: str, field_name: str = "drug") -> Drug:
@@ -149,98 +282,175 @@ class DrugTable:
                 difflib.get_close_matches(name, list(self.equivalence), n=3, cutoff=0.4),
             ) from None
 
+    def group_of(self, drug: str) -> CombinedGroup | None:
+        """The combined group ``drug`` belongs to, by its class."""
+        d = self.drugs.get(drug)
+        if d is None:
+            return None
+        return next((g for g in self.combined.values() if d.drug_class in g.classes), None)
 
-def _threshold(doc: Document, path: tuple[str | int, ...], value: Any) -> tuple[float, str]:
-    """A threshold as (value, unit): ``mg/m2`` per m², or a total in ``mg`` or ``IU``."""
+
+# -- building the table from its file ----------------------------------------------------
+
+Where = tuple[str | int, ...]
+
+
+def _amount(doc: Document, at: Where, text: str, drug: Drug | None = None) -> Basis:
     try:
-        b = parse_basis(value, str(path[-1]))
+        return parse_basis(text, str(at[-1]), drug)
     except InputError as exc:
-        raise doc.error(path, str(exc)) from None
-    if b.per == "kg":
-        raise doc.error(path, f"{path[-1]} must be per m² or a total, got {b.text}")
-    return b.amount, (f"{b.unit}/m2" if b.per == "m2" else b.unit)
+        raise doc.error(at, str(exc)) from None
 
 
-def _adjustment(doc: Document, path: tuple[str | int, ...], raw: Any) -> Adjustment:
-    if not isinstance(raw, dict) or not isinstance(raw.get("bands"), list):
-        raise doc.error(path, "an adjustment needs measure and a list of bands")
+def _threshold(
+    doc: Document, at: Where, text: str, drug: Drug, per_kg: bool = False
+) -> tuple[float, str]:
+    """A threshold as (value, unit): ``mg/m2`` per m², a total in ``mg`` or ``IU``, or (an
+    age ceiling of small children, ``per_kg``) ``mg/kg``."""
+    b = _amount(doc, at, text, drug)
+    if b.per == "kg" and not per_kg:
+        raise doc.error(at, f"{at[-1]} must be per m² or a total, got {b.text}")
+    return b.amount, (b.unit if b.per == "flat" else f"{b.unit}/{b.per}")
+
+
+def _ceiling(doc: Document, at: Where, c: Any, drug: Drug, per_kg: bool = False) -> Ceiling:
+    warn = _threshold(doc, (*at, "warn"), c.warn, drug, per_kg) if c.warn is not None else None
+    mx = _threshold(doc, (*at, "max"), c.max, drug, per_kg) if c.max is not None else None
+    if warn is None and mx is None:
+        raise doc.error(at, "a ceiling needs warn, max or both")
+    if warn and mx and warn[1] != mx[1]:
+        raise doc.error(at, "warn and max must be in the same unit")
+    if warn and mx and warn[0] > mx[0]:
+        raise doc.error(at, "warn must not be above max")
+    unit = (mx or warn or (0.0, ""))[1]
+    return Ceiling(warn[0] if warn else None, mx[0] if mx else None, unit, c.source, c.unconfirmed)
+
+
+def _years(doc: Document, at: Where, text: str | None) -> float | None:
+    if text is None:
+        return None
+    import re
+
+    m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(years?|y|months?)\s*$", text)
+    if not m:
+        raise doc.error(at, f"{at[-1]} must be an age like '2 years' or '6 months', got {text!r}")
+    value = float(m.group(1))
+    return value / 12.0 if m.group(2).startswith("month") else value
+
+
+def _rule(doc: Document, at: Where, r: Any) -> Rule:
+    if r.measure == "none":
+        if r.bands:
+            raise doc.error((*at, "bands"), "measure: none states no adjustment: give no bands")
+    elif not r.bands:
+        raise doc.error(at, f"a {r.measure} rule needs its bands")
     bands = []
-    for i, b in enumerate(raw["bands"]):
-        if not isinstance(b, dict) or "percent" not in b:
-            raise doc.error((*path, "bands", i), "each band needs a percent")
-        low = b.get("from", b.get("above"))
-        high = b.get("to", b.get("below"))
+    for i, b in enumerate(r.bands):
+        if (b.child_pugh is not None) != (r.measure == "child_pugh"):
+            raise doc.error((*at, "bands", i), "class (A, B, C) goes with measure child_pugh only")
+        if (b.from_ is not None and b.above is not None) or (
+            b.to is not None and b.below is not None
+        ):
+            raise doc.error((*at, "bands", i), "give from or above, and to or below, not both")
+        low = b.from_ if b.from_ is not None else b.above
+        high = b.to if b.to is not None else b.below
         bands.append(
             Band(
-                percent=float(b["percent"]),
-                low=float(low) if low is not None else None,
-                low_inclusive="above" not in b,
-                high=float(high) if high is not None else None,
-                high_inclusive="below" not in b,
-                action=str(b.get("action", "")),
+                percent=b.percent,
+                low=low,
+                low_inclusive=b.above is None,
+                high=high,
+                high_inclusive=b.below is None,
+                action=b.action or "",
+                child_pugh=b.child_pugh,
             )
         )
-    return Adjustment(str(raw.get("measure", "")), tuple(bands), str(raw.get("source", "")))
+    return Rule(r.measure, tuple(bands), r.source, r.unconfirmed)
 
 
-def _drug(doc: Document, name: str, raw: Any) -> Drug:
-    path: tuple[str | int, ...] = ("drugs", name)
-    if not isinstance(raw, dict):
-        raise doc.error(path, f"drug {name!r} must be a mapping of its fields")
-    bases = frozenset(raw.get("bases") or ["m2", "kg", "flat"])
-    if not bases <= _BASES:
-        raise doc.error((*path, "bases"), f"bases must be among {sorted(_BASES)}")
-    ceiling = None
-    if raw.get("ceiling"):
-        c = raw["ceiling"]
-        warn = _threshold(doc, (*path, "ceiling", "warn"), c["warn"]) if "warn" in c else None
-        mx = _threshold(doc, (*path, "ceiling", "max"), c["max"]) if "max" in c else None
-        unit = (mx or warn or (0.0, ""))[1]
-        if warn and mx and warn[1] != mx[1]:
-            raise doc.error((*path, "ceiling"), "warn and max must be in the same unit")
-        ceiling = Ceiling(
-            warn[0] if warn else None, mx[0] if mx else None, unit, str(c.get("source", ""))
+def _drug(doc: Document, name: str, e: Any) -> Drug:
+    at: Where = ("drugs", name)
+    units_block = (
+        DrugUnits(
+            e.units.bare_unit_means,
+            e.units.iu_per_unit,
+            e.units.floor_iu_per_administration,
+            cite(e.units.source, e.units.unconfirmed),
         )
-    watch = []
-    for i, w in enumerate(raw.get("watch") or []):
-        at, unit = _threshold(doc, (*path, "watch", i, "at"), w.get("at"))
-        watch.append(Watch(at, unit, str(w.get("reason", ""))))
-    msd = None
-    if raw.get("max_single_dose"):
-        try:
-            msd = parse_basis(raw["max_single_dose"].get("dose"), "max_single_dose")
-        except InputError as exc:
-            raise doc.error((*path, "max_single_dose", "dose"), str(exc)) from None
-    return Drug(
+        if e.units
+        else None
+    )
+    base = Drug(
         name=name,
-        synonyms=tuple(str(s) for s in raw.get("synonyms") or []),
-        drug_class=str(raw.get("class", "")),
-        bases=bases,
-        ceiling=ceiling,
-        watch=tuple(watch),
-        max_single_dose=msd,
-        max_single_dose_source=str((raw.get("max_single_dose") or {}).get("source", "")),
-        renal=_adjustment(doc, (*path, "renal"), raw["renal"]) if raw.get("renal") else None,
-        hepatic=_adjustment(doc, (*path, "hepatic"), raw["hepatic"])
-        if raw.get("hepatic")
-        else None,
-        rounding=dict(raw.get("rounding") or {}),
+        synonyms=tuple(e.synonyms),
+        drug_class=e.class_,
+        bases=frozenset(e.bases),
+        rxnorm=e.rxnorm.code if e.rxnorm else None,
+        rxnorm_source=cite(e.rxnorm.source, e.rxnorm.unconfirmed) if e.rxnorm else "",
+        units=units_block,
+        rounding=e.rounding.model_dump(by_alias=True, exclude_none=True) if e.rounding else {},
+    )
+    ceiling = _ceiling(doc, (*at, "ceiling"), e.ceiling, base) if e.ceiling else None
+    ages = tuple(
+        AgeCeiling(
+            _years(doc, (*at, "age_ceilings", i, "age_from"), a.age_from),
+            _years(doc, (*at, "age_ceilings", i, "age_below"), a.age_below),
+            _ceiling(doc, (*at, "age_ceilings", i), a, base, per_kg=True),
+        )
+        for i, a in enumerate(e.age_ceilings)
+    )
+    watch = []
+    for i, w in enumerate(e.watch):
+        value, unit = _threshold(doc, (*at, "watch", i, "at"), w.at, base)
+        watch.append(Watch(value, unit, w.reason))
+    maxima = []
+    for i, m in enumerate(e.maxima):
+        where: Where = (*at, "maxima", i)
+        if (m.per == "cycle") != (m.cycle_days is not None):
+            raise doc.error(
+                where,
+                "per: cycle needs cycle_days (the cycle length the source assumes), and only it",
+            )
+        maxima.append(
+            Maximum(
+                _amount(doc, (*where, "dose"), m.dose, base),
+                m.per,
+                m.cycle_days,
+                m.source,
+                m.unconfirmed,
+            )
+        )
+    cap = None
+    if e.cap is not None:
+        dose = _amount(doc, (*at, "cap", "dose"), e.cap.dose, base)
+        if dose.per != "flat":
+            raise doc.error(
+                (*at, "cap", "dose"), f"a cap is a flat amount like '2 mg', got {dose.text}"
+            )
+        cap = Cap(dose, e.cap.source, e.cap.unconfirmed)
+    return Drug(
+        **{
+            **base.__dict__,
+            "ceiling": ceiling,
+            "age_ceilings": ages,
+            "watch": tuple(watch),
+            "maxima": tuple(maxima),
+            "cap": cap,
+            "renal": tuple(_rule(doc, (*at, "renal", i), r) for i, r in enumerate(e.renal)),
+            "hepatic": tuple(_rule(doc, (*at, "hepatic", i), r) for i, r in enumerate(e.hepatic)),
+        }
     )
 
 
 def _build(doc: Document) -> DrugTable:
-    data = doc.data
-    if doc.duplicates:
-        d = doc.duplicates[0]
-        raise FileError(
-            doc.path, d.again.line, f"duplicate key {d.key!r} (first at line {d.first.line})"
-        )
-    if not isinstance(data, dict) or not isinstance(data.get("drugs"), dict):
-        raise FileError(doc.path, 1, "a drug table needs a 'drugs' mapping")
+    from osdose.documents import validate
+    from osdose.formats.drugs import DrugTableFile
+
+    f = validate(doc, DrugTableFile, "a drug table")
     drugs: dict[str, Drug] = {}
     index: dict[str, str] = {}
-    for name, raw in data["drugs"].items():
-        drug = _drug(doc, str(name), raw)
+    for name, entry in f.drugs.items():
+        drug = _drug(doc, name, entry)
         for alias in (drug.name, *drug.synonyms):
             key = alias.casefold()
             if key in index and index[key] != drug.name:
@@ -250,17 +460,31 @@ def _build(doc: Document) -> DrugTable:
             index[key] = drug.name
         drugs[drug.name] = drug
     tables = {}
-    for tname, t in (data.get("equivalence_tables") or {}).items():
+    for tname, t in f.equivalence_tables.items():
         factors = {}
-        for k, v in (t.get("factors") or {}).items():
+        for k, v in t.factors.items():
             if k.casefold() not in index:
                 raise doc.error(("equivalence_tables", tname, "factors", k), f"unknown drug {k!r}")
-            factors[index[k.casefold()]] = float(v)
-        tables[str(tname)] = EquivalenceTable(str(tname), str(t.get("source", "")), factors)
-    default = str(data.get("default_equivalence") or next(iter(tables), ""))
-    if tables and default not in tables:
-        raise doc.error(("default_equivalence",), f"default_equivalence {default!r} is not a table")
-    return DrugTable(doc.path, drugs, tables, default, index)
+            factors[index[k.casefold()]] = v
+        tables[tname] = EquivalenceTable(tname, t.source, factors, t.unconfirmed)
+    if f.default_equivalence not in tables:
+        raise doc.error(
+            ("default_equivalence",),
+            f"default_equivalence {f.default_equivalence!r} is not a table",
+        )
+    combined = {}
+    for gname, g in f.combined.items():
+        at: Where = ("combined", gname, "reference_drug")
+        ref = drugs.get(index.get(g.reference_drug.casefold(), ""))
+        if ref is None or ref.ceiling is None or ref.ceiling.unit != "mg/m2":
+            raise doc.error(
+                at,
+                f"reference_drug must be a drug with a ceiling in mg/m², got {g.reference_drug!r}",
+            )
+        combined[gname] = CombinedGroup(
+            gname, g.basis, tuple(g.classes), ref.name, ref.ceiling, cite(g.source, g.unconfirmed)
+        )
+    return DrugTable(doc.path, drugs, tables, f.default_equivalence, combined, index)
 
 
 @cache
@@ -274,7 +498,7 @@ def _load_cached(path: str) -> DrugTable:
     if path == default_path():
         text = resources.files("osdose").joinpath("data/drugs.yaml").read_text("utf-8")
         return _build(parse_text(text, "drugs.yaml"))
-    return _build(load(path))
+    return _build(load(path, what="drug table"))
 
 
 def load_drugs(path: str | Path | None = None) -> DrugTable:
@@ -284,5 +508,4 @@ def load_drugs(path: str | Path | None = None) -> DrugTable:
     except OsdoseError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise FileError(str(path or "drugs.yaml"), None, f"malformed drug table ({exc})") from None
-
+        raise OsdoseError(f"{path or 'drugs.yaml'}: malformed drug table ({exc})") from None

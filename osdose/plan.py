@@ -1,31 +1,43 @@
 """Plan projection: planned cycles applied in order on top of a course's history.
 
-Ceilings are per m², so what a planned cycle adds per m² is the regimen's per-m² dose ×
-its days × the dose percent, whatever the patient's BSA. A dose per kg or flat, or a
-per-m² dose with a flat cap, becomes mg/m² only through a BSA (and a weight for per kg):
-those need the patient's measurements and are refused without them, never guessed.
+Each planned cycle is expanded exactly as a cycle entry of a course file would be
+(:func:`osdose.course.expand_cycle`, the one dose engine) and added to the history's
+running totals (:class:`osdose.cumulative.Running`), then assessed by the one cumulative
+engine: a planned total is, to the last bit, what ``cumulative`` will say once the cycle
+has been given and recorded. A dose per kg, a flat dose, or a per-m² dose with a cap
+becomes mg/m² only through the patient's BSA (and a weight for per kg): those need the
+patient's measurements and are refused without them, never guessed.
 
-A cycle's status is the worst status of the tracked drugs that cycle gives (a cycle of
-cisplatin and ifosfamide does not carry epirubicin's history into its own status). The
-first warn cycle is the first whose status is warn or over (it reached a warn threshold);
-watch thresholds count for neither crossing.
+A cycle's status is the worst status of the tracked drugs that cycle gives and of the
+combined groups (anthracyclines) it adds to. The first warn cycle is the first whose
+status is warn or over; watch thresholds count for neither.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from osdose import bsa as bsa_mod
-from osdose.course import Course
-from osdose.cumulative import exposure, measured, per_m2_unit, threshold_unit, worst
-from osdose.dosing import check_percent, daily_dose
+from osdose import clock
+from osdose.course import (
+    Administration,
+    Course,
+    Measurements,
+    NeedsMeasurement,
+    expand_cycle,
+)
+from osdose.cumulative import Exposure, Running, assess, per_m2_unit, threshold_unit
+from osdose.dosing import check_percent
 from osdose.drugs import DrugTable
 from osdose.errors import InputError, OsdoseError
-from osdose.regimen import DrugDose, Regimen
+from osdose.limits import Comparison, Size, compare, schedule
+from osdose.regimen import Regimen
+from osdose.status import Level, worst
 
-_DECIMALS = 6  # as in osdose.cumulative: float noise never moves a status
+DECIMALS = 6  # as in osdose.cumulative: float noise never moves a status
 
 
 @dataclass(frozen=True)
@@ -37,8 +49,8 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Patient:
-    """What the plan may need to turn per-kg or flat doses into mg/m²."""
+class PlanPatient:
+    """What the plan may need to turn per-kg, flat or capped doses into mg/m²."""
 
     bsa_m2: float | None = None
     weight_kg: float | None = None
@@ -48,9 +60,14 @@ class Patient:
 class PlannedCycle:
     n: int
     regimen: str
-    cumulative: dict[str, float] = field(hash=False)  # each drug in its threshold unit
-    status: str
-    doxorubicin_equivalent_mg_per_m2: float
+    cumulative: dict[str, float] = field(hash=False)  # each tracked drug in its threshold unit
+    status: Level
+    combined: dict[str, float] = field(hash=False)  # group → total (mg/m² equivalent)
+    combined_status: dict[str, Level] = field(hash=False)
+
+    @property
+    def doxorubicin_equivalent_mg_per_m2(self) -> float:
+        return self.combined.get("anthracycline", 0.0)
 
 
 @dataclass(frozen=True)
@@ -59,78 +76,78 @@ class Plan:
     dose_percent: float
     units: dict[str, str] = field(hash=False)  # tracked drug → threshold unit
     start: dict[str, float] = field(hash=False)
-    start_status: dict[str, str] = field(hash=False)
-    start_doxorubicin_equivalent_mg_per_m2: float
+    start_status: dict[str, Level] = field(hash=False)
+    start_combined: dict[str, float] = field(hash=False)
+    start_combined_status: dict[str, Level] = field(hash=False)
     per_cycle: dict[str, dict[str, float]] = field(hash=False)  # regimen → drug → added
     cycles: tuple[PlannedCycle, ...]
     first_warn_cycle: int | None
     first_over_cycle: int | None
     cycles_left_before_max: dict[str, int | None] = field(hash=False)
     equivalence: str
+    limits: tuple[Comparison, ...] = ()
+    history: Exposure | None = None
 
     @property
     def goes_over(self) -> bool:
         return self.first_over_cycle is not None
 
+    @property
+    def start_doxorubicin_equivalent_mg_per_m2(self) -> float:
+        return self.start_combined.get("anthracycline", 0.0)
 
-def cycle_additions(
-    reg: Regimen, table: DrugTable, dose_percent: float, patient: Patient
-) -> dict[str, float]:
-    """What one cycle of ``reg`` adds to each tracked drug (one with a ceiling or watch
-    threshold, or an anthracycline equivalence factor), in the drug's threshold unit
-    (mg/m² for an untracked anthracycline)."""
-    eq_drugs = {d for t in table.equivalence.values() for d in t.factors}
-    out: dict[str, float] = {}
-    for d in reg.drugs:
-        drug = table.resolve(d.drug)
-        unit = threshold_unit(drug) or ("mg/m2" if drug.name in eq_drugs else None)
-        if unit is None:
-            continue
-        b = d.basis
-        if not unit.startswith(b.unit):
-            raise OsdoseError(
-                f"{reg.name}: {drug.name} is dosed in {b.unit} but its threshold is in {unit}"
+
+def _value(e: Exposure, drug: str) -> float | None:
+    t = e.get(drug)
+    return t.value if t is not None else None
+
+
+def _expand(
+    reg: Regimen, patient: PlanPatient, formula: str, table: DrugTable, pct: float, day: dt.date
+) -> list[Administration]:
+    m = Measurements(None, patient.weight_kg, patient.bsa_m2)
+    try:
+        return expand_cycle(reg, day, m, formula, table, None, pct)
+    except NeedsMeasurement as exc:
+        if exc.need == "weight":
+            how = (
+                "a dose per kg needs the patient's weight; give weight in the course file's "
+                "patient, or --weight"
             )
-        per_m2 = per_m2_unit(unit)
-        if b.per == "m2" and per_m2 and d.max_dose is None:
-            added = b.amount * dose_percent / 100.0
         else:
-            _check_measurements(reg, d, per_m2, patient)
-            given = bsa_mod.given(patient.bsa_m2) if patient.bsa_m2 is not None else None
-            daily = daily_dose(d, given, patient.weight_kg, dose_percent).daily  # capped
-            added = daily / patient.bsa_m2 if per_m2 and patient.bsa_m2 else daily
-        out[drug.name] = out.get(drug.name, 0.0) + added * len(d.days)
-    return out
-
-
-def _check_measurements(reg: Regimen, d: DrugDose, per_m2: bool, patient: Patient) -> None:
-    """Refuse a dose that needs measurements the patient does not have, saying where to
-    give them."""
-    cap = f" (capped at {d.max_dose.text})" if d.max_dose is not None else ""
-    why = f"{reg.name} gives {d.drug} {d.basis.text}{cap}"
-    if (d.basis.per == "m2" or per_m2) and patient.bsa_m2 is None:
-        raise OsdoseError(
-            f"{why}: projecting its cumulative total needs the patient's BSA; give height and "
-            "weight (or bsa) in the course file's patient, or --height and --weight (or --bsa)"
-        )
-    if d.basis.per == "kg" and patient.weight_kg is None:
-        raise OsdoseError(
-            f"{why}: a dose per kg needs the patient's weight; give weight in the course file's "
-            "patient, or --weight"
-        )
+            how = (
+                "projecting its cumulative total needs the patient's BSA; give height and "
+                "weight (or bsa) in the course file's patient, or --height and --weight (or "
+                "--bsa)"
+            )
+        raise OsdoseError(f"{exc.what}: {how}") from None
 
 
 def cycles_left(start: float, added: float, maximum: float) -> int:
     """How many cycles each adding ``added`` keep ``start`` at or below ``maximum`` (a total
     equal to the maximum is in the warn band, not over)."""
-    if round(start, _DECIMALS) > maximum:
+    if round(start, DECIMALS) > maximum:
         return 0
     n = max(0, math.floor((maximum - start) / added))
-    while round(start + (n + 1) * added, _DECIMALS) <= maximum:
+    while round(start + (n + 1) * added, DECIMALS) <= maximum:
         n += 1
-    while n > 0 and round(start + n * added, _DECIMALS) > maximum:
+    while n > 0 and round(start + n * added, DECIMALS) > maximum:
         n -= 1
     return n
+
+
+def _added(before: Exposure, after: Exposure) -> tuple[dict[str, float], dict[str, float]]:
+    """What one cycle added per tracked drug (threshold unit) and per combined group."""
+    drugs = {}
+    for t in after.drugs:
+        if t.value is None:
+            continue
+        drugs[t.drug] = t.value - (_value(before, t.drug) or 0.0)
+    groups = {}
+    for c in after.combined:
+        b = before.group(c.group)
+        groups[c.group] = c.total_mg_per_m2 - (b.total_mg_per_m2 if b else 0.0)
+    return drugs, groups
 
 
 def plan(
@@ -138,7 +155,7 @@ def plan(
     steps: Sequence[Step],
     table: DrugTable,
     dose_percent: float = 100.0,
-    patient: Patient | None = None,
+    patient: PlanPatient | None = None,
     equivalence: str | None = None,
 ) -> Plan:
     """Apply ``steps`` in order on top of ``course`` and report each cycle's totals."""
@@ -146,77 +163,132 @@ def plan(
         raise InputError("plan", "needs at least one --regimen NAME --cycles N")
     check_percent(dose_percent)
     for s in steps:
-        if s.cycles < 1:
-            raise InputError("cycles", f"must be at least 1, got {s.cycles} for {s.regimen.name}")
-    who = patient or Patient()
-    history = exposure(course.administrations, table, course.patient, equivalence)
-    eq = table.factors(equivalence)
+        if not 1 <= s.cycles <= 1000:
+            raise InputError(
+                "cycles", f"must be from 1 to 1000, got {s.cycles} for {s.regimen.name}"
+            )
+    who = patient or PlanPatient()
+    formula = course.bsa_formula
+    history_run = Running().extend(course.administrations)
+    history = assess(history_run, table, course.patient, equivalence, list(course.administrations))
+    day = clock.today()
     units: dict[str, str] = {}
-    start: dict[str, float] = {}
     for t in history.drugs:
         if t.ceiling_unit is not None:
             units[t.drug] = t.ceiling_unit
-            start[t.drug] = _value(t.total, t.total_per_m2, t.ceiling_unit)
     per_cycle: dict[str, dict[str, float]] = {}
-    full: dict[str, dict[str, float]] = {}
+    cycle_adms: dict[str, list[Administration]] = {}
+    full_adms: dict[str, list[Administration]] = {}
     for s in steps:
         name = s.regimen.name
-        if name in per_cycle:
+        if name in cycle_adms:
             continue
-        per_cycle[name] = cycle_additions(s.regimen, table, dose_percent, who)
-        full[name] = cycle_additions(s.regimen, table, 100.0, who)
-        for drug in per_cycle[name]:
-            unit = threshold_unit(table.drugs[drug])
-            if unit is not None:
-                units.setdefault(drug, unit)
-                start.setdefault(drug, 0.0)
-    start_status = {d: measured(v, table.drugs[d])[0] for d, v in start.items()}
-    running = dict(start)
-    dox_eq = history.doxorubicin_equivalent_mg_per_m2
+        cycle_adms[name] = _expand(s.regimen, who, formula, table, dose_percent, day)
+        full_adms[name] = _expand(s.regimen, who, formula, table, 100.0, day)
+        one = assess(Running().extend(cycle_adms[name]), table, "", equivalence)
+        per_cycle[name] = {t.drug: t.value for t in one.drugs if t.value is not None}
+        for t in one.drugs:
+            if t.ceiling_unit is not None:
+                units.setdefault(t.drug, t.ceiling_unit)
+    start = {d: _value(history, d) or 0.0 for d in units}
+    start_status = {d: (history.get(d).status if history.get(d) else Level.OK) for d in units}  # type: ignore[union-attr]
+    running = history_run.copy()
     cycles: list[PlannedCycle] = []
     for s in steps:
-        adds = per_cycle[s.regimen.name]
+        given = set(per_cycle[s.regimen.name])
         for _ in range(s.cycles):
-            given = []
-            for drug, added in adds.items():
-                dox_eq += added * eq.factors.get(drug, 0.0)
-                if drug in running:
-                    running[drug] += added
-                    given.append(measured(running[drug], table.drugs[drug])[0])
+            running.extend(cycle_adms[s.regimen.name])
+            e = assess(running, table, course.patient, equivalence)
+            statuses = [t.status for t in e.drugs if t.drug in given and t.drug in units]
+            groups = {c.group: c for c in e.combined}
+            statuses += [
+                c.status for c in e.combined if any(x.drug in given for x in c.contributors)
+            ]
             cycles.append(
-                PlannedCycle(len(cycles) + 1, s.regimen.name, dict(running), worst(given), dox_eq)
+                PlannedCycle(
+                    len(cycles) + 1,
+                    s.regimen.name,
+                    {d: _value(e, d) or 0.0 for d in units},
+                    worst(statuses, Level.OK),
+                    {g: c.total_mg_per_m2 for g, c in groups.items()},
+                    {g: c.status for g, c in groups.items()},
+                )
             )
-    left: dict[str, int | None] = {}
-    for name, adds in full.items():
-        counts = [
-            cycles_left(start[d], added, mx)
-            for d, added in adds.items()
-            if d in start and (mx := _maximum(table, d)) is not None
-        ]
-        left[name] = min(counts) if counts else None
+    left = _cycles_left(history, history_run, full_adms, table, equivalence)
+    limits: list[Comparison] = []
+    size = Size(who.bsa_m2, who.weight_kg)
+    for s in steps:
+        reg = s.regimen
+        for name in dict.fromkeys(d.drug for d in reg.drugs):
+            drug = table.resolve(name)
+            doses = schedule((d.basis, d.days) for d in reg.drugs if d.drug == name)
+            found, _ = compare(drug, doses, reg.cycle_length_days, size)
+            limits += [c for c in found if c.over]
     return Plan(
         patient=course.patient,
         dose_percent=float(dose_percent),
         units=units,
         start=start,
         start_status=start_status,
-        start_doxorubicin_equivalent_mg_per_m2=history.doxorubicin_equivalent_mg_per_m2,
+        start_combined={c.group: c.total_mg_per_m2 for c in history.combined},
+        start_combined_status={c.group: c.status for c in history.combined},
         per_cycle=per_cycle,
         cycles=tuple(cycles),
-        first_warn_cycle=next((c.n for c in cycles if c.status in ("warn", "over")), None),
-        first_over_cycle=next((c.n for c in cycles if c.status == "over"), None),
+        first_warn_cycle=next((c.n for c in cycles if c.status in (Level.WARN, Level.OVER)), None),
+        first_over_cycle=next((c.n for c in cycles if c.status is Level.OVER), None),
         cycles_left_before_max=left,
-        equivalence=eq.name,
+        equivalence=history.equivalence,
+        limits=tuple(limits),
+        history=history,
     )
 
 
-def _value(total: float | None, per_m2: float | None, unit: str) -> float:
-    value = per_m2 if per_m2_unit(unit) else total
-    if value is None:  # exposure() has already refused this; kept for the type checker
-        raise OsdoseError(f"a cumulative total in {unit} is unknown")
-    return value
+def _cycles_left(
+    history: Exposure,
+    history_run: Running,
+    full_adms: dict[str, list[Administration]],
+    table: DrugTable,
+    equivalence: str | None,
+) -> dict[str, int | None]:
+    """Full-dose cycles of each regimen before any drug or combined group with a maximum
+    goes over it (``None``: the regimen adds to nothing that has a maximum)."""
+    left: dict[str, int | None] = {}
+    for name, adms in full_adms.items():
+        after = assess(history_run.copy().extend(adms), table, "", equivalence)
+        drugs, groups = _added(history, after)
+        counts = []
+        for d, added in drugs.items():
+            drug = table.drugs[d]
+            if drug.ceiling is None or drug.ceiling.max is None or added <= 0:
+                continue
+            counts.append(cycles_left(_value(history, d) or 0.0, added, drug.ceiling.max))
+        for g, added in groups.items():
+            c = after.group(g)
+            if c is None or c.max is None or added <= 0 or len(c.contributors) < 2:
+                continue  # one drug alone: its own ceiling governs (counted above)
+            before = history.group(g)
+            counts.append(cycles_left(before.total_mg_per_m2 if before else 0.0, added, c.max))
+        left[name] = min(counts) if counts else None
+    return left
 
 
-def _maximum(table: DrugTable, drug: str) -> float | None:
-    c = table.drugs[drug].ceiling
-    return c.max if c is not None else None
+def patient_for_plan(
+    course: Course, height_cm: float | None, weight_kg: float | None, bsa_m2: float | None
+) -> PlanPatient:
+    """The patient's BSA and weight for the plan: what was given now, else the course's."""
+    m = course.measurements
+    w = weight_kg if weight_kg is not None else m.weight_kg
+    if bsa_m2 is not None:
+        return PlanPatient(bsa_m2, w)
+    if height_cm is not None:
+        if weight_kg is None and m.weight_kg is None:
+            raise InputError("bsa", "needs both height and weight: weight is missing")
+        b = bsa_mod.resolve(height_cm, w, None, course.bsa_formula)
+        return PlanPatient(b.m2 if b else None, w)
+    if weight_kg is not None and m.bsa_m2 is None and m.height_cm is not None:
+        b = bsa_mod.resolve(m.height_cm, weight_kg, None, course.bsa_formula)
+        return PlanPatient(b.m2 if b else None, w)
+    return PlanPatient(m.bsa(course.bsa_formula), w)
+
+
+__all__ = ["Plan", "PlanPatient", "PlannedCycle", "Step", "per_m2_unit", "plan", "threshold_unit"]

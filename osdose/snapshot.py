@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from osdose import body
 from osdose import bsa as bsa_mod
-from osdose import units
 from osdose.dosing import dose_sheet
 from osdose.drugs import DrugTable
 from osdose.errors import FileError, OsdoseError
-from osdose.regimen import Regimen, load_file
+from osdose.fields import FieldError, decimal
+from osdose.library import load_file
+from osdose.regimen import Regimen
 from osdose.source import Document, load
-
-_PATIENT_FIELDS = ("id", "height", "weight", "formula", "bsa_cap")
 
 
 @dataclass(frozen=True)
@@ -82,42 +82,30 @@ def _num(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-def _patient(doc: Document, i: int, raw: Any) -> Patient:
-    at: tuple[str | int, ...] = ("patients", i)
-    if not isinstance(raw, dict):
-        raise doc.error(at, "each patient must be a mapping with id, height and weight")
-    for key in raw:
-        if key not in _PATIENT_FIELDS:
-            raise doc.error(
-                (*at, key), f"unknown patient field {key!r}; known: {', '.join(_PATIENT_FIELDS)}"
-            )
-    for key in ("id", "height", "weight"):
-        if key not in raw:
-            raise doc.error(at, f"patient needs {key}")
-    try:
-        height = units.height_cm(raw["height"])
-        weight = units.weight_kg(raw["weight"])
-        cap = units.bsa_m2(raw["bsa_cap"], "bsa_cap") if raw.get("bsa_cap") is not None else None
-        formula = bsa_mod.formula(str(raw.get("formula") or bsa_mod.DEFAULT)).name
-    except OsdoseError as exc:
-        raise doc.error(at, str(exc)) from None
-    return Patient(str(raw["id"]), height, weight, formula, cap)
-
-
 def load_patients(path: str | Path) -> tuple[Patient, ...]:
     """The reference patients of a YAML file (``patients: [{id, height, weight, …}]``)."""
-    doc = load(path)
-    raw = doc.data.get("patients") if isinstance(doc.data, dict) else None
-    if not isinstance(raw, list) or not raw:
-        raise FileError(
-            str(path), 1, "a patients file needs a list 'patients' of id, height and weight"
-        )
-    patients = tuple(_patient(doc, i, p) for i, p in enumerate(raw))
+    from osdose.documents import validate
+    from osdose.formats.patients import PatientsFile
+
+    doc = load(path, what="patients file")
+    model = validate(doc, PatientsFile, "a patients file")
+    patients = []
+    for i, p in enumerate(model.patients):
+        at: tuple[str | int, ...] = ("patients", i)
+        try:
+            height = body.height_cm(p.height)
+            weight = body.weight_kg(p.weight)
+            cap = body.bsa_m2(p.bsa_cap, "bsa_cap") if p.bsa_cap is not None else None
+            formula = bsa_mod.formula(p.formula or bsa_mod.DEFAULT).name
+            bsa_mod.compute(height, weight, formula, cap)
+        except OsdoseError as exc:
+            raise doc.error(at, str(exc)) from None
+        patients.append(Patient(p.id, height, weight, formula, cap))
     ids = [p.id for p in patients]
     repeated = sorted({x for x in ids if ids.count(x) > 1})
     if repeated:
         raise FileError(str(path), 1, f"patient ids repeat: {', '.join(repeated)}")
-    return patients
+    return tuple(patients)
 
 
 def compute(regimens: Iterable[Regimen], patients: tuple[Patient, ...]) -> Snapshot:
@@ -199,10 +187,12 @@ def load_snapshot(path: str | Path) -> dict[tuple[str, str, str], Dose]:
                 at = ("regimens", reg, patient, drug)
                 unit = "IU" if isinstance(values, dict) and "daily_iu" in values else "mg"
                 try:
-                    daily = float(values[f"daily_{unit.lower()}"])
-                    cycle = float(values[f"cycle_{unit.lower()}"])
-                except (KeyError, TypeError, ValueError):
-                    raise doc.error(at, "a dose line needs daily_mg and cycle_mg") from None
+                    daily = decimal(values[f"daily_{unit.lower()}"], 0)
+                    cycle = decimal(values[f"cycle_{unit.lower()}"], 0)
+                except (KeyError, TypeError, FieldError):
+                    raise doc.error(
+                        at, "a dose line needs daily_mg and cycle_mg, as numbers"
+                    ) from None
                 out[(reg, patient, drug)] = Dose(reg, patient, drug, unit, daily, cycle)
     return out
 

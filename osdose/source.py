@@ -1,13 +1,24 @@
-"""Safe YAML loading that keeps the 1-based position of every key and value.
+"""Reading osdose's files: safe YAML that keeps the 1-based position of every key and value,
+JSON that refuses duplicate keys, and bounded reads of regular files only.
 
 Nothing else in osdose touches YAML nodes. Loading never executes anything (only the
 standard YAML tags are accepted), bounds the size of what it builds (alias bombs, deep
 nesting, huge files) and records duplicate keys instead of silently keeping the last.
+
+**YAML means what the person wrote.** Every scalar is read as the text written, never
+through YAML 1.1's guesses (``0042`` as the octal 34, ``off`` as false, ``1:30`` as 90,
+``2021-06-01`` as a date object). The only value a plain scalar can be besides text is
+null (empty, ``~``, ``null``). Each field then reads its text as what it holds: a number as
+a plain decimal, a date as YYYY-MM-DD, an identifier as the text exactly as written
+(:mod:`osdose.fields`). JSON documents carry JSON's own numbers and booleans, which the
+same field readers accept.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,9 +32,10 @@ try:  # libyaml when present: same nodes, several times faster
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_BYTES = 2 * 1024 * 1024
+MAX_BYTES = 2 * 1024 * 1024  # a regimen, order, drug table or thresholds file
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
 Path_ = tuple[str | int, ...]
 
@@ -35,7 +47,7 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
 }
-_STR_TAG = "tag:yaml.org,2002:str"
+_NULL_TAG = "tag:yaml.org,2002:null"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
 
@@ -93,19 +105,26 @@ def _pos(node: yaml.Node) -> Pos:
     return Pos(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+def scalar(node: yaml.ScalarNode) -> str | None:
+    """A scalar as written: its text, or ``None`` for a plain null (empty, ``~``, ``null``)."""
+    if node.style is None and node.tag == _NULL_TAG and node.value in _NULLS:
+        return None
+    return str(node.value)
+
+
 class _Builder:
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, max_nodes: int) -> None:
         self.doc = doc
         self.count = 0
-        self.scalars = yaml.SafeLoader("")  # used only to construct plain scalars
+        self.max_nodes = max_nodes
 
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
         self.count += 1
-        if self.count > MAX_NODES:
+        if self.count > self.max_nodes:
             raise self.doc.error(
                 path,
-                f"the document expands to more than {MAX_NODES} values "
-                "(an alias bomb or a file far too large for a regimen)",
+                f"the document expands to more than {self.max_nodes} values "
+                "(an alias bomb, or a file far larger than its kind ever is)",
             )
         if depth > MAX_DEPTH:
             raise FileError(
@@ -123,17 +142,7 @@ class _Builder:
                     f"unsupported YAML tag {node.tag!r}: only plain data is read",
                     _pos(node).column,
                 )
-            if node.tag == _STR_TAG:
-                return node.value  # the common case, without the constructor's overhead
-            try:
-                return self.scalars.construct_object(node)
-            except ValueError as exc:  # 2018-02-30 is a YAML timestamp that is no date
-                raise FileError(
-                    self.doc.path,
-                    _pos(node).line,
-                    f"unreadable value {node.value!r}: {exc}",
-                    _pos(node).column,
-                ) from None
+            return scalar(node)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
                 raise FileError(
@@ -167,11 +176,7 @@ class _Builder:
                         "a mapping key must be plain text",
                         _pos(key_node).column,
                     )
-                key = (
-                    key_node.value
-                    if key_node.tag == _STR_TAG
-                    else str(self.scalars.construct_object(key_node))
-                )
+                key = str(key_node.value)
                 child = (*path, key)
                 if key in out:
                     self.doc.duplicates.append(
@@ -184,21 +189,48 @@ class _Builder:
         raise FileError(self.doc.path, _pos(node).line, "unreadable YAML node")  # pragma: no cover
 
 
-def read_text(path: str | Path) -> str:
-    """The text of a file, refused when missing, too large, binary or not UTF-8."""
-    p = Path(path)
+def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "file") -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; a folder, device, FIFO or
+    socket (after following symlinks) is refused before anything is read, and a larger
+    file is refused after reading ``max_bytes + 1`` bytes at most."""
     try:
-        raw = p.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise FileError(path, None, "no such file") from None
     except IsADirectoryError:
         raise FileError(path, None, "is a folder, not a file") from None
     except OSError as exc:
         raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
-    if len(raw) > MAX_BYTES:
-        raise FileError(path, None, f"is larger than {MAX_BYTES // 1024} KiB; not a regimen file")
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise FileError(path, None, "is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise FileError(
+                path, None, f"is not a regular file (a device, pipe or socket): not a {what}"
+            )
+        if info.st_size > max_bytes:
+            raise FileError(path, None, f"is larger than {_size(max_bytes)}: not a {what}")
+        try:
+            raw = f.read(max_bytes + 1)
+        except OSError as exc:
+            raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
+    if len(raw) > max_bytes:
+        raise FileError(path, None, f"is larger than {_size(max_bytes)}: not a {what}")
+    return raw
+
+
+def _size(n: int) -> str:
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= size and n % size == 0:
+            return f"{n // size} {unit}"
+    return f"{n} bytes"
+
+
+def decode(raw: bytes, path: str | Path) -> str:
+    """UTF-8 text (a BOM is allowed); binary content or another encoding is refused."""
     if b"\x00" in raw:
-        raise FileError(path, 1, "is a binary file, not YAML text")
+        raise FileError(path, 1, "is a binary file, not text")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -206,7 +238,13 @@ def read_text(path: str | Path) -> str:
         raise FileError(path, line, "is not UTF-8 text") from None
 
 
-def parse_text(text: str, path: str | Path = "<text>") -> Document:
+def read_text(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "regimen file") -> str:
+    """The text of a file, refused when missing, not a regular file, too large, binary or
+    not UTF-8."""
+    return decode(read_bytes(path, max_bytes, what), path)
+
+
+def parse_text(text: str, path: str | Path = "<text>", max_nodes: int = MAX_NODES) -> Document:
     """Parse YAML text into a :class:`Document`; a syntax error raises with its position."""
     doc = Document(str(path), None)
     try:
@@ -224,7 +262,7 @@ def parse_text(text: str, path: str | Path = "<text>") -> Document:
     if node is None:
         return doc
     try:
-        doc.data = _Builder(doc).build(node, (), 0)
+        doc.data = _Builder(doc, max_nodes).build(node, (), 0)
     except RecursionError:
         raise FileError(path, 1, f"nesting deeper than {MAX_DEPTH} levels") from None
     except (yaml.constructor.ConstructorError, ValueError) as exc:
@@ -232,20 +270,37 @@ def parse_text(text: str, path: str | Path = "<text>") -> Document:
     return doc
 
 
-def load(path: str | Path) -> Document:
-    """Read and parse one YAML file."""
-    return parse_text(read_text(path), path)
+def load(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "regimen file") -> Document:
+    """Read and parse one YAML file (of at most ``max_bytes``)."""
+    # A file's values never outnumber its bytes; the node budget grows with the size allowed.
+    return parse_text(read_text(path, max_bytes, what), path, max(MAX_NODES, max_bytes // 4))
 
 
-def as_date(value: Any, doc: Document, path: Path_) -> dt.date:
-    """A date from a YAML value (``2021-06-01``), refused with its position otherwise."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise doc.error(path, f"{path[-1]} must be a date written YYYY-MM-DD, got {value!r}")
+class DuplicateKeyError(ValueError):
+    """A JSON object that repeats a key."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKeyError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number osdose reads")
+
+
+_JSON = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+
+
+def json_value(text: str) -> Any:
+    """A JSON value, refusing duplicate keys, NaN/Infinity, integers of more than 4,300
+    digits and nesting deeper than Python can follow (a :class:`ValueError` whose message
+    says what is wrong; :class:`json.JSONDecodeError` also carries its column)."""
+    try:
+        return _JSON.decode(text)
+    except RecursionError:
+        raise ValueError("nesting too deep") from None

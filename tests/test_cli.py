@@ -64,7 +64,7 @@ def test_dose_json_contract() -> None:
     assert doc["cycle_length_days"] == 14
     assert [d["drug"] for d in doc["drugs"]] == ["cisplatin", "epirubicin", "ifosfamide", "mesna"]
     cis = doc["drugs"][0]
-    assert cis["basis"] == "120 mg/m**2"
+    assert cis["basis"] == "120 mg/m²"
     assert cis["days"] == [1]
     assert cis["route"] == "IV"
     assert cis["daily_mg"] == pytest.approx(120 * BSA_175_70)  # 221.36 mg, unrounded
@@ -74,10 +74,10 @@ def test_dose_json_contract() -> None:
     assert cis["capped"] is False
     assert cis["uncapped_daily"] == {"value": cis["daily_mg"], "unit": "mg"}
     epi = doc["drugs"][1]
-    assert epi["basis"] == "40 mg/m**2" and epi["days"] == [1, 2, 3]
+    assert epi["basis"] == "40 mg/m²" and epi["days"] == [1, 2, 3]
     assert epi["cycle_mg"] == pytest.approx(3 * 40 * BSA_175_70)  # 221.36 mg a cycle
     ifo = doc["drugs"][2]
-    assert ifo["basis"] == "2 g/m**2"
+    assert ifo["basis"] == "2 g/m²"
     assert ifo["daily_mg"] == pytest.approx(2000 * BSA_175_70)  # 3689.3 mg, JSON always mg
 
 
@@ -152,7 +152,7 @@ def test_regimens_list_and_show() -> None:
     code, out, _ = run("regimens", "show", "ddp+ifo", "--format", "json")
     doc = json.loads(out)
     assert doc["name"] == "DDP+IFO"
-    assert doc["drugs"][0]["dose_per_day"] == "140 mg/m**2"
+    assert doc["drugs"][0]["dose_per_day"] == "140 mg/m²"
     code, out, _ = run("regimens", "show", "DIA")
     assert code == 0 and "cisplatin" in out and "acknowledged" in out
 

@@ -10,7 +10,7 @@ import pytest
 from osdose import bsa
 from osdose.dosing import dose_sheet
 from osdose.errors import InputError
-from osdose.regimen import load_file, load_regimen
+from osdose.library import load_file, load_regimen
 
 # Mosteller, 175 cm / 70 kg: √(175 × 70 / 3600) = 1.8446619…  (clinical.md: 1.8447)
 BSA_175_70 = math.sqrt(175 * 70 / 3600)
@@ -55,7 +55,7 @@ def test_vincristine_cap(regimen_data: Path) -> None:
     assert big.uncapped_daily == pytest.approx(2.66)
     assert big.daily == 2.0 and big.capped
     assert big.cycle == 4.0
-    assert any("capped at max_dose 2 mg (uncapped 2.66 mg)" in t for t in big.trace)
+    assert any("capped at 2 mg (regimen max_dose; uncapped 2.66 mg)" in t for t in big.trace)
     small = dose_sheet(reg, bsa.given(1.2)).lines[0]
     # 1.4 × 1.2 = 1.68 mg, under the cap
     assert small.daily == pytest.approx(1.68) and not small.capped
@@ -70,13 +70,13 @@ def test_per_cycle_dose_is_never_reported_as_daily(regimen_data: Path) -> None:
     # 120 mg/m² per cycle ÷ 2 days = 60 mg/m² a day × 2.0 m² = 120 mg a day; 240 mg a cycle
     assert ln.daily == pytest.approx(120.0)
     assert ln.cycle == pytest.approx(240.0)
-    assert ln.trace[0].startswith("120 mg/m**2 per cycle ÷ 2 days = 60 mg/m**2 per day")
+    assert ln.trace[0].startswith("120 mg/m² per cycle ÷ 2 days = 60 mg/m² per day")
 
 
 def test_per_kg_needs_weight(regimen_data: Path) -> None:
     reg = load_file(regimen_data / "cyclophosphamide-per-kg.yaml")
     assert dose_sheet(reg, None, weight_kg=70).lines[0].daily == 350.0  # 5 mg/kg × 70 kg
-    with pytest.raises(InputError, match="give --weight"):
+    with pytest.raises(InputError, match="give the weight"):
         dose_sheet(reg, bsa.given(1.8))
 
 

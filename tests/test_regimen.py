@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from osdose.errors import FileError, OsdoseError, UnknownNameError
-from osdose.regimen import library, load_file, load_regimen, name_key, parse_days
+from osdose.library import library, load_file, load_regimen
+from osdose.regimen import name_key, parse_days
 
 
 def test_library_holds_the_case_report_regimens() -> None:
@@ -88,8 +89,8 @@ def test_dose_per_cycle_is_divided_over_its_days(regimen_data: Path) -> None:
         ("dose-written-as-rate-per-day.yaml", 5, "without a time unit"),
         (
             "dose-and-dose-per-cycle-both.yaml",
-            4,
-            "needs exactly one of dose (per day), dose_per_day or dose_per_cycle, got dose and dose_per_cycle",
+            6,
+            "drug 'epirubicin' gives dose and dose_per_cycle: give exactly one",
         ),
         ("day-outside-cycle.yaml", 6, "day 22 is outside the cycle (1–21)"),
         (
@@ -103,7 +104,11 @@ def test_dose_per_cycle_is_divided_over_its_days(regimen_data: Path) -> None:
         ("auc-dose-carboplatin.yaml", 5, "AUC (Calvert) dosing is not supported yet"),
         ("mass-dose-in-iu-units-mixed-cap.yaml", 6, "max_dose must be a flat mg amount"),
         ("regimen-is-a-list.yaml", 1, "a regimen file must be a mapping"),
-        ("cycle-length-yes.yaml", 2, "cycle_length_days must be a whole number, got a yes/no"),
+        (
+            "cycle-length-yes.yaml",
+            2,
+            "cycle_length_days must be a whole number written as a plain decimal, got 'yes'",
+        ),
     ],
 )
 def test_bad_regimen_files(regimen_data: Path, name: str, line: int, message: str) -> None:

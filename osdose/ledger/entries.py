@@ -80,10 +80,20 @@ def check_dates(
             )
 
 
-def _parse_one(entry: dict[str, Any], table: DrugTable) -> list[Administration]:
-    doc = Document("command line", [entry])
+def _parse_one(
+    entry: dict[str, Any], table: DrugTable, future_days: int | None = 3660
+) -> list[Administration]:
+    # the dates are checked against the ledger's own margin (check_dates) by the caller
+    from osdose.documents import validate
+    from osdose.formats.course import Entries
+
+    doc = Document("command line", {"administrations": [entry]})
     try:
-        adms = parse_administrations(doc, ("administrations",), [entry], table, Measurements())
+        model = validate(doc, Entries, "an administration")
+        adms = parse_administrations(
+            doc, ("administrations",), model.administrations, table, Measurements(),
+            future_days=future_days,
+        )  # fmt: skip
     except FileError as exc:  # the positions of a one-entry document say nothing here
         raise OsdoseError(exc.problem) from None
     return [replace(a, line=0, source="") for a in adms]
@@ -112,7 +122,7 @@ def from_options(
         )
     if (regimen is None) != (cycle is None):
         raise OsdoseError("--regimen and --cycle go together: give both or neither")
-    entry: dict[str, Any] = {"date": date}
+    entry: dict[str, Any] = {"date": date.isoformat()}
     for key, value in (("bsa", bsa), ("height", height), ("weight", weight)):
         if value is not None:
             entry[key] = value
@@ -138,7 +148,7 @@ def from_options(
     adms = _parse_one(entry, table)
     if regimen is None:
         return adms
-    from osdose.regimen import load_regimen
+    from osdose.library import load_regimen
 
     reg = load_regimen(regimen, table)
     names = [d.drug for d in reg.drugs]

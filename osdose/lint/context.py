@@ -10,17 +10,12 @@ from functools import cached_property
 from typing import Any
 
 from osdose.basis import Basis, parse_basis
+from osdose.documents import Problem, problems
 from osdose.drugs import Drug, DrugTable
 from osdose.errors import InputError
+from osdose.fields import FieldError, whole
 from osdose.lint.finding import Finding, Severity
-from osdose.regimen import (
-    SchemaProblem,
-    check_days,
-    dose_field,
-    parse_days,
-    per_day,
-    schema_problems,
-)
+from osdose.regimen import check_days, dose_field, is_no_cap, parse_days, per_day
 from osdose.source import Document
 
 Where = tuple[str | int, ...]
@@ -40,9 +35,13 @@ class FileContext:
         return self.doc.data if isinstance(self.doc.data, dict) else {}
 
     @cached_property
-    def schema(self) -> list[SchemaProblem]:
-        """Every schema problem of the file; the model is validated once per file."""
-        return schema_problems(self.doc)[1]
+    def schema(self) -> list[Problem]:
+        """Every schema problem of the file (duplicate keys are duplicate-key's); the model
+        is validated once per file."""
+        from osdose.formats.regimen import RegimenFile
+
+        found = problems(self.doc, RegimenFile, "a regimen file")[1]
+        return [p for p in found if p.kind != "duplicate_key"]
 
     def schema_findings(
         self, rule: str, severity: Severity, kinds: Callable[[str], bool]
@@ -57,10 +56,12 @@ class FileContext:
     @cached_property
     def cycle_length(self) -> int | None:
         """The cycle length when the schema accepts it, else ``None``."""
-        value = self.data.get("cycle_length_days")
         refused = any(p.path == ("cycle_length_days",) for p in self.schema)
-        usable = isinstance(value, int) and not isinstance(value, bool) and not refused
-        return value if usable else None
+        try:
+            value = whole(self.data.get("cycle_length_days"), 1, 365)
+        except FieldError:
+            return None
+        return None if refused else value
 
     @cached_property
     def doses(self) -> list[EntryDose]:
@@ -111,7 +112,7 @@ def num(x: float) -> str:
 
 def shown(basis: Basis) -> str:
     """``120 mg/m²`` for messages."""
-    return f"{num(basis.amount)} {basis.unit_text.replace('**2', '²')}"
+    return f"{num(basis.amount)} {basis.unit_text}"
 
 
 def entry_dose(ctx: FileContext, index: int, entry: dict[str, Any]) -> EntryDose:
@@ -121,13 +122,13 @@ def entry_dose(ctx: FileContext, index: int, entry: dict[str, Any]) -> EntryDose
     written = cap = None
     try:
         field_name, text = dose_field(str(name), entry)
-        written = parse_basis(text, field_name)
+        written = parse_basis(text, field_name, drug)
     except (ValueError, InputError):
         pass
     days = read_days(entry.get("days"), ctx.cycle_length)
-    if entry.get("max_dose") is not None:
+    if entry.get("max_dose") is not None and not is_no_cap(entry["max_dose"]):
         try:
-            cap = parse_basis(entry["max_dose"], "max_dose")
+            cap = parse_basis(entry["max_dose"], "max_dose", drug)
         except InputError:
             cap = None
     usable = days if isinstance(days, tuple) else None

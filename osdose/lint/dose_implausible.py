@@ -1,79 +1,97 @@
-"""dose-implausible: a dose per administration day above the drug reference's usual maximum
-single dose (warning), or above several times it (error: most likely a dose per cycle
-written as per day, or a unit slip such as g for mg)."""
+"""dose-implausible: a regimen drug's schedule above one of the drug table's usual maxima,
+compared in the maximum's own period (per administration, day, week, or cycle of the
+length its source assumes) by the one comparison of :mod:`osdose.limits`. Above a maximum
+is an error unless the file acknowledges it with a reason; far above it (more than
+:data:`HINT_FACTOR` times) the message names the usual slips: a dose per cycle written
+per day, or g for mg.
+
+Per-m² and per-kg doses are compared with a flat maximum (vincristine 2 mg per week) at a
+large reference adult's size, after the entry's caps. A cap must not hide a slip either: a
+dose that the cap lowers more than :data:`HINT_FACTOR`-fold at that size is an error too
+(1.4 g/m² of vincristine "capped" at 2 mg is a unit slip, not a dose).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from osdose.lint.context import EntryDose, FileContext, num, shown
+from osdose.basis import Basis
+from osdose.limits import Size, compare, schedule
+from osdose.lint.context import EntryDose, FileContext
 from osdose.lint.finding import Finding, Severity
+from osdose.regimen import effective_cap
 
 ID = "dose-implausible"
-SEVERITY: Severity = "warning"
+SEVERITY: Severity = "error"
 DESCRIPTION = (
-    "A daily dose above the drug's usual maximum single dose (warning), or above "
-    "several times it (error)."
+    "A drug's schedule above one of the drug table's usual maxima, in the maximum's own "
+    "period (administration, day, week or cycle)."
 )
 
-#: Above this multiple of the usual maximum the dose is an error, not a judgement: a
-#: per-cycle total of a 3-day or longer schedule written per day is at least 3 times its
-#: daily dose, and a unit slip (g for mg) 1,000 times.
-ERROR_FACTOR = 3.0
-#: A per-m² or per-kg dose is compared with a flat maximum (vincristine 2 mg) at a large
-#: adult's size, after the entry's own max_dose cap.
-REFERENCE_BSA_M2 = 2.0
-REFERENCE_WEIGHT_KG = 100.0
+#: Above this multiple of a maximum, the message names the usual slips: a per-cycle total
+#: of a 3-day or longer schedule written per day is at least 3 times its daily dose, and a
+#: unit slip (g for mg) 1,000 times.
+HINT_FACTOR = 3.0
+#: The size at which a per-m² or per-kg dose is compared with a flat maximum.
+REFERENCE = Size(bsa_m2=2.0, weight_kg=100.0, reference=True)
+
+
+def _size(per: str) -> str:
+    return f"{REFERENCE.bsa_m2:g} m²" if per == "m2" else f"{REFERENCE.weight_kg:g} kg"
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:
+    if ctx.cycle_length is None:
+        return
+    by_drug: dict[str, list[EntryDose]] = {}
     for e in ctx.doses:
-        found = _compare(e)
-        if found is None:
+        if e.drug is None or e.per_day is None or not e.days:
             continue
-        value_text, limit_text, ratio = found
-        times = f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:.3g}"
-        assert e.drug is not None and e.field is not None
-        source = e.drug.max_single_dose_source
-        where = ("drugs", e.index, e.field)
-        if ratio > ERROR_FACTOR:
+        by_drug.setdefault(e.drug.name, []).append(e)
+    for entries in by_drug.values():
+        drug = entries[0].drug
+        assert drug is not None
+        doses = []
+        for e in entries:
+            daily = e.per_day
+            assert daily is not None and e.days
+            cap = effective_cap(drug, daily, e.cap, None)
+            size = REFERENCE.factor(daily.per) or 1.0
+            if cap is not None and daily.amount * size > cap.amount:
+                uncapped = daily.amount * size
+                ratio = uncapped / cap.amount
+                if ratio > HINT_FACTOR:
+                    at = "" if daily.per == "flat" else f" at a reference {_size(daily.per)}"
+                    yield ctx.finding(
+                        ID,
+                        SEVERITY,
+                        ("drugs", e.index, e.field or "drug"),
+                        f"{drug.name} {daily.text}{at} is {uncapped:,.4g} {daily.unit}, "
+                        f"{ratio:,.0f} times its cap of {cap.text} ({cap.origin}): a unit slip "
+                        "hidden by the cap?",
+                    )
+                # the cap binds at the reference size: compare what would be given
+                daily = Basis(cap.amount, daily.unit, "flat", cap.text)
+            doses += schedule([(daily, e.days)])
+        found, _ = compare(drug, doses, ctx.cycle_length, REFERENCE)
+        for c in found:
+            if not c.over:
+                continue
+            e = entries[0]
+            where = ("drugs", e.index, e.field or "drug")
+            written = ""
+            if e.field == "dose_per_cycle" and e.written is not None:
+                written = f" (written {e.written.text} per cycle over {len(e.days or ())} days)"
+            times = f"{c.ratio:,.0f}" if c.ratio >= 10 else f"{c.ratio:.3g}"
+            hint = (
+                f"; more than {HINT_FACTOR:g} times: a dose per cycle written per day, or a unit "
+                "slip?"
+                if c.ratio > HINT_FACTOR
+                else ""
+            )
             yield ctx.finding(
                 ID,
-                "error",
+                SEVERITY,
                 where,
-                f"{e.drug.name} {value_text} is {times} times the usual maximum single dose "
-                f"of {limit_text} (more than {ERROR_FACTOR:g} times: a dose per cycle written "
-                f"per day, or a unit slip?; source: {source})",
+                f"{c.text}{written} ({times} times{hint}; source: {c.maximum.cited})",
             )
-        elif ratio > 1.0:
-            yield ctx.finding(
-                ID,
-                "warning",
-                where,
-                f"{e.drug.name} {value_text} is above the usual maximum single dose of "
-                f"{limit_text} ({times} times; source: {source})",
-            )
-
-
-def _compare(e: EntryDose) -> tuple[str, str, float] | None:
-    """(the dose as compared, the limit, dose ÷ limit), or ``None`` when not comparable."""
-    daily = e.per_day
-    if e.drug is None or e.drug.max_single_dose is None or daily is None:
-        return None
-    limit = e.drug.max_single_dose
-    if daily.unit != limit.unit:
-        return None
-    text = f"{shown(daily)} per day"
-    if e.field == "dose_per_cycle" and e.written is not None and e.days:
-        text += f" (written {shown(e.written)} per cycle over {len(e.days)} days)"
-    if daily.per == limit.per:
-        return text, shown(limit), daily.amount / limit.amount
-    if limit.per != "flat" or daily.per == "flat":
-        return None  # a flat dose against a per-m² maximum needs a patient
-    size, unit = (REFERENCE_BSA_M2, "m²") if daily.per == "m2" else (REFERENCE_WEIGHT_KG, "kg")
-    value = daily.amount * size
-    text += f" = {num(value)} {daily.unit} at {size:g} {unit}"
-    if e.cap is not None and e.cap.per == "flat" and e.cap.unit == daily.unit:
-        value = min(value, e.cap.amount)
-        text += f", {num(value)} {daily.unit} after max_dose"
-    return text, shown(limit), value / limit.amount

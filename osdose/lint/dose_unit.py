@@ -10,13 +10,13 @@ from osdose.basis import parse_basis
 from osdose.errors import InputError
 from osdose.lint.context import FileContext, shown
 from osdose.lint.finding import Finding, Severity
-from osdose.regimen import DOSE_FIELDS, check_cap
+from osdose.regimen import DOSE_FIELDS, check_cap, is_no_cap
 
 ID = "dose-unit"
 SEVERITY: Severity = "error"
 DESCRIPTION = "A dose whose unit or basis (per m², per kg, flat) is wrong for a regimen or drug."
 
-_PER_WORDS = {"m2": "per m²", "kg": "per kg", "flat": "flat"}
+_PER_WORDS = {"m2": "per m²", "kg": "per kg", "flat": "flat", "auc": "by AUC"}
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:
@@ -26,7 +26,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             if entry.get(key) is None:
                 continue
             try:
-                basis = parse_basis(entry[key], key)
+                basis = parse_basis(entry[key], key, e.drug)
             except InputError as exc:
                 yield ctx.finding(ID, SEVERITY, ("drugs", e.index, key), str(exc))
                 continue
@@ -39,11 +39,11 @@ def check(ctx: FileContext) -> Iterator[Finding]:
                     f"{e.drug.name} is dosed {allowed} in the drug reference, got "
                     f"{shown(basis)} ({_PER_WORDS[basis.per]})",
                 )
-        if entry.get("max_dose") is None:
+        if entry.get("max_dose") is None or is_no_cap(entry["max_dose"]):
             continue
         at = ("drugs", e.index, "max_dose")
         try:
-            cap = parse_basis(entry["max_dose"], "max_dose")
+            cap = parse_basis(entry["max_dose"], "max_dose", e.drug)
             if e.written is not None:
                 check_cap(cap, e.written)
         except (InputError, ValueError) as exc:

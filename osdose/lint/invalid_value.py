@@ -16,7 +16,7 @@ SEVERITY: Severity = "error"
 DESCRIPTION = "A value of the wrong kind for its field, or a file that is not a regimen mapping."
 
 #: Rules an acknowledgement may excuse: what the loader itself refuses cannot be excused.
-ACKNOWLEDGEABLE = ("dose-implausible", "cycle-ceiling", "missing-reference")
+ACKNOWLEDGEABLE = ("dose-implausible", "absolute-cap", "cycle-ceiling", "missing-reference")
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from osdose.lint import (
+    absolute_cap,
     acknowledge,
     cycle_ceiling,
     day_out_of_cycle,
     dose_implausible,
     dose_unit,
+    duplicate_drug,
     duplicate_key,
     duplicate_regimen,
     invalid_value,
@@ -34,7 +36,9 @@ FILE_RULES: tuple[FileRule, ...] = (
     unknown_drug.check,
     dose_unit.check,
     day_out_of_cycle.check,
+    duplicate_drug.check,
     dose_implausible.check,
+    absolute_cap.check,
     cycle_ceiling.check,
     missing_reference.check,
 )
@@ -65,7 +69,9 @@ RULES: dict[str, RuleInfo] = {
             unknown_drug,
             dose_unit,
             day_out_of_cycle,
+            duplicate_drug,
             dose_implausible,
+            absolute_cap,
             cycle_ceiling,
             duplicate_regimen,
             missing_reference,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from osdose.cumulative import DrugTotal, Exposure, per_m2_unit
+from osdose.cumulative import CombinedTotal, DrugTotal, Exposure, per_m2_unit
 from osdose.plan import Plan
 
 
@@ -32,6 +32,34 @@ def drug_total(d: DrugTotal) -> dict[str, Any]:
         "warn_reached_on": d.warn_since.isoformat() if d.warn_since else None,
         "over_reached_on": d.over_since.isoformat() if d.over_since else None,
         "reasons": list(d.reasons),
+        "source": d.source or None,
+    }
+
+
+def combined_doc(c: CombinedTotal) -> dict[str, Any]:
+    return {
+        "group": c.group,
+        "basis": c.basis,
+        "total_mg_per_m2": c.total_mg_per_m2,
+        "warn_mg_per_m2": c.warn,
+        "max_mg_per_m2": c.max,
+        "percent_of_max": c.percent_of_max,
+        "status": c.status,
+        "contributors": [
+            {
+                "drug": x.drug,
+                "mg_per_m2": x.mg_per_m2,
+                "factor": x.factor,
+                "equivalent_mg_per_m2": x.equivalent_mg_per_m2,
+            }
+            for x in c.contributors
+        ],
+        "not_convertible": list(c.not_convertible),
+        "reference_drug": c.reference_drug,
+        "warn_reached_on": c.warn_since.isoformat() if c.warn_since else None,
+        "over_reached_on": c.over_since.isoformat() if c.over_since else None,
+        "reasons": list(c.reasons),
+        "source": c.source,
     }
 
 
@@ -39,6 +67,7 @@ def exposure_doc(e: Exposure) -> dict[str, Any]:
     return {
         "patient": e.patient,
         "drugs": [drug_total(d) for d in e.drugs],
+        "combined": [combined_doc(c) for c in e.combined],
         "doxorubicin_equivalent_mg_per_m2": e.doxorubicin_equivalent_mg_per_m2,
         "equivalence": e.equivalence,
         "status": e.status,
@@ -66,6 +95,10 @@ def plan_doc(p: Plan) -> dict[str, Any]:
                 "status": c.status,
                 "cumulative_totals": totals,
                 "doxorubicin_equivalent_mg_per_m2": c.doxorubicin_equivalent_mg_per_m2,
+                "combined": [
+                    {"group": g, "total_mg_per_m2": v, "status": c.combined_status[g]}
+                    for g, v in c.combined.items()
+                ],
             }
         )
     return {
@@ -78,10 +111,18 @@ def plan_doc(p: Plan) -> dict[str, Any]:
         "start_totals": start_totals,
         "start_status": p.start_status,
         "start_doxorubicin_equivalent_mg_per_m2": p.start_doxorubicin_equivalent_mg_per_m2,
+        "start_combined": [
+            {"group": g, "total_mg_per_m2": v, "status": p.start_combined_status[g]}
+            for g, v in p.start_combined.items()
+        ],
         "dose_percent": p.dose_percent,
         "added_per_cycle_mg_per_m2": {
             reg: {d: v for d, v in adds.items() if per_m2_unit(p.units.get(d, "mg/m2"))}
             for reg, adds in p.per_cycle.items()
         },
         "equivalence": p.equivalence,
+        "above_usual_maximum": [
+            {"drug": c.drug, "message": c.text, "value": c.value, "limit": c.limit}
+            for c in p.limits
+        ],
     }

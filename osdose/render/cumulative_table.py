@@ -8,7 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from osdose.cumulative import DrugTotal, Exposure, per_m2_unit
+from osdose.cumulative import CombinedTotal, DrugTotal, Exposure, per_m2_unit
 from osdose.plan import Plan
 
 STYLE = {"ok": "green", "watch": "cyan", "warn": "bold yellow", "over": "bold red"}
@@ -35,6 +35,31 @@ def gauge(value: float | None, maximum: float | None, status: str) -> Text:
 
 def _value(d: DrugTotal) -> float | None:
     return d.total_per_m2 if per_m2_unit(d.ceiling_unit) else d.total
+
+
+def _combined_note(c: CombinedTotal) -> Text:
+    line = Text(f"{c.basis} ({c.group}) ", style="bold")
+    line.append(c.status.upper(), style=STYLE[c.status])
+    line.append(f": {c.total_mg_per_m2:,.1f} mg/m²")
+    if c.max is not None:
+        line.append(f" against the {c.reference_drug} maximum {c.max:,.1f} mg/m²")
+        if c.percent_of_max is not None:
+            line.append(f" ({c.percent_of_max:.1f}% of the maximum)")
+    if c.warn_since:
+        line.append(f"; warn band reached on {c.warn_since}")
+    if c.over_since:
+        line.append(f"; went over the maximum on {c.over_since}")
+    line.append("\n")
+    parts = " + ".join(
+        f"{x.drug} {x.mg_per_m2:,.1f} × {x.factor:g}"
+        if x.factor is not None
+        else f"{x.drug} {x.mg_per_m2:,.1f} (NOT CONVERTIBLE)"
+        for x in c.contributors
+    )
+    line.append(f"    {parts}\n", style="dim")
+    for r in c.reasons:
+        line.append(f"    {r}\n", style="dim")
+    return line
 
 
 def _note(d: DrugTotal) -> Text:
@@ -95,14 +120,26 @@ def exposure_table(e: Exposure) -> Group:
             gauge(_value(d), d.max, d.status),
             Text(d.status, style=STYLE[d.status]),
         )
+    for c in e.combined:
+        t.add_row(
+            Text(c.basis, style="bold"),
+            "",
+            number(c.total_mg_per_m2, "mg/m2", "mg/m2"),
+            number(c.warn, "mg/m2", "mg/m2"),
+            number(c.max, "mg/m2", "mg/m2"),
+            "" if c.percent_of_max is None else f"{c.percent_of_max:.1f}%",
+            gauge(c.total_mg_per_m2, c.max, c.status),
+            Text(c.status, style=STYLE[c.status]),
+        )
     tail = Text()
-    tail.append(
-        f"Doxorubicin-equivalent: {e.doxorubicin_equivalent_mg_per_m2:,.1f} mg/m² "
-        f"({e.equivalence}: {e.equivalence_source})\n"
-    )
+    if e.combined:
+        tail.append(f"Equivalence factors: {e.equivalence} ({e.equivalence_source})\n")
     for d in e.drugs:
         if d.status != "ok":
             tail.append_text(_note(d))
+    for c in e.combined:
+        if c.status != "ok" or c.not_convertible:
+            tail.append_text(_combined_note(c))
     if not e.drugs:
         tail.append("No administrations recorded.\n")
     return Group(t, tail)
@@ -125,13 +162,21 @@ def plan_table(p: Plan) -> Group:
     t.add_column("regimen")
     for d in drugs:
         t.add_column(f"{d} ({p.units[d].replace('m2', 'm²')})", justify="right")
-    t.add_column("dox-eq (mg/m²)", justify="right")
+    groups = list(dict.fromkeys([*p.start_combined, *(g for c in p.cycles for g in c.combined)]))
+    for g in groups:
+        t.add_column(f"{g} dox-eq (mg/m²)", justify="right")
     t.add_column("status")
     t.add_row(
         "start",
         "history",
         *[Text(f"{p.start[d]:,.1f}", style=STYLE[p.start_status[d]]) for d in drugs],
-        f"{p.start_doxorubicin_equivalent_mg_per_m2:,.1f}",
+        *[
+            Text(
+                f"{p.start_combined.get(g, 0.0):,.1f}",
+                style=STYLE[p.start_combined_status.get(g, "ok")],
+            )
+            for g in groups
+        ],
         "",
     )
     for c in p.cycles:
@@ -139,7 +184,10 @@ def plan_table(p: Plan) -> Group:
             str(c.n),
             c.regimen,
             *[f"{c.cumulative[d]:,.1f}" for d in drugs],
-            f"{c.doxorubicin_equivalent_mg_per_m2:,.1f}",
+            *[
+                Text(f"{c.combined.get(g, 0.0):,.1f}", style=STYLE[c.combined_status.get(g, "ok")])
+                for g in groups
+            ],
             Text(c.status, style=STYLE[c.status]),
         )
     tail = Text()
@@ -151,6 +199,11 @@ def plan_table(p: Plan) -> Group:
     for d, s in p.start_status.items():
         if s == "over":
             tail.append(f"The history is already above the maximum for {d}.\n", style=STYLE[s])
+    for g, s in p.start_combined_status.items():
+        if s == "over":
+            tail.append(f"The history is already above the {g} maximum.\n", style=STYLE[s])
+    for x in p.limits:
+        tail.append(f"{x.text} ({x.maximum.cited})\n", style=STYLE["warn"])
     for reg, n in p.cycles_left_before_max.items():
         if n is None:
             tail.append(f"{reg}: holds no drug with a maximum; no limit on cycles from ceilings\n")

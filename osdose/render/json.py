@@ -6,12 +6,13 @@ import json
 from typing import Any
 
 from osdose.bsa import BSA, FORMULAS
-from osdose.dosing import DoseLine, DoseSheet
+from osdose.dosing import DoseLine, DoseSheet, Limit
 from osdose.regimen import Regimen
 
 
 def dumps(doc: Any) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False)
+    """Strict JSON (a non-finite number is a bug, never written)."""
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
 
 
 def bsa_doc(b: BSA | None) -> dict[str, Any] | None:
@@ -69,8 +70,28 @@ def dose_line(line: DoseLine) -> dict[str, Any]:
         "cycle": _amount(line.cycle, line.unit),
         "capped": line.capped,
         "uncapped_daily": _amount(line.uncapped_daily, line.unit),
-        "cap": _amount(line.cap, line.unit),
+        "cap": _amount(line.cap.amount if line.cap else None, line.unit),
+        "cap_origin": line.cap.origin if line.cap else None,
+        "cap_source": line.cap.source if line.cap and line.cap.source else None,
+        "no_cap_reason": line.no_cap_reason,
         "trace": list(line.trace),
+    }
+
+
+def limit_doc(x: Limit) -> dict[str, Any]:
+    c = x.comparison
+    m = c.maximum
+    return {
+        "drug": c.drug,
+        "maximum": m.dose.text,
+        "period": m.period,
+        "cycle_days": m.cycle_days,
+        "value": c.value,
+        "limit": c.limit,
+        "unit": m.dose.unit_text,
+        "over": c.over,
+        "acknowledged": x.acknowledged,
+        "source": m.cited,
     }
 
 
@@ -86,6 +107,8 @@ def dose_sheet(sheet: DoseSheet) -> dict[str, Any]:
         "dose_percent": sheet.dose_percent,
         "cycle_length_days": r.cycle_length_days,
         "drugs": [dose_line(line) for line in sheet.lines],
+        "limits": [limit_doc(x) for x in sheet.limits],
+        "not_compared": list(sheet.not_compared),
     }
 
 

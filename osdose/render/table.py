@@ -78,7 +78,9 @@ def dose_table(sheet: DoseSheet) -> Group:
         note = ""
         if line.capped:
             uncapped = amount(line.uncapped_daily, line.unit)
-            note = f"CAPPED at {amount(line.cap or 0, line.unit)} (uncapped {uncapped})"
+            cap = amount(line.cap.amount if line.cap else 0, line.unit)
+            origin = line.cap.origin if line.cap else ""
+            note = f"CAPPED at {cap} ({origin}; uncapped {uncapped})"
         cells: list[str | Text] = [
             line.drug,
             basis,
@@ -94,6 +96,18 @@ def dose_table(sheet: DoseSheet) -> Group:
     for line in sheet.lines:
         work.append(f"  {line.drug}: ", style="bold")
         work.append(pretty("; ".join(line.trace)) + "\n")
+    for x in sheet.limits:
+        c = x.comparison
+        if not c.over:
+            continue
+        if x.acknowledged:
+            work.append(
+                f"  {c.text} ({c.maximum.cited}); acknowledged: {x.acknowledged}\n", style="yellow"
+            )
+        else:
+            work.append(f"  {c.text} ({c.maximum.cited})\n", style="bold red")
+    for why in sheet.not_compared:
+        work.append(f"  not compared: {why}\n", style="bold magenta")
     work.append(f"Regimen file: {r.path} (sha256 {r.sha256[:12]}…)\n", style="dim")
     return Group(Text(bsa_line(sheet.bsa, sheet.weight_kg), style="bold"), t, work)
 
@@ -129,8 +143,10 @@ def regimen_detail(r: Regimen) -> Group:
         dose = pretty(d.basis.text)
         if d.written_as == "per_cycle":
             dose += f" (written {pretty(d.written_basis.text)} per cycle)"
-        if d.max_dose:
-            dose += f", max {d.max_dose.text}"
+        if d.cap:
+            dose += f", max {d.cap.text} ({d.cap.origin})"
+        elif d.no_cap_reason:
+            dose += ", no cap (acknowledged)"
         extra = " / ".join(x for x in (d.diluent, d.volume, d.duration) if x)
         t.add_row(d.drug, dose, days_text(d.days), d.route or "", extra, d.source or "")
     tail = Text()

@@ -23,6 +23,7 @@ th { background: #eee; }
 .pass { color: #0a6b0a; font-weight: bold; }
 .warn { color: #8a5a00; font-weight: bold; background: #fff4d6; }
 .fail { color: #a40000; font-weight: bold; background: #fde2e2; }
+.not-checked { color: #6b0a6b; font-weight: bold; background: #f4e2fd; }
 .work { font-family: ui-monospace, monospace; font-size: 9.5pt; white-space: pre-wrap; }
 .meta { color: #444; font-size: 9.5pt; }
 .sign { margin-top: 2.5em; display: flex; gap: 2em; }
@@ -114,7 +115,7 @@ def _checks(v: Verification) -> str:
         "<table><tr><th>check</th><th>drug</th><th>status</th><th>result and working</th></tr>"
         + "".join(rows)
         + "</table>"
-        + (f"<p>Not checked:</p><ul>{notes}</ul>" if notes else "")
+        + (f"<p>Not checked — check these by hand:</p><ul>{notes}</ul>" if notes else "")
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from osdose.status import Verdict
 from osdose.verify.result import CheckResult
 from osdose.verify.run import Outcome, Unreadable
 
@@ -26,6 +27,7 @@ def check_doc(c: CheckResult) -> dict[str, Any]:
     }
     if c.check == "rounding":
         doc["rounded_mg"] = c.rounded_mg
+    doc.update(c.extra)
     return doc
 
 
@@ -36,7 +38,7 @@ def order_doc(v: Outcome) -> dict[str, Any]:
             "patient": None,
             "status": "fail",
             "bsa_m2": None,
-            "checks": [check_doc(CheckResult("input", "fail", v.message))],
+            "checks": [check_doc(CheckResult("input", Verdict.FAIL, v.message))],
         }
     return {
         "order": v.label,
@@ -54,7 +56,7 @@ def verify_doc(outcomes: list[Outcome], several: bool) -> Any:
 
 
 # One encoder for every line: json.dumps with options would build a new one per call.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False, allow_nan=False).encode
 
 
 def order_line(v: Outcome) -> tuple[str, str | None, str]:

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from osdose.verify.run import Outcome, Unreadable, Verification
 
-STYLE = {"pass": "green", "warn": "bold yellow", "fail": "bold red"}
+STYLE = {"pass": "green", "not-checked": "bold magenta", "warn": "bold yellow", "fail": "bold red"}
 
 
 def status_text(status: str) -> Text:
@@ -36,10 +36,15 @@ def order_table(v: Verification) -> Group:
     t.add_column("status")
     t.add_column("reason", overflow="fold")
     for c in v.checks:
-        t.add_row(c.check, c.drug or "", status_text(c.status), c.message.replace("**2", "²"))
+        t.add_row(c.check, c.drug or "", status_text(c.status), c.message)
     tail = Text()
-    for note in v.not_checked:
-        tail.append(f"not checked — {note}\n", style="dim")
+    if v.not_checked:
+        n = len(v.not_checked)
+        tail.append(
+            f"{n} check{'s' if n != 1 else ''} could not be made (NOT-CHECKED above): check "
+            f"{'them' if n != 1 else 'it'} by hand\n",
+            style=STYLE["not-checked"],
+        )
     tail.append("result: ")
     tail.append_text(status_text(v.status))
     return Group(head, t, tail)
@@ -49,19 +54,22 @@ def _first_problem(v: Outcome) -> str:
     if isinstance(v, Unreadable):
         return v.message
     worst = next((c for c in v.checks if c.status == v.status and v.status != "pass"), None)
-    return f"{worst.check}: {worst.message}".replace("**2", "²") if worst else ""
+    return f"{worst.check}: {worst.message}" if worst else ""
 
 
-Row = tuple[str, str, str, str, str, str, str]
-SUMMARY_COLUMNS: Row = ("order", "patient", "regimen", "status", "fail", "warn", "first problem")
+Row = tuple[str, str, str, str, str, str, str, str]
+SUMMARY_COLUMNS: Row = (
+    "order", "patient", "regimen", "status", "fail", "warn", "not checked", "first problem",
+)  # fmt: skip
 
 
 def summary_row(v: Outcome) -> tuple[str, str | None, Row]:
     """(status, error message of an unreadable order, the order's summary row)."""
     if isinstance(v, Unreadable):
-        return "fail", v.message, (v.label, "", "", "fail", "", "", v.message)
+        return "fail", v.message, (v.label, "", "", "fail", "", "", "", v.message)
     fails = sum(c.status == "fail" for c in v.checks)
     warns = sum(c.status == "warn" for c in v.checks)
+    unchecked = sum(c.status == "not-checked" for c in v.checks)
     o = v.order
     row = (
         v.label,
@@ -70,30 +78,34 @@ def summary_row(v: Outcome) -> tuple[str, str | None, Row]:
         v.status,
         str(fails or ""),
         str(warns or ""),
+        str(unchecked or ""),
         _first_problem(v),
     )
     return v.status, None, row
 
 
-_ANSI = {"pass": "\x1b[32m", "warn": "\x1b[1;33m", "fail": "\x1b[1;31m"}
+_ANSI = {
+    "pass": "\x1b[32m", "not-checked": "\x1b[1;35m", "warn": "\x1b[1;33m", "fail": "\x1b[1;31m"
+}  # fmt: skip
 
 
 def summary_text(rows: list[Row], colour: bool) -> str:
     """The summary as plain aligned text (rich is too slow for 10,000 rows); the status
     is coloured on a terminal unless NO_COLOR is set."""
-    widths = [max(len(r[i]) for r in [SUMMARY_COLUMNS, *rows]) for i in range(6)]
-    counts = {"pass": 0, "warn": 0, "fail": 0}
+    widths = [max(len(r[i]) for r in [SUMMARY_COLUMNS, *rows]) for i in range(7)]
+    counts = {"pass": 0, "not-checked": 0, "warn": 0, "fail": 0}
     out = []
     for n, r in enumerate([SUMMARY_COLUMNS, *rows]):
-        cells = [r[i].ljust(widths[i]) for i in range(6)]
+        cells = [r[i].ljust(widths[i]) for i in range(7)]
         if n and colour:
             cells[3] = f"{_ANSI[r[3]]}{cells[3].upper()}\x1b[0m"
         elif n:
             cells[3] = cells[3].upper()
         if n:
             counts[r[3]] += 1
-        out.append("  ".join([*cells, r[6]]).rstrip())
+        out.append("  ".join([*cells, r[7]]).rstrip())
     out.append(
-        f"{len(rows)} orders: pass {counts['pass']}, warn {counts['warn']}, fail {counts['fail']}"
+        f"{len(rows)} orders: pass {counts['pass']}, not checked {counts['not-checked']}, "
+        f"warn {counts['warn']}, fail {counts['fail']}"
     )
     return "\n".join(out) + "\n"

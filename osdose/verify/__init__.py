@@ -10,8 +10,15 @@ result.status, [c.message for c in result.checks]
 from __future__ import annotations
 
 from osdose.verify.order import Order, build_order, with_history
-from osdose.verify.result import CHECKS, CheckResult, Options, worst
-from osdose.verify.run import CHECK_FUNCTIONS, Outcome, Unreadable, Verification, verify_order
+from osdose.verify.result import CheckResult, Options
+from osdose.verify.run import (
+    CHECK_FUNCTIONS,
+    CHECKS,
+    Outcome,
+    Unreadable,
+    Verification,
+    verify_order,
+)
 from osdose.verify.sources import load_order, order_from_object, orders
 
 __all__ = [
@@ -29,5 +36,4 @@ __all__ = [
     "orders",
     "verify_order",
     "with_history",
-    "worst",
 ]

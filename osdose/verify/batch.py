@@ -119,7 +119,7 @@ def run_iter(
         for item in items:
             yield render(outcome(item, table, options, ledger))
         return
-    from osdose.regimen import library
+    from osdose.library import library
 
     library(table)  # built once here and shared by fork, not once per worker
     _JOB.update(

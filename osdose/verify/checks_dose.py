@@ -6,6 +6,8 @@ Each check is one function of a :class:`Context` returning its results; none pri
 from __future__ import annotations
 
 from osdose.dosing import DoseLine
+from osdose.limits import Size, compare, schedule
+from osdose.status import Verdict
 from osdose.verify.context import Context
 from osdose.verify.order import Prescribed
 from osdose.verify.result import CheckResult, deviation, graded, num, signed
@@ -18,7 +20,7 @@ def _mg(value: float, unit: str) -> float | None:
 def _unit_mismatch(p: Prescribed, e: DoseLine) -> CheckResult:
     return CheckResult(
         "dose",
-        "fail",
+        Verdict.FAIL,
         f"{p.drug} is prescribed in {p.unit} ({p.text}) but the regimen doses it in {e.unit}: "
         "mass and units are never converted into each other",
         p.drug,
@@ -32,28 +34,33 @@ def deviation_work(given: str, expected: str, dev: float) -> str:
 def how(ctx: Context, e: DoseLine) -> str:
     """How an expected dose was reached, in one line: ``140 mg/m² × 1.8447 m²``."""
     b = e.basis
-    text = b.text.replace("**2", "²")
+    text = b.text
     if b.per == "m2":
         text += f" × {ctx.bsa.m2:.4f} m²"
     elif b.per == "kg":
         text += f" × {ctx.order.patient.weight_kg:g} kg"
     if ctx.order.dose_percent != 100:
         text += f" × {ctx.order.dose_percent:g}%"
-    if e.capped:
-        text += f", capped at {num(e.cap or 0)} {e.unit}"
+    if e.drug_percent != 100:
+        text += f" × {e.drug_percent:g}% ({e.drug} alone)"
+    if e.capped and e.cap is not None:
+        text += f", capped at {num(e.cap.amount)} {e.unit} ({e.cap.origin})"
     return text
 
 
 def dose(ctx: Context) -> list[CheckResult]:
-    """Each prescribed daily dose against the recalculated one."""
+    """Each prescribed daily dose against the recalculated one; a single drug's reduction
+    without a reason warns."""
     out = [_unit_mismatch(p, e) for p, e in ctx.pairs() if p.unit != e.unit]
     o = ctx.options
     for p, e, dev in ctx.compared():
         status = graded(dev, o)
-        if status == "pass":
+        if status is Verdict.PASS:
             verdict = f"within {o.warn_percent:g}%"
         else:
-            verdict = f"more than {o.warn_percent if status == 'warn' else o.fail_percent:g}% off"
+            verdict = (
+                f"more than {o.warn_percent if status is Verdict.WARN else o.fail_percent:g}% off"
+            )
         given, expected = num(p.dose), num(e.daily)
         out.append(
             CheckResult(
@@ -68,6 +75,16 @@ def dose(ctx: Context) -> list[CheckResult]:
                 work=(*e.trace, deviation_work(given, expected, dev)),
             )
         )
+        if p.percent != 100 and not p.reason:
+            out.append(
+                CheckResult(
+                    "dose",
+                    Verdict.WARN,
+                    f"{p.drug}: reduced to {p.percent:g}% with no reason: say why "
+                    "(reason: 'CrCl 55')",
+                    p.drug,
+                )
+            )
     return out
 
 
@@ -75,7 +92,7 @@ def _patterns(ctx: Context, p: Prescribed, e: DoseLine) -> list[tuple[str, float
     """The known mistakes and the dose each would have produced: (name, dose, how)."""
     n = len(e.days)
     b = e.basis
-    pct = ctx.order.dose_percent / 100.0
+    pct = ctx.order.dose_percent / 100.0 * e.drug_percent / 100.0
     w = ctx.order.patient.weight_kg
     out: list[tuple[str, float, str]] = []
     if n > 1:
@@ -114,12 +131,13 @@ def _patterns(ctx: Context, p: Prescribed, e: DoseLine) -> list[tuple[str, float
                 f"{num(b.amount)} {b.unit}/m² read as /kg × {w:g} kg = {num(value)}",
             )
         )
-    if e.capped:
+    if e.capped and e.cap is not None:
         out.append(
             (
-                "the regimen's cap not applied",
+                "the cap not applied",
                 e.uncapped_daily,
-                f"uncapped {num(e.uncapped_daily)} {e.unit}, cap {num(e.cap or 0)} {e.unit}",
+                f"uncapped {num(e.uncapped_daily)} {e.unit}, cap {num(e.cap.amount)} {e.unit} "
+                f"({e.cap.origin})",
             )
         )
     if pct < 1:
@@ -128,10 +146,13 @@ def _patterns(ctx: Context, p: Prescribed, e: DoseLine) -> list[tuple[str, float
             (
                 "the intended dose reduction not applied",
                 full,
-                f"{num(full)} {e.unit} is the full dose; {ctx.order.dose_percent:g}% "
-                f"is {num(e.daily)} {e.unit}",
+                f"{num(full)} {e.unit} is the full dose; the reduced dose is {num(e.daily)} "
+                f"{e.unit}",
             )
         )
+    old = _old_weight(ctx, p.drug)
+    if old is not None:
+        out.append(old)
     for other, oe in ctx.expected.items():
         if other != p.drug and oe.unit == e.unit and abs(deviation(oe.daily, e.daily)) > 1:
             mine = next((q for q in ctx.order.prescribed if q.drug == other), None)
@@ -143,14 +164,75 @@ def _patterns(ctx: Context, p: Prescribed, e: DoseLine) -> list[tuple[str, float
     return out
 
 
+def _old_weight(ctx: Context, drug: str) -> tuple[str, float, str] | None:
+    """The dose at the baseline weight's BSA, when that differs from today's."""
+    base = ctx.baseline_bsa
+    e = ctx.expected[drug]
+    if base is None or e.basis.per == "flat" or base.weight_kg is None:
+        return None
+    old = ctx.dose_at(drug, base, base.weight_kg)
+    if abs(deviation(old.daily, e.daily)) < 0.5:
+        return None
+    size = (
+        f"BSA {base.m2:.4f} m² (baseline {base.weight_kg:g} kg) instead of {ctx.bsa.m2:.4f} m² "
+        f"(today {ctx.order.patient.weight_kg:g} kg)"
+    )
+    return ("doses calculated on an old weight", old.daily, f"{num(old.daily)} {e.unit} at {size}")
+
+
+def stale_weight(ctx: Context) -> CheckResult | None:
+    """The order's doses match the baseline weight better than today's, and the weight has
+    changed by the fail threshold or more: a failing error pattern naming both BSAs."""
+    from osdose import thresholds
+
+    base = ctx.baseline_bsa
+    if base is None or base.weight_kg is None:
+        return None
+    limit = ctx.options.weight_fail_percent
+    limit = thresholds.current().weight_change_fail if limit is None else limit
+    change = deviation(ctx.order.patient.weight_kg, base.weight_kg)
+    if round(abs(change), 6) < limit:
+        return None
+    closer = []
+    for p, e, _ in ctx.compared():
+        if e.basis.per == "flat":
+            continue
+        old = ctx.dose_at(p.drug, base, base.weight_kg)
+        to_old, to_now = abs(deviation(p.dose, old.daily)), abs(deviation(p.dose, e.daily))
+        if not (to_old < to_now and round(to_old, 6) <= ctx.options.warn_percent):
+            return None
+        closer.append(
+            f"{p.drug} {num(p.dose)} {p.unit} (old weight {num(old.daily)}, today {num(e.daily)})"
+        )
+    if not closer:
+        return None
+    return CheckResult(
+        "error-pattern",
+        Verdict.FAIL,
+        f"doses calculated on an old weight: weight {ctx.order.patient.weight_kg:g} kg is "
+        f"{signed(change)} from the baseline {base.weight_kg:g} kg, and the doses match the "
+        f"baseline BSA {base.m2:.4f} m² better than today's {ctx.bsa.m2:.4f} m²: "
+        + "; ".join(closer),
+        work=(
+            f"baseline BSA ({base.formula}) from {base.height_cm:g} cm and {base.weight_kg:g} kg "
+            f"= {base.m2:.4f} m²",
+            f"today's BSA = {ctx.bsa.m2:.4f} m²",
+        ),
+    )
+
+
 def error_pattern(ctx: Context) -> list[CheckResult]:
     """Each dose that does not pass, matched against the known mistakes; each match is
-    named. One passing row when every dose agrees."""
+    named. Doses that all match an old weight fail as such. One passing row when every
+    dose agrees."""
     out = []
+    stale = stale_weight(ctx)
+    if stale is not None:
+        out.append(stale)
     o = ctx.options
     compared = ctx.compared()
     for p, e, dev in compared:
-        if graded(dev, o) == "pass":
+        if graded(dev, o) is Verdict.PASS:
             continue
         hits = [
             (name, value, how)
@@ -161,7 +243,7 @@ def error_pattern(ctx: Context) -> list[CheckResult]:
             out.append(
                 CheckResult(
                     "error-pattern",
-                    "pass",
+                    Verdict.PASS,
                     f"{p.drug}: the deviation matches no known error pattern",
                     p.drug,
                 )
@@ -172,7 +254,7 @@ def error_pattern(ctx: Context) -> list[CheckResult]:
         out.append(
             CheckResult(
                 "error-pattern",
-                "fail",
+                Verdict.FAIL,
                 f"{p.drug}: {num(p.dose)} {p.unit} instead of {num(e.daily)} {e.unit} "
                 f"looks like: {named}",
                 p.drug,
@@ -184,7 +266,7 @@ def error_pattern(ctx: Context) -> list[CheckResult]:
         )
     if out or not compared:
         return out
-    return [CheckResult("error-pattern", "pass", "every dose agrees: no error to look for")]
+    return [CheckResult("error-pattern", Verdict.PASS, "every dose agrees: no error to look for")]
 
 
 def bsa(ctx: Context) -> list[CheckResult]:
@@ -207,37 +289,57 @@ def bsa(ctx: Context) -> list[CheckResult]:
 
 
 def max_single_dose(ctx: Context) -> list[CheckResult]:
-    """A daily dose above the drug's usual maximum warns (an order may acknowledge it)."""
+    """Each prescribed drug against the drug table's usual maxima, each in its own period
+    (the one comparison of :mod:`osdose.limits`): above warns (an order may acknowledge
+    it). A daily dose above the drug's absolute cap fails (warns, with the regimen's reason,
+    where the regimen says it intends no cap)."""
     out = []
+    size = Size(ctx.bsa.m2, ctx.order.patient.weight_kg)
+    cycle_days = ctx.order.regimen.cycle_length_days
     for p in ctx.order.prescribed:
         drug = ctx.table.drugs[p.drug]
-        mx = drug.max_single_dose
-        if mx is None or mx.unit != p.unit or mx.per == "kg":
+        from osdose.basis import Basis
+
+        doses = schedule([(Basis(p.dose, p.unit, "flat", p.text), p.days)])  # type: ignore[arg-type]
+        found, skipped = compare(drug, doses, cycle_days, size)
+        for c in found:
+            out.append(
+                CheckResult(
+                    "max-single-dose",
+                    Verdict.WARN if c.over else Verdict.PASS,
+                    f"{p.drug}: {c.text.removeprefix(p.drug + ' ')}",
+                    p.drug,
+                    _mg(c.limit * (size.factor(c.maximum.dose.per) or 1.0), p.unit),
+                    _mg(p.dose, p.unit),
+                    deviation(c.value, c.limit),
+                    work=(c.work,),
+                )
+            )
+        for why in skipped:
+            out.append(CheckResult("max-single-dose", Verdict.NOT_CHECKED, why, p.drug))
+        cap = drug.cap
+        if cap is None or cap.dose.unit != p.unit:
             continue
-        if mx.per == "m2":
-            per = p.dose / ctx.bsa.m2
-            value_text = f"{num(p.dose)} {p.unit} / {ctx.bsa.m2:.4f} m² = {num(per)} {p.unit}/m²"
-            over = round(per, 6) > mx.amount
-            limit = mx.amount * ctx.bsa.m2
+        over = round(p.dose, 6) > cap.dose.amount
+        regimen_drug = ctx.regimen_drugs.get(p.drug)
+        reason = regimen_drug.no_cap_reason if regimen_drug is not None else None
+        if not over:
+            status, tail = Verdict.PASS, "within"
+        elif reason is not None:
+            status, tail = Verdict.WARN, f"above (the regimen intends no cap: {reason})"
         else:
-            value_text = f"{num(p.dose)} {p.unit}"
-            over = round(p.dose, 6) > mx.amount
-            limit = mx.amount
-        usual = mx.text.replace("**2", "²")
-        msg = (
-            f"{p.drug}: {value_text} {'is above' if over else 'is within'} the usual maximum "
-            f"{usual} per day"
-        )
+            status, tail = Verdict.FAIL, "ABOVE"
         out.append(
             CheckResult(
                 "max-single-dose",
-                "warn" if over else "pass",
-                msg,
+                status,
+                f"{p.drug}: {num(p.dose)} {p.unit} per administration is {tail} the absolute cap "
+                f"{cap.dose.text} ({cap.cited})",
                 p.drug,
-                _mg(limit, p.unit),
+                _mg(cap.dose.amount, p.unit),
                 _mg(p.dose, p.unit),
-                deviation(p.dose, limit),
-                work=(value_text, f"usual maximum: {drug.max_single_dose_source}"),
+                deviation(p.dose, cap.dose.amount),
+                work=(f"cap {cap.dose.text} per administration: {cap.cited}",),
             )
         )
     return out

@@ -3,6 +3,7 @@ rule, shown beside the exact one, refused when it moves the dose too far."""
 
 from __future__ import annotations
 
+from osdose.status import Verdict
 from osdose.verify.context import Context
 from osdose.verify.result import CheckResult, deviation, num, signed
 from osdose.verify.rounding import round_dose, rule_for
@@ -23,7 +24,7 @@ def rounding(ctx: Context) -> list[CheckResult]:
             out.append(
                 CheckResult(
                     "rounding",
-                    "warn",
+                    Verdict.WARN,
                     f"{p.drug}: {num(e.daily)} mg is {r.how}{src}: give the exact dose",
                     p.drug,
                     e.daily,
@@ -40,7 +41,7 @@ def rounding(ctx: Context) -> list[CheckResult]:
             out.append(
                 CheckResult(
                     "rounding",
-                    "warn",
+                    Verdict.WARN,
                     f"{p.drug}: rounding refused: {r.how} gives {num(r.value)} mg, "
                     f"{signed(change)} from the exact {num(e.daily)} mg (limit {limit:g}%){src}",
                     p.drug,
@@ -55,7 +56,7 @@ def rounding(ctx: Context) -> list[CheckResult]:
         out.append(
             CheckResult(
                 "rounding",
-                "pass",
+                Verdict.PASS,
                 f"{p.drug}: exact {num(e.daily)} mg, rounded {num(r.value)} mg{same} "
                 f"({r.how}, {signed(change)}){src}",
                 p.drug,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from osdose.bsa import BSA
 from osdose.dosing import DoseLine, daily_dose
 from osdose.drugs import DrugTable
+from osdose.errors import InputError
+from osdose.kidney import ADULT_AGE, Clearance, cockcroft_gault, crcl_weight
 from osdose.regimen import DrugDose
 from osdose.verify.order import Order, Prescribed
 from osdose.verify.result import Options
@@ -14,8 +17,8 @@ from osdose.verify.result import Options
 
 @dataclass(frozen=True)
 class Context:
-    """``expected`` holds each regimen drug's recalculated daily dose (regimen × BSA × dose
-    percent, capped as the regimen says), keyed by drug name."""
+    """``expected`` holds each regimen drug's recalculated daily dose (regimen × BSA × the
+    order's dose percent × the drug's own percent, capped), keyed by drug name."""
 
     order: Order
     table: DrugTable
@@ -39,10 +42,76 @@ class Context:
         ]
 
     def full_dose(self, drug: str) -> DoseLine:
-        """The regimen's dose at 100% (before the order's intended reduction)."""
-        if self.order.dose_percent == 100:
-            return self.expected[drug]
-        return daily_dose(self.regimen_drugs[drug], self.bsa, self.order.patient.weight_kg, 100.0)
+        """The regimen's dose at 100% (before the order's and the drug's reductions)."""
+        e = self.expected[drug]
+        if self.order.dose_percent == 100 and e.drug_percent == 100:
+            return e
+        return daily_dose(self.regimen_drugs[drug], self.bsa, self.order.patient.weight_kg)
+
+    def dose_at(self, drug: str, bsa: BSA, weight_kg: float) -> DoseLine:
+        """The expected dose of ``drug`` for another BSA and weight (the baseline's)."""
+        return daily_dose(
+            self.regimen_drugs[drug],
+            bsa,
+            weight_kg,
+            self.order.dose_percent,
+            self.order.percent_of(drug),
+        )
+
+    @cached_property
+    def baseline_bsa(self) -> BSA | None:
+        """The BSA of the baseline weight (order's, else the history's), when known."""
+        from osdose import bsa as bsa_mod
+
+        p = self.order.patient
+        h = self.order.history
+        base = p.baseline_weight_kg or (h.baseline_weight_kg if h else None)
+        if base is None:
+            return None
+        try:
+            return bsa_mod.compute(p.height_cm, base, self.order.bsa_formula)
+        except InputError:
+            return None
+
+    @cached_property
+    def crcl_weight_policy(self) -> str:
+        from osdose import thresholds
+
+        return (
+            self.options.crcl_weight or self.order.crcl_weight or thresholds.current().crcl_weight
+        )
+
+    @cached_property
+    def crcl(self) -> Clearance | str | None:
+        """The patient's CrCl; a text saying why it cannot be estimated; ``None`` when the
+        order gives no creatinine."""
+        from osdose import thresholds
+
+        pt = self.order.patient
+        if pt.serum_creatinine_mg_dl is None:
+            return None
+        if pt.age is None or pt.sex is None:
+            return "Cockcroft–Gault needs age and sex"
+        if pt.age < ADULT_AGE:
+            return (
+                f"age {pt.age}: Cockcroft–Gault is an adult formula (from {ADULT_AGE} y); CrCl "
+                "not estimated, check renal function another way"
+            )
+        t = thresholds.current()
+        try:
+            w = crcl_weight(
+                self.crcl_weight_policy,
+                pt.weight_kg,
+                pt.height_cm,
+                pt.sex,
+                t.crcl_adjusted_factor,
+                t.crcl_obese_above_percent,
+            )
+        except InputError as exc:
+            return str(exc)
+        return cockcroft_gault(
+            pt.age, w, pt.serum_creatinine_mg_dl, pt.sex, self.options.creatinine_floor_mg_dl
+        )
 
 
 def build_context(order: Order, table: DrugTable, options: Options) -> Context:
@@ -51,9 +120,17 @@ def build_context(order: Order, table: DrugTable, options: Options) -> Context:
     p = order.patient
     b = bsa_mod.compute(p.height_cm, p.weight_kg, order.bsa_formula)
     drugs = {d.drug: d for d in order.regimen.drugs}
-    expected = {
-        name: daily_dose(d, b, p.weight_kg, order.dose_percent) for name, d in drugs.items()
-    }
+    expected = {}
+    for name, d in drugs.items():
+        pres = next((x for x in order.prescribed if x.drug == name), None)
+        expected[name] = daily_dose(
+            d,
+            b,
+            p.weight_kg,
+            order.dose_percent,
+            pres.percent if pres else 100.0,
+            (pres.reason or "") if pres else "",
+        )
     return Context(order, table, options, b, expected, drugs)
 
 

@@ -1,62 +1,37 @@
 """The order a pharmacist verifies: patient, regimen, cycle, date, prescribed doses.
 
-An order comes from a YAML file or from one line of a JSONL batch; both are read into the
-same checked :class:`Order`, and every problem names the file and line. Units are checked
-here, at the edge; what leaves this module is plain floats in cm, kg, mg/dL, mg or IU.
+An order comes from a YAML file or from one line of a JSONL batch; both are validated by
+the order file model (:class:`osdose.formats.order.OrderFile`) into the same checked
+:class:`Order`, and every problem names the file and line. Units are checked here, at the
+edge; what leaves this module is plain floats in cm, kg, mg/dL, mg or IU.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from osdose import body, clock, thresholds
 from osdose import bsa as bsa_mod
-from osdose import units
+from osdose.basis import parse_basis
 from osdose.course import Course, Measurements, load_course, parse_administrations
-from osdose.drugs import DrugTable
-from osdose.errors import FileError, InputError, OsdoseError
-from osdose.regimen import Regimen, load_regimen, parse_days
-from osdose.source import Document, Path_, as_date
-from osdose.verify.amounts import prescribed_amount
+from osdose.drugs import Drug, DrugTable
+from osdose.errors import InputError, OsdoseError
+from osdose.labs import concentration_mg_dl, times_uln
+from osdose.regimen import Regimen, parse_days
+from osdose.source import Document
 from osdose.verify.history import History, history
-from osdose.verify.labs import concentration_mg_dl
-from osdose.verify.result import ACKNOWLEDGEABLE, CHECKS
+from osdose.verify.result import ACKNOWLEDGEABLE
 
-ORDER_FIELDS = (
-    "patient",
-    "regimen",
-    "cycle",
-    "date",
-    "bsa_formula",
-    "bsa",
-    "dose_percent",
-    "prescribed",
-    "history",
-    "acknowledge",
-    "notes",
-)
-PATIENT_FIELDS = (
-    "id",
-    "height",
-    "weight",
-    "baseline_weight",
-    "age",
-    "sex",
-    "serum_creatinine",
-    "bilirubin",
-    "notes",
-)
-PRESCRIBED_FIELDS = ("drug", "dose", "days", "route", "notes")
-ACK_FIELDS = ("check", "drug", "reason")
+Where = tuple[str | int, ...]
 _SEX = {"male": "male", "m": "male", "female": "female", "f": "female"}
 
 
 @dataclass(frozen=True)
-class Patient:
+class OrderPatient:
     id: str
     height_cm: float
     weight_kg: float
@@ -65,11 +40,31 @@ class Patient:
     sex: str | None = None
     serum_creatinine_mg_dl: float | None = None
     bilirubin_mg_dl: float | None = None
+    bilirubin_uln_mg_dl: float | None = None
+    ast_x_uln: float | None = None
+    alt_x_uln: float | None = None
+    child_pugh: str | None = None
+
+    def lab(self, measure: str) -> float | str | None:
+        """The value an adjustment rule's ``measure`` reads (``None`` when not on the order);
+        ``crcl``/``egfr_absolute`` are computed elsewhere."""
+        if measure == "bilirubin_x_uln":
+            if self.bilirubin_mg_dl is None or self.bilirubin_uln_mg_dl is None:
+                return None
+            return self.bilirubin_mg_dl / self.bilirubin_uln_mg_dl
+        return {
+            "bilirubin": self.bilirubin_mg_dl,
+            "creatinine": self.serum_creatinine_mg_dl,
+            "ast_x_uln": self.ast_x_uln,
+            "alt_x_uln": self.alt_x_uln,
+            "child_pugh": self.child_pugh,
+        }.get(measure)
 
 
 @dataclass(frozen=True)
 class Prescribed:
-    """One prescribed drug: ``dose`` per administration day in ``unit`` (mg or IU)."""
+    """One prescribed drug: ``dose`` per administration day in ``unit`` (mg or IU);
+    ``percent`` when this drug alone is reduced (with its ``reason``)."""
 
     drug: str
     dose: float
@@ -77,6 +72,8 @@ class Prescribed:
     days: tuple[int, ...]
     text: str
     line: int
+    percent: float = 100.0
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +86,7 @@ class Acknowledgement:
 @dataclass(frozen=True)
 class Order:
     label: str  # "orders/p42.yaml", or "batch.jsonl:17" for a line of a batch
-    patient: Patient
+    patient: OrderPatient
     regimen: Regimen
     cycle: int
     date: dt.date
@@ -99,27 +96,12 @@ class Order:
     prescribed: tuple[Prescribed, ...]
     history: History | None
     acknowledged: tuple[Acknowledgement, ...] = ()
+    crcl_weight: str | None = None
 
-
-def _unknown(doc: Document, path: Path_, key: str, known: tuple[str, ...]) -> FileError:
-    close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; known fields: {', '.join(known)}"
-    pos = doc.key_where((*path, key))
-    return FileError(doc.path, pos.line, f"unknown field {key!r}{hint}", pos.column)
-
-
-def _mapping(doc: Document, path: Path_, raw: Any, known: tuple[str, ...], what: str) -> None:
-    if not isinstance(raw, dict):
-        raise doc.error(path, f"{what} must be a mapping of fields ({', '.join(known)})")
-    for key in raw:
-        if key not in known:
-            raise _unknown(doc, path, key, known)
-
-
-def _need(doc: Document, path: Path_, raw: dict[str, Any], key: str, example: str) -> Any:
-    if raw.get(key) in (None, ""):
-        raise doc.error(path, f"missing required field {key!r} (for example {example})")
-    return raw[key]
+    def percent_of(self, drug: str) -> float:
+        """This drug's own reduction (100 when none)."""
+        p = next((x for x in self.prescribed if x.drug == drug), None)
+        return p.percent if p is not None else 100.0
 
 
 @lru_cache(maxsize=8192)
@@ -128,118 +110,134 @@ def _parsed(fn: Any, value: str, name: str) -> Any:
     return fn(value, name)
 
 
-def _field(doc: Document, path: Path_, fn: Any, value: Any, name: str) -> Any:
+def _field(doc: Document, path: Where, fn: Any, value: Any, name: str) -> Any:
+    if value is None:
+        return None
     try:
         return _parsed(fn, value, name) if type(value) is str else fn(value, name)
     except InputError as exc:
         raise doc.error((*path, name), str(exc)) from None
 
 
-def _whole(doc: Document, path: Path_, value: Any, low: int, high: int, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise doc.error(path, f"{name} must be a whole number from {low} to {high}, got {value!r}")
-    return value
-
-
-def _patient(doc: Document, raw: Any) -> Patient:
-    p: Path_ = ("patient",)
-    _mapping(doc, p, raw, PATIENT_FIELDS, "patient")
-    pid = _need(doc, p, raw, "id", "id: P-0042")
-    h = _field(doc, p, units.height_cm, _need(doc, p, raw, "height", "height: 175 cm"), "height")
-    w = _field(doc, p, units.weight_kg, _need(doc, p, raw, "weight", "weight: 70 kg"), "weight")
-    base = raw.get("baseline_weight")
-    age = raw.get("age")
-    sex = raw.get("sex")
-    if sex is not None and str(sex).strip().casefold() not in _SEX:
-        raise doc.error((*p, "sex"), f"sex must be male or female, got {sex!r}")
-    scr = raw.get("serum_creatinine")
-    bili = raw.get("bilirubin")
-    if scr is not None and (age is None or sex is None):
-        missing = "age" if age is None else "sex"
+def _patient(doc: Document, p: Any) -> OrderPatient:
+    at: Where = ("patient",)
+    h = _field(doc, at, body.height_cm, p.height, "height")
+    w = _field(doc, at, body.weight_kg, p.weight, "weight")
+    try:
+        body.check_pair(h, w)
+    except InputError as exc:
+        raise doc.error(at, str(exc)) from None
+    base = _field(doc, at, body.weight_kg, p.baseline_weight, "baseline_weight")
+    if base is not None:
+        try:
+            body.check_pair(h, base)
+        except InputError as exc:
+            raise doc.error((*at, "baseline_weight"), str(exc)) from None
+    sex = _SEX[p.sex.casefold()] if p.sex is not None else None
+    if p.serum_creatinine is not None and (p.age is None or sex is None):
+        missing = "age" if p.age is None else "sex"
         raise doc.error(
-            (*p, "serum_creatinine"),
+            (*at, "serum_creatinine"),
             f"serum_creatinine needs the patient's {missing} too (Cockcroft–Gault uses age, "
             "sex and weight)",
         )
-    return Patient(
-        id=str(pid),
+    return OrderPatient(
+        id=p.id,
         height_cm=h,
         weight_kg=w,
-        baseline_weight_kg=None
-        if base is None
-        else _field(doc, p, units.weight_kg, base, "baseline_weight"),
-        age=None if age is None else _whole(doc, (*p, "age"), age, 0, 120, "age"),
-        sex=None if sex is None else _SEX[str(sex).strip().casefold()],
-        serum_creatinine_mg_dl=None
-        if scr is None
-        else _field(doc, p, concentration_mg_dl, scr, "serum_creatinine"),
-        bilirubin_mg_dl=None
-        if bili is None
-        else _field(doc, p, concentration_mg_dl, bili, "bilirubin"),
+        baseline_weight_kg=base,
+        age=p.age,
+        sex=sex,
+        serum_creatinine_mg_dl=_field(
+            doc, at, concentration_mg_dl, p.serum_creatinine, "serum_creatinine"
+        ),
+        bilirubin_mg_dl=_field(doc, at, concentration_mg_dl, p.bilirubin, "bilirubin"),
+        bilirubin_uln_mg_dl=_field(doc, at, concentration_mg_dl, p.bilirubin_uln, "bilirubin_uln"),
+        ast_x_uln=_field(doc, at, times_uln, p.ast, "ast"),
+        alt_x_uln=_field(doc, at, times_uln, p.alt, "alt"),
+        child_pugh=p.child_pugh,
     )
 
 
-def _prescribed(doc: Document, raw: Any, table: DrugTable) -> tuple[Prescribed, ...]:
-    p: Path_ = ("prescribed",)
-    if not isinstance(raw, list) or not raw:
-        raise doc.error(p, "prescribed must be a list of drugs ({drug, dose, days})")
+def prescribed_amount(text: Any, field: str, drug: Drug | None = None) -> tuple[float, str]:
+    """A prescribed daily amount as (value, ``mg`` or ``IU``): a flat amount, read exactly
+    as written (``258 mg`` is 258.0)."""
+    b = parse_basis(text, field, drug)
+    if b.per != "flat":
+        raise InputError(
+            field,
+            f"must be the amount to give on each day in mg or IU (for example '258 mg'), got "
+            f"{b.text}",
+        )
+    return b.amount, b.unit
+
+
+def _prescribed(doc: Document, items: Any, table: DrugTable) -> tuple[Prescribed, ...]:
     out: list[Prescribed] = []
-    for i, item in enumerate(raw):
-        ip: Path_ = (*p, i)
-        _mapping(doc, ip, item, PRESCRIBED_FIELDS, "a prescribed drug")
-        name = _need(doc, ip, item, "drug", "drug: cisplatin")
+    for i, item in enumerate(items):
+        ip: Where = ("prescribed", i)
         try:
-            drug = table.resolve(str(name), "prescribed").name
+            drug = table.resolve(item.drug, "prescribed")
         except OsdoseError as exc:
             raise doc.error((*ip, "drug"), str(exc)) from None
-        if any(x.drug == drug for x in out):
-            raise doc.error((*ip, "drug"), f"{drug} is prescribed twice: write it once")
-        text = _need(doc, ip, item, "dose", "dose: 258 mg")
-        value, unit = _field(doc, ip, prescribed_amount, text, "dose")
-        days_raw = _need(doc, ip, item, "days", "days: [1]")
+        if any(x.drug == drug.name for x in out):
+            raise doc.error((*ip, "drug"), f"{drug.name} is prescribed twice: write it once")
         try:
-            days = parse_days(days_raw)
+            value, unit = prescribed_amount(item.dose, "dose", drug)
+        except InputError as exc:
+            raise doc.error((*ip, "dose"), str(exc)) from None
+        try:
+            days = parse_days(item.days)
         except ValueError as exc:
             raise doc.error((*ip, "days"), str(exc)) from None
-        if not days or len(set(days)) != len(days) or min(days) < 1:
-            raise doc.error((*ip, "days"), f"days must be distinct days from 1, got {days_raw!r}")
-        out.append(Prescribed(drug, value, unit, days, str(text).strip(), doc.line(ip)))
+        if not days or len(set(days)) != len(days):
+            raise doc.error((*ip, "days"), f"days must be distinct days from 1, got {item.days!r}")
+        if item.reason is not None and item.dose_percent is None:
+            raise doc.error(
+                (*ip, "reason"), "reason goes with dose_percent (this drug's reduction)"
+            )
+        out.append(
+            Prescribed(
+                drug.name,
+                value,
+                unit,
+                days,
+                item.dose.strip(),
+                doc.line(ip),
+                item.dose_percent if item.dose_percent is not None else 100.0,
+                item.reason,
+            )
+        )
     return tuple(out)
 
 
-def _acknowledged(doc: Document, raw: Any, table: DrugTable) -> tuple[Acknowledgement, ...]:
-    p: Path_ = ("acknowledge",)
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise doc.error(p, "acknowledge must be a list of {check, drug, reason}")
+def _acknowledged(doc: Document, items: Any, table: DrugTable) -> tuple[Acknowledgement, ...]:
     out = []
-    for i, item in enumerate(raw):
-        ip: Path_ = (*p, i)
-        _mapping(doc, ip, item, ACK_FIELDS, "an acknowledgement")
-        check = str(_need(doc, ip, item, "check", "check: max-single-dose"))
-        if check not in ACKNOWLEDGEABLE:
-            known = "a failure cannot be acknowledged" if check in CHECKS else "unknown check"
+    for i, item in enumerate(items):
+        ip: Where = ("acknowledge", i)
+        if item.check not in ACKNOWLEDGEABLE:
+            from osdose.verify.run import CHECKS
+
+            known = "a failure cannot be acknowledged" if item.check in CHECKS else "unknown check"
             raise doc.error(
                 (*ip, "check"),
-                f"check {check!r} cannot be acknowledged ({known}); "
+                f"check {item.check!r} cannot be acknowledged ({known}); "
                 f"acknowledgeable: {', '.join(ACKNOWLEDGEABLE)}",
             )
         drug = None
-        if item.get("drug") is not None:
+        if item.drug is not None:
             try:
-                drug = table.resolve(str(item["drug"]), "acknowledge").name
+                drug = table.resolve(item.drug, "acknowledge").name
             except OsdoseError as exc:
                 raise doc.error((*ip, "drug"), str(exc)) from None
-        reason = str(_need(doc, ip, item, "reason", "reason: intended escalation")).strip()
-        if len(reason) < 3:
-            raise doc.error((*ip, "reason"), "reason must say why (at least 3 characters)")
-        out.append(Acknowledgement(check, drug, reason))
+        out.append(Acknowledgement(item.check, drug, item.reason))
     return tuple(out)
 
 
 @cache
 def _regimen_cached(name_or_path: str, table: DrugTable) -> Regimen:
+    from osdose.library import load_regimen
+
     return load_regimen(name_or_path, table)
 
 
@@ -251,14 +249,16 @@ def _course_cached(path: str, table: DrugTable) -> tuple[Course, History]:
 
 def clear_caches() -> None:
     """Forget loaded regimens and history files (tests that rewrite a file use this)."""
+    from osdose.library import clear_caches as clear_library
+
     _regimen_cached.cache_clear()
     _course_cached.cache_clear()
     _relative.cache_clear()
     _parsed.cache_clear()
+    clear_library()
 
 
-def _regimen(doc: Document, raw: Any, base: Path, table: DrugTable) -> Regimen:
-    name = str(raw).strip()
+def _regimen(doc: Document, name: str, base: Path, table: DrugTable) -> Regimen:
     if name.endswith((".yaml", ".yml")):
         name = _relative(base, name)
     try:
@@ -275,7 +275,7 @@ def _relative(base: Path, name: str) -> str:
 
 
 def _history(
-    doc: Document, raw: Any, base: Path, table: DrugTable, patient: Patient, formula: str
+    doc: Document, raw: Any, base: Path, table: DrugTable, patient: OrderPatient, formula: str
 ) -> History:
     if isinstance(raw, str):
         path = _relative(base, raw)
@@ -296,45 +296,39 @@ def _history(
 
 def build_order(doc: Document, label: str, base: Path, table: DrugTable) -> Order:
     """A checked :class:`Order` from a parsed document; ``base`` resolves relative paths."""
-    if doc.duplicates:
-        d = doc.duplicates[0]
-        raise FileError(
-            doc.path, d.again.line, f"duplicate key {d.key!r} (first at line {d.first.line})"
-        )
-    raw = doc.data
-    _mapping(doc, (), raw, ORDER_FIELDS, "an order")
-    patient = _patient(doc, _need(doc, (), raw, "patient", "patient: {id: P-0042, ...}"))
-    regimen = _regimen(doc, _need(doc, (), raw, "regimen", "regimen: DDP+EPI"), base, table)
-    cycle = _whole(doc, ("cycle",), _need(doc, (), raw, "cycle", "cycle: 3"), 1, 1000, "cycle")
-    date = as_date(_need(doc, (), raw, "date", "date: 2021-06-01"), doc, ("date",))
+    from osdose.documents import validate
+    from osdose.formats.order import OrderFile
+
+    m = validate(doc, OrderFile, "an order")
+    patient = _patient(doc, m.patient)
+    regimen = _regimen(doc, m.regimen, base, table)
+    latest = clock.today() + dt.timedelta(days=thresholds.current().order_future_days)
+    if m.date > latest:
+        raise doc.error(("date",), f"date {m.date} is after {latest}: check the year")
     formula = bsa_mod.DEFAULT
-    if raw.get("bsa_formula") is not None:
+    if m.bsa_formula is not None:
         try:
-            formula = bsa_mod.formula(str(raw["bsa_formula"])).name
+            formula = bsa_mod.formula(m.bsa_formula).name
         except OsdoseError as exc:
             raise doc.error(("bsa_formula",), str(exc)) from None
-    given = None if raw.get("bsa") is None else _field(doc, (), units.bsa_m2, raw["bsa"], "bsa")
-    pct = raw.get("dose_percent", 100)
-    if isinstance(pct, bool) or not isinstance(pct, (int, float)) or not 1 <= pct <= 100:
-        raise doc.error(
-            ("dose_percent",), f"dose_percent must be a number from 1 to 100, got {pct!r}"
-        )
-    prescribed = _prescribed(doc, _need(doc, (), raw, "prescribed", "prescribed: [...]"), table)
-    history = None
-    if "history" in raw and raw["history"] is not None:
-        history = _history(doc, raw["history"], base, table, patient, formula)
+    given = _field(doc, (), body.bsa_m2, m.bsa, "bsa")
+    prescribed = _prescribed(doc, m.prescribed, table)
+    hist = None
+    if m.history is not None:
+        hist = _history(doc, m.history, base, table, patient, formula)
     return Order(
         label=label,
         patient=patient,
         regimen=regimen,
-        cycle=cycle,
-        date=date,
+        cycle=m.cycle,
+        date=m.date,
         bsa_formula=formula,
         bsa_given_m2=given,
-        dose_percent=float(pct),
+        dose_percent=m.dose_percent if m.dose_percent is not None else 100.0,
         prescribed=prescribed,
-        history=history,
-        acknowledged=_acknowledged(doc, raw.get("acknowledge"), table),
+        history=hist,
+        acknowledged=_acknowledged(doc, m.acknowledge, table),
+        crcl_weight=m.crcl_weight,
     )
 
 
@@ -346,4 +340,4 @@ def with_history(order: Order, course: Course) -> Order:
             f"the order for {order.patient.id!r}"
         )
     h = history(course.administrations, course.path or "ledger", course.measurements.weight_kg)
-    return Order(**{**order.__dict__, "history": h})
+    return replace(order, history=h)

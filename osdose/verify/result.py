@@ -1,29 +1,14 @@
-"""What a verification returns: one frozen :class:`CheckResult` per named check, the options
-that set its thresholds, and the worst-status rule shared by every check and renderer."""
+"""What a verification returns: one frozen :class:`CheckResult` per finding of a named check,
+and the options that set its thresholds. Statuses are :class:`osdose.status.Verdict`s:
+``pass < not-checked < warn < fail``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-STATUSES = ("pass", "warn", "fail")  # mildest first
+from osdose.status import Verdict
 
-#: Every named check, in the order they appear in a report.
-CHECKS = (
-    "dose",
-    "error-pattern",
-    "missing-drug",
-    "extra-drug",
-    "days",
-    "bsa",
-    "weight-change",
-    "interval",
-    "cumulative",
-    "max-single-dose",
-    "renal",
-    "hepatic",
-    "rounding",
-)
 #: Checks whose warning an order may acknowledge with a reason (never a failure).
 ACKNOWLEDGEABLE = ("max-single-dose", "weight-change", "cumulative")
 
@@ -33,18 +18,25 @@ class Options:
     """Thresholds of a verification; every one can be set on the command line.
 
     ``warn_percent``/``fail_percent``: a deviation above the first warns, above the second
-    fails (dose, bsa, and the adjusted dose of renal/hepatic). ``weight_change_percent``: a
-    change from baseline of at least this warns. ``grace_days``: a cycle this many days early
-    warns instead of failing. ``round``: add a rounding check per drug; ``round_limit_percent``:
-    a rounding that moves the dose more than this is refused.
+    fails (dose, bsa, and the adjusted dose of renal/hepatic). ``weight_warn_percent`` and
+    ``weight_fail_percent``: a weight change from baseline of at least the first warns; of
+    at least the second, with doses that match the old weight's BSA better than today's,
+    fails (``None``: the thresholds file's). ``grace_days``: a cycle this many days early
+    warns instead of failing. ``round``: add a rounding check per drug;
+    ``round_limit_percent``: a rounding that moves the dose more than this is refused.
+    ``crcl_weight``: the Cockcroft–Gault weight policy (``None``: the order's, else the
+    thresholds file's); ``creatinine_floor_mg_dl``: raise a lower creatinine to this first.
     """
 
     warn_percent: float = 5.0
     fail_percent: float = 10.0
-    weight_change_percent: float = 10.0
+    weight_warn_percent: float | None = None
+    weight_fail_percent: float | None = None
     grace_days: int = 1
     round: bool = False
     round_limit_percent: float = 5.0
+    crcl_weight: str | None = None
+    creatinine_floor_mg_dl: float | None = None
 
 
 @dataclass(frozen=True)
@@ -52,11 +44,12 @@ class CheckResult:
     """One named check's outcome. Amounts are in mg (``unit`` says when a drug is in IU;
     then the ``*_mg`` fields are ``None`` and the message carries the numbers).
 
-    ``work`` holds each formula with its numbers substituted, for the worksheet.
+    ``work`` holds each formula with its numbers substituted, for the worksheet; ``extra``
+    holds a check's own keys for the JSON row (the renal check's ``crcl_ml_min`` …).
     """
 
     check: str
-    status: str
+    status: Verdict
     message: str
     drug: str | None = None
     expected_mg: float | None = None
@@ -64,10 +57,7 @@ class CheckResult:
     deviation_percent: float | None = None
     rounded_mg: float | None = None
     work: tuple[str, ...] = ()
-
-
-def worst(statuses: Iterable[str]) -> str:
-    return max(statuses, key=STATUSES.index, default="pass")
+    extra: tuple[tuple[str, Any], ...] = ()
 
 
 def deviation(prescribed: float, expected: float) -> float:
@@ -75,15 +65,15 @@ def deviation(prescribed: float, expected: float) -> float:
     return (prescribed - expected) / expected * 100.0
 
 
-def graded(dev_percent: float, options: Options) -> str:
+def graded(dev_percent: float, options: Options) -> Verdict:
     """pass within ``warn_percent``, warn up to ``fail_percent``, fail beyond (absolute).
 
     Compared after rounding to 6 decimals so that float noise never crosses a threshold.
     """
     d = round(abs(dev_percent), 6)
     if d <= options.warn_percent:
-        return "pass"
-    return "warn" if d <= options.fail_percent else "fail"
+        return Verdict.PASS
+    return Verdict.WARN if d <= options.fail_percent else Verdict.FAIL
 
 
 def num(x: float, places: int = 2) -> str:

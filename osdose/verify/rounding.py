@@ -16,7 +16,6 @@ from typing import Any
 
 from osdose.drugs import Drug, DrugTable
 from osdose.errors import InputError, OsdoseError
-from osdose.verify.amounts import prescribed_amount
 from osdose.verify.result import num
 
 _MAX_STEPS = 200_000  # a vial table whose sizes share no useful divisor is refused, not ground
@@ -40,10 +39,12 @@ class Rounded:
 
 
 def _mg(value: Any, what: str) -> float:
-    amount, unit = prescribed_amount(value, what)
-    if unit != "mg":
-        raise InputError(what, f"must be in mg, got {value!r}")
-    return amount
+    from osdose.units import parse
+
+    q = parse(value, what, example="mg")
+    if q.dimension != "mass" or not 0.001 <= q.to("mg") <= 100_000:
+        raise InputError(what, f"must be an amount from 0.001 mg to 100 g, got {value!r}")
+    return q.to("mg")
 
 
 @cache

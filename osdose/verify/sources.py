@@ -13,7 +13,7 @@ from pathlib import Path
 
 from osdose.drugs import DrugTable
 from osdose.errors import FileError, OsdoseError
-from osdose.source import Document, Pos, load
+from osdose.source import Document, Pos, decode, json_value, load, read_bytes
 from osdose.verify.order import Order, build_order
 
 ORDER_SUFFIXES = (".yaml", ".yml")
@@ -21,7 +21,7 @@ ORDER_SUFFIXES = (".yaml", ".yml")
 
 def load_order(path: str | Path, table: DrugTable) -> Order:
     """One order from a YAML file; a problem raises with file and line."""
-    doc = load(path)
+    doc = load(path, what="order file")
     return build_order(doc, str(path), Path(path).parent, table)
 
 
@@ -35,37 +35,38 @@ def order_from_object(
     return build_order(doc, f"{name}:{line}", base or Path(batch).parent, table)
 
 
+MAX_BATCH_BYTES = 1 << 30  # a batch of a million orders is well under this
+MAX_LINE = 1 << 20  # characters of one order (a line longer than this is no order)
+
+
 def jsonl_lines(path: Path) -> list[str] | FileError:
-    """The lines of a JSONL batch file, or why it cannot be read."""
-    # Not source.read_text: a batch of 10,000 orders is larger than its 2 MiB YAML limit.
+    """The lines of a JSONL batch file, or why it cannot be read (a folder, device or pipe,
+    a file over :data:`MAX_BATCH_BYTES`, binary or not UTF-8)."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return FileError(path, None, "no such file")
-    except IsADirectoryError:
-        return FileError(path, None, "is a folder, not a JSONL file")
-    except OSError as exc:
-        return FileError(path, None, f"cannot be read ({exc.strerror})")
-    try:
-        return raw.decode("utf-8-sig").splitlines()
-    except UnicodeDecodeError as exc:
-        return FileError(path, raw[: exc.start].count(b"\n") + 1, "is not UTF-8 text")
+        return decode(read_bytes(path, MAX_BATCH_BYTES, "JSONL batch file"), path).splitlines()
+    except FileError as exc:
+        return exc
 
 
 def orders_from_lines(
     path: Path, lines: list[str], start: int, stop: int, table: DrugTable
 ) -> Iterator[Order | FileError]:
     """The orders of ``lines[start:stop]`` of a batch file (line numbers from 1)."""
-    decode = json.JSONDecoder().decode
     base = path.parent
     for n in range(start + 1, stop + 1):
         raw = lines[n - 1]
         if not raw.strip():
             continue
+        if len(raw) > MAX_LINE:
+            yield FileError(path, n, f"the line is longer than {MAX_LINE:,} characters: no order")
+            continue
         try:
-            data = decode(raw)
+            data = json_value(raw)
         except json.JSONDecodeError as exc:
             yield FileError(path, n, f"not a JSON object: {exc.msg} (column {exc.colno})")
+            continue
+        except ValueError as exc:  # a duplicate key, NaN, a number or nesting beyond reason
+            yield FileError(path, n, f"not a JSON object osdose reads: {exc}")
             continue
         if not isinstance(data, dict):
             yield FileError(path, n, "each line must be one JSON object (an order)")

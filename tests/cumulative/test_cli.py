@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from osdose.cli import app
+from osdose.drugs import load_drugs
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad"
@@ -41,9 +42,15 @@ def _drug(name: str, per_m2: float, n: int, **extra: Any) -> dict[str, Any]:
         "warn_reached_on": None,
         "over_reached_on": None,
         "reasons": [],
+        "source": None,
     }
     doc.update(extra)
     return doc
+
+
+TABLE = load_drugs()
+EPI_CEILING = TABLE.drugs["epirubicin"].ceiling
+ANTHRACYCLINE = TABLE.combined["anthracycline"]
 
 
 def test_cumulative_json_of_a_cycle_without_measurements() -> None:
@@ -65,9 +72,41 @@ def test_cumulative_json_of_a_cycle_without_measurements() -> None:
                 percent_of_max=12.0,
                 warn=900.0,
                 max=1000.0,
+                source=EPI_CEILING.cited if EPI_CEILING else None,
             ),
-            _drug("ifosfamide", 10000.0, 5, watch_at=[60000.0, 100000.0]),
+            _drug("ifosfamide", 10000.0, 5, watch_at=[60000.0, 84000.0, 119000.0]),
             _drug("mesna", 6000.0, 5, threshold_unit=None),
+        ],
+        # epirubicin alone: 120 × 0.8 = 96 mg/m² doxorubicin-equivalent, 96 / 550 = 17.45%;
+        # one anthracycline alone is held to its own ceiling (epirubicin: ok)
+        "combined": [
+            {
+                "group": "anthracycline",
+                "basis": "doxorubicin-equivalent",
+                "total_mg_per_m2": pytest.approx(96.0),
+                "warn_mg_per_m2": 450.0,
+                "max_mg_per_m2": 550.0,
+                "percent_of_max": pytest.approx(96 / 550 * 100),
+                "status": "ok",
+                "contributors": [
+                    {
+                        "drug": "epirubicin",
+                        "mg_per_m2": 120.0,
+                        "factor": 0.8,
+                        "equivalent_mg_per_m2": pytest.approx(96.0),
+                    }
+                ],
+                "not_convertible": [],
+                "reference_drug": "doxorubicin",
+                "warn_reached_on": None,
+                "over_reached_on": None,
+                "reasons": [
+                    "only epirubicin given: its own ceiling applies; the doxorubicin ceiling "
+                    "binds the doxorubicin-equivalent total once a second anthracycline is given"
+                ],
+                "source": f"{ANTHRACYCLINE.source}; ceiling of doxorubicin: "
+                f"{ANTHRACYCLINE.ceiling.cited}",
+            }
         ],
         "doxorubicin_equivalent_mg_per_m2": 96.0,
         "equivalence": "feijen2019",
@@ -146,6 +185,8 @@ def test_plan_json_exact_and_exit_1_when_over() -> None:
                 "status": status,
                 "cumulative_totals": {},
                 "doxorubicin_equivalent_mg_per_m2": dox,
+                # epirubicin is the only anthracycline: its own status, not the 550 ceiling
+                "combined": [{"group": "anthracycline", "total_mg_per_m2": dox, "status": status}],
             }
             for n, epi, cis, status, dox in [
                 (1, 900.0, 140.0, "warn", 720.0),
@@ -160,9 +201,21 @@ def test_plan_json_exact_and_exit_1_when_over() -> None:
         "start_totals": {},
         "start_status": {"epirubicin": "ok", "cisplatin": "ok"},
         "start_doxorubicin_equivalent_mg_per_m2": 680.0,
+        "start_combined": [{"group": "anthracycline", "total_mg_per_m2": 680.0, "status": "ok"}],
         "dose_percent": 100.0,
         "added_per_cycle_mg_per_m2": {"DDP+EPI": {"cisplatin": 140.0, "epirubicin": 50.0}},
         "equivalence": "feijen2019",
+        # cisplatin 140 mg/m² every 21 days against 100 per 21-day cycle (the case report's
+        # escalation, acknowledged in DDP+EPI.yaml; plan still says it)
+        "above_usual_maximum": [
+            {
+                "drug": "cisplatin",
+                "message": "cisplatin 140 mg/m² per 21-day cycle is above the usual maximum "
+                "100 mg/m² per 21-day cycle",
+                "value": 140.0,
+                "limit": 100.0,
+            }
+        ],
     }
 
 
@@ -234,7 +287,7 @@ def test_plan_bad_options_are_one_line_exit_2(args: list[Any]) -> None:
         ("unknown-regimen.yaml", 4, "unknown regimen 'DAI'; did you mean DIA"),
         ("bare-number-dose.yaml", 3, "has no unit"),
         ("capped-cycle-without-bsa.yaml", 3, "(capped at 100 mg): its cumulative mg/m² needs"),
-        ("dose-is-a-list.yaml", 3, "dose must be one value like '74 mg', got a list"),
+        ("dose-is-a-list.yaml", 3, "dose must be one quantity with its unit, got a list"),
     ],
 )
 def test_bad_course_files(name: str, line: int, fragment: str) -> None:

@@ -10,8 +10,9 @@ import pytest
 from osdose.course import load_course
 from osdose.drugs import DrugTable
 from osdose.errors import OsdoseError
-from osdose.plan import Patient, Plan, Step, cycles_left, plan
-from osdose.regimen import load_regimen
+from osdose.library import load_regimen
+from osdose.plan import Plan, Step, cycles_left, plan
+from osdose.plan import PlanPatient as Patient
 
 DATA = Path(__file__).parent / "data"
 EXAMPLE = Path(__file__).parents[2] / "examples" / "case-report-course.yaml"
@@ -136,5 +137,5 @@ def test_plan_refuses_no_steps_and_bad_percent(table: DrugTable) -> None:
         plan(c, [], table)
     with pytest.raises(OsdoseError, match="between 1 and 100"):
         plan(c, [Step(load_regimen("DIA", table), 1)], table, 120)
-    with pytest.raises(OsdoseError, match="at least 1"):
+    with pytest.raises(OsdoseError, match="must be from 1 to 1000, got 0"):
         plan(c, [Step(load_regimen("DIA", table), 0)], table)

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from osdose.course import Administration
-from osdose.cumulative import exposure, worst
+from osdose.cumulative import exposure
 from osdose.drugs import DrugTable
+from osdose.status import Level, worst
 
 
 def _given(drug: str, *per_m2: float) -> list[Administration]:
@@ -44,7 +45,15 @@ def test_float_noise_in_a_sum_does_not_cross_a_threshold(table: DrugTable) -> No
 
 @pytest.mark.parametrize(
     ("total", "status"),
-    [(449.9, "ok"), (450.0, "warn"), (550.0, "warn"), (550.1, "over")],
+    # the label's watch at 300 mg/m² (assess LVEF more often) comes first
+    [
+        (299.9, "ok"),
+        (300.0, "watch"),
+        (449.9, "watch"),
+        (450.0, "warn"),
+        (550.0, "warn"),
+        (550.1, "over"),
+    ],
 )
 def test_doxorubicin_450_550_boundaries(table: DrugTable, total: float, status: str) -> None:
     t = exposure(_given("doxorubicin", total), table).get("doxorubicin")
@@ -60,9 +69,9 @@ def test_cisplatin_watch_is_not_a_ceiling(table: DrugTable, total: float, status
 
 
 def test_statuses_order_mildest_first() -> None:
-    assert worst(["ok", "watch"]) == "watch"
-    assert worst(["over", "warn", "watch"]) == "over"
-    assert worst([]) == "ok"
+    assert worst([Level.OK, Level.WATCH], Level.OK) == "watch"
+    assert worst([Level.OVER, Level.WARN, Level.WATCH], Level.OK) == "over"
+    assert worst([], Level.OK) == "ok"
 
 
 def test_esc_worked_example_epirubicin_125_is_doxorubicin_100(table: DrugTable) -> None:

@@ -40,7 +40,7 @@ def test_drug_acknowledgement_excuses_its_drug() -> None:
 def test_regimen_acknowledgement_does_not_excuse_a_drug() -> None:
     text = BASE.format(drug_ack="", regimen_ack=REGIMEN_ACK.format(rule="dose-implausible"))
     assert lint(text) == [
-        ("dose-implausible", "warning", None),
+        ("dose-implausible", "error", None),
         ("missing-reference", "warning", None),
         ("unused-acknowledgement", "warning", None),
     ]

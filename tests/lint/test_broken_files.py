@@ -33,10 +33,17 @@ EXPECTED: dict[str, list[tuple[int, int, str, str]]] = {
     "dose-unit-cap-not-flat.yaml": [(7, 15, "dose-unit", "error")],
     "day-out-of-cycle.yaml": [(6, 11, "day-out-of-cycle", "error")],
     "day-out-of-cycle-repeated.yaml": [(6, 11, "day-out-of-cycle", "error")],
-    "dose-implausible-above-usual.yaml": [(5, 11, "dose-implausible", "warning")],
+    "dose-implausible-above-usual.yaml": [(5, 11, "dose-implausible", "error")],
     "dose-implausible-per-cycle-as-per-day.yaml": [(5, 11, "dose-implausible", "error")],
-    "dose-implausible-unit-slip.yaml": [(5, 11, "dose-implausible", "error")],
+    # 1.4 g/m² "capped" by the file's own 2,000 mg: a slip the drug table's 2 mg cap would
+    # hide; the file's cap above the table's is an error of its own
+    "dose-implausible-unit-slip.yaml": [
+        (5, 11, "dose-implausible", "error"),
+        (7, 15, "absolute-cap", "error"),
+    ],
     "cycle-ceiling.yaml": [(5, 21, "cycle-ceiling", "warning")],
+    "duplicate-drug.yaml": [(7, 11, "duplicate-drug", "error")],
+    "absolute-cap.yaml": [(7, 15, "absolute-cap", "error")],
     "missing-reference.yaml": [(1, 1, "missing-reference", "warning")],
     "unused-acknowledgement.yaml": [(8, 15, "unused-acknowledgement", "warning")],
     "invalid-value-acknowledge-unknown-rule.yaml": [(8, 15, "invalid-value", "error")],
@@ -97,19 +104,20 @@ def test_messages_carry_the_numbers() -> None:
             "unknown-drug.yaml",
         )
     }
-    # 130 / 120 = 1.0833 → "1.08 times"
+    # 130 / 120 = 1.0833 → "1.08 times"; epirubicin's maximum is per 21-day cycle
     assert by_name["dose-implausible-above-usual.yaml"].startswith(
-        "epirubicin 130 mg/m² per day is above the usual maximum single dose of 120 mg/m² "
-        "(1.08 times;"
+        "epirubicin 130 mg/m² per 21-day cycle is above the usual maximum "
+        "120 mg/m² per 21-day cycle (1.08 times;"
     )
     # 400 / 100 = 4 > 3
     assert by_name["dose-implausible-per-cycle-as-per-day.yaml"].startswith(
-        "cisplatin 400 mg/m² per day is 4 times the usual maximum single dose of 100 mg/m² "
-        "(more than 3 times: a dose per cycle written per day, or a unit slip?;"
+        "cisplatin 400 mg/m² per 21-day cycle is above the usual maximum "
+        "100 mg/m² per 21-day cycle (4 times; more than 3 times: a dose per cycle written per "
+        "day, or a unit slip?;"
     )
-    # 150 mg/m² over 2 days per cycle; 150 / 550 = 27% of doxorubicin's lifetime maximum
+    # 40 mg/m² over 2 days per cycle; 40 / 140 = 28.6% → "29%" of mitoxantrone's maximum
     assert by_name["cycle-ceiling.yaml"].startswith(
-        "one cycle of doxorubicin gives 150 mg/m², 27% of its lifetime maximum of 550 mg/m² "
+        "one cycle of mitoxantrone gives 40 mg/m², 29% of its lifetime maximum of 140 mg/m² "
         "(more than 25%;"
     )
     assert (
@@ -126,7 +134,7 @@ def test_huge_file_is_a_finding(tmp_path: Path) -> None:
     big.write_text("notes: " + "x" * (3 * 1024 * 1024) + "\n")
     (f,) = lint_paths([big]).findings
     assert (f.line, f.column, f.rule) == (1, 1, "yaml-syntax")
-    assert "larger than 2048 KiB" in f.message
+    assert "larger than 2 MiB" in f.message
 
 
 def test_python_tag_is_never_executed(tmp_path: Path) -> None:

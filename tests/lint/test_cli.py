@@ -21,11 +21,14 @@ def invoke(*args: str) -> tuple[int, str, str]:
 def test_shipped_regimens_lint_clean_under_strict() -> None:
     result = lint_paths([ROOT / "regimens"])
     assert not result.failed(strict=True)
-    # the case report's cisplatin 120 and 140 mg/m² on one day are acknowledged, not dropped
-    assert [(Path(f.path).name, f.rule, f.level) for f in result.findings] == [
-        ("DDP+EPI.yaml", "dose-implausible", "acknowledged"),
-        ("DDP+IFO.yaml", "dose-implausible", "acknowledged"),
-        ("DIA.yaml", "dose-implausible", "acknowledged"),
+    # the case report's cisplatin 120 mg/m² every 14 days and 140 every 21 (above 100 per
+    # 21 days), and DIA's epirubicin 120 mg/m² every 14 days (above 120 per 21), are
+    # acknowledged, not dropped
+    assert [(Path(f.path).name, f.line, f.rule, f.level) for f in result.findings] == [
+        ("DDP+EPI.yaml", 12, "dose-implausible", "acknowledged"),
+        ("DDP+IFO.yaml", 13, "dose-implausible", "acknowledged"),
+        ("DIA.yaml", 13, "dose-implausible", "acknowledged"),
+        ("DIA.yaml", 22, "dose-implausible", "acknowledged"),
     ]
     code, _, _ = invoke("lint", "--strict", str(ROOT / "regimens"))
     assert code == 0

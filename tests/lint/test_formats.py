@@ -12,22 +12,26 @@ from typer.testing import CliRunner
 
 from osdose.cli import app
 from osdose.cli_lint import LintFormat
+from osdose.drugs import load_drugs
 from osdose.render.findings import RENDERERS
 
 DATA = Path(__file__).parent / "data"
 FILE = "tests/lint/data/three-findings.yaml"
 
-CIS_SOURCE = "US label: 100 mg/m2 per cycle (MAP: 120 mg/m2 split over 2 days)"
-EPI_SOURCE = "US label: 100–120 mg/m2 per cycle (SmPC: up to 135 mg/m2 day 1 in lung cancer)"
-# 140 / 100 = 1.4; 130 / 120 = 1.0833
+TABLE = load_drugs()
+CIS_SOURCE = TABLE.drugs["cisplatin"].maxima[0].cited
+MIT = TABLE.drugs["mitoxantrone"].ceiling
+assert MIT is not None
+# 140 mg/m² in 21 days against 100 per 21-day cycle: 140 / 100 = 1.4
 CIS = (
-    "cisplatin 140 mg/m² per day is above the usual maximum single dose of 100 mg/m² "
-    f"(1.4 times; source: {CIS_SOURCE})"
+    "cisplatin 140 mg/m² per 21-day cycle is above the usual maximum "
+    f"100 mg/m² per 21-day cycle (1.4 times; source: {CIS_SOURCE})"
 )
-CIS_ACK = f"{CIS} (acknowledged warning: intended escalation, as in the case report)"
-EPI = (
-    "epirubicin 130 mg/m² per day is above the usual maximum single dose of 120 mg/m² "
-    f"(1.08 times; source: {EPI_SOURCE})"
+CIS_ACK = f"{CIS} (acknowledged error: intended escalation, as in the case report)"
+# 40 mg/m² per cycle against mitoxantrone's lifetime 140: 40 / 140 = 28.6% → 29%
+MIT_CEILING = (
+    "one cycle of mitoxantrone gives 40 mg/m², 29% of its lifetime maximum of 140 mg/m² "
+    f"(more than 25%; source: {MIT.source})"
 )
 DRUG = "unknown drug 'cisplatn'; did you mean cisplatin, oxaliplatin, carboplatin?"
 SUMMARY = "osdose lint: 1 file: 1 error, 1 warning, 1 acknowledged\n"
@@ -43,7 +47,7 @@ def test_text() -> None:
     assert code == 1
     assert out == (
         f"{FILE}:5:11: acknowledged: {CIS_ACK} [dose-implausible]\n"
-        f"{FILE}:11:11: warning: {EPI} [dose-implausible]\n"
+        f"{FILE}:11:21: warning: {MIT_CEILING} [cycle-ceiling]\n"
         f"{FILE}:13:11: error: {DRUG} [unknown-drug]\n"
     )
     assert err == SUMMARY
@@ -64,10 +68,10 @@ def test_json() -> None:
         {
             "path": FILE,
             "line": 11,
-            "column": 11,
+            "column": 21,
             "severity": "warning",
-            "rule": "dose-implausible",
-            "message": EPI,
+            "rule": "cycle-ceiling",
+            "message": MIT_CEILING,
         },
         {
             "path": FILE,
@@ -87,7 +91,7 @@ def test_github() -> None:
     f = FILE
     assert out == (
         f"::notice file={f},line=5,col=11,title=dose-implausible::{CIS_ACK}\n"
-        f"::warning file={f},line=11,col=11,title=dose-implausible::{EPI}\n"
+        f"::warning file={f},line=11,col=21,title=cycle-ceiling::{MIT_CEILING.replace('%', '%25')}\n"
         f"::error file={f},line=13,col=11,title=unknown-drug::{DRUG}\n"
     )
 
@@ -121,7 +125,7 @@ def test_sarif_is_valid_sarif_2_1_0() -> None:
     )
     assert first["ruleId"] == "dose-implausible"
     assert rules[first["ruleIndex"]]["id"] == "dose-implausible"
-    assert first["level"] == "warning"
+    assert first["level"] == "error"  # an acknowledged error: suppressed, still an error
     assert first["suppressions"] == [
         {"kind": "inSource", "justification": "intended escalation, as in the case report"}
     ]

@@ -1,5 +1,6 @@
-"""The loader and the linter share their checks: every broken file the loader refuses is
-refused at a place the linter also reports, and what lint passes, the loader loads."""
+"""The loader and the linter are one check: the loader refuses a file exactly when lint
+reports an unacknowledged error in it, at the place of one of those errors, and loads
+every file lint passes (warnings and acknowledged findings do not block)."""
 
 from __future__ import annotations
 
@@ -8,48 +9,30 @@ from pathlib import Path
 import pytest
 
 from osdose.errors import FileError
+from osdose.library import load_file
 from osdose.lint import lint_paths
-from osdose.regimen import load_file
 
 BROKEN = Path(__file__).parent / "data" / "broken"
-LINT_ONLY = {
-    "dose-implausible",
-    "cycle-ceiling",
-    "missing-reference",
-    "unused-acknowledgement",
-    "duplicate-regimen",
-}
 
 
-# Checks only lint makes: the loader does not compare a dose's basis with the drug
-# reference's bases, nor read acknowledgements, and its model reads YAML's yes as 1.
-LINT_ONLY_FILES = {
-    "dose-unit-per-kg-on-m2-drug.yaml",
-    "invalid-value-acknowledge-unknown-rule.yaml",
-    "invalid-value-cycle-length-yes.yaml",
-}
-
-
-@pytest.mark.parametrize(
-    "path",
-    sorted(p for p in BROKEN.iterdir() if p.name not in LINT_ONLY_FILES),
-    ids=lambda p: p.name,
-)
-def test_loader_refuses_where_lint_reports(path: Path) -> None:
-    findings = lint_paths([path]).findings
-    loader_rules = [f for f in findings if f.rule not in LINT_ONLY and f.rule != "invalid-value"]
-    refused = [f for f in findings if f.rule not in LINT_ONLY]
-    if not refused:
-        load_file(path)  # lint-only findings: the file still loads
+@pytest.mark.parametrize("path", sorted(BROKEN.iterdir()), ids=lambda p: p.name)
+def test_loader_refuses_exactly_what_lint_refuses(path: Path) -> None:
+    errors = [f for f in lint_paths([path]).findings if f.level == "error"]
+    if not errors:
+        load_file(path)  # warnings only: the file loads
         return
     with pytest.raises(FileError) as exc:
         load_file(path)
-    if loader_rules:
-        assert exc.value.line in {f.line for f in refused}
+    assert exc.value.line in {f.line for f in errors}
+    assert str(exc.value).startswith(f"{path}:{exc.value.line}: ")
 
 
 def test_unknown_field_is_reported_at_its_key() -> None:
+    # the root cause comes first: the misspelt field, not the missing dose it leaves behind
     with pytest.raises(FileError) as exc:
         load_file(BROKEN / "unknown-field.yaml")
     assert (exc.value.line, exc.value.column) == (5, 5)
-    assert exc.value.problem == "unknown field 'dose_per_dya'; did you mean 'dose_per_day'?"
+    assert exc.value.problem.startswith(
+        "unknown field 'dose_per_dya'; did you mean 'dose_per_day'? [unknown-field]; and 1 more "
+        "lint error"
+    )

@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from osdose.cli import app
-from osdose.regimen import load_file
+from osdose.library import load_file
 from osdose.snapshot import compute, load_patients
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -67,7 +67,15 @@ def test_json_contract_for_one_order() -> None:
             _check("missing-drug", None, "pass", "all 2 drugs of DDP+EPI prescribed"),
             _check("extra-drug", None, "pass", "no drug outside the regimen"),
             _check("days", None, "pass", "the days of all 2 drugs are the regimen's"),
+            _check(
+                "weight-change",
+                None,
+                "not-checked",
+                "no baseline weight on the order or its history: a stale weight cannot be "
+                "detected (give baseline_weight)",
+            ),
             _check("interval", None, "pass", "no earlier cycle in the history"),
+            _check("cycle-number", None, "pass", "cycle 1 of DDP+EPI follows the history"),
             # 258 / 1.844662 = 139.86 mg/m²; 92 / 1.844662 = 49.87 mg/m² (5.0% of 1000)
             _check(
                 "cumulative",
@@ -85,13 +93,23 @@ def test_json_contract_for_one_order() -> None:
                 "warn from 900, maximum 1,000 mg/m² (5.0% of maximum)",
                 prescribed_mg=92.0,
             ),
-            # usual maximum 100 mg/m² × 1.844662 = 184.47 mg; 258 is +39.86%
+            # doxorubicin-equivalent: 49.87 × 0.8 (Feijen 2019) = 39.90 mg/m², 39.90 / 550 = 7.3%
+            _check(
+                "cumulative",
+                "doxorubicin-equivalent",
+                "pass",
+                "doxorubicin-equivalent: 39.9 mg/m² after this order (history 0 + this order "
+                "39.9); warn from 450, maximum 550 mg/m² (the doxorubicin ceiling) (7.3% of "
+                "maximum)",
+            ),
+            # cisplatin's usual maximum is 100 mg/m² per 21-day cycle: 100 × 1.844662 = 184.47
+            # mg; 139.86 mg/m² is +39.86%
             _check(
                 "max-single-dose",
                 "cisplatin",
                 "warn",
-                "cisplatin: 258 mg / 1.8447 m² = 139.86 mg/m² is above the usual maximum "
-                "100 mg/m² per day",
+                "cisplatin: 139.86 mg/m² per 21-day cycle is above the usual maximum 100 mg/m² "
+                "per 21-day cycle",
                 expected_mg=pytest.approx(100 * BSA, rel=1e-12),
                 prescribed_mg=258.0,
                 deviation_percent=pytest.approx((258 / (100 * BSA) - 1) * 100, rel=1e-9),
@@ -100,11 +118,33 @@ def test_json_contract_for_one_order() -> None:
                 "max-single-dose",
                 "epirubicin",
                 "pass",
-                "epirubicin: 92 mg / 1.8447 m² = 49.87 mg/m² is within the usual maximum "
-                "120 mg/m² per day",
+                "epirubicin: 49.87 mg/m² per 21-day cycle is within the usual maximum 120 mg/m² "
+                "per 21-day cycle",
                 expected_mg=pytest.approx(120 * BSA, rel=1e-12),
                 prescribed_mg=92.0,
                 deviation_percent=pytest.approx((92 / (120 * BSA) - 1) * 100, rel=1e-9),
+            ),
+            # no labs on the order: every renal and hepatic rule is said, never passed
+            _check(
+                "renal",
+                "cisplatin",
+                "not-checked",
+                "cisplatin: no serum creatinine on the order (CrCl needs it): its renal rules "
+                "could not be applied",
+            ),
+            _check(
+                "renal",
+                "epirubicin",
+                "not-checked",
+                "epirubicin: no serum creatinine on the order: its renal rules could not be "
+                "applied",
+            ),
+            _check(
+                "hepatic",
+                "epirubicin",
+                "not-checked",
+                "epirubicin: no bilirubin on the order; no AST (× ULN) on the order; no "
+                "Child–Pugh class on the order: its hepatic rules could not be applied",
             ),
         ],
     }
@@ -185,8 +225,9 @@ def test_batch_json_counts_a_malformed_line_as_failed(tmp_path: Path, make: Any)
         f"osdose: error: {batch}:2: not a JSON object: Expecting ',' delimiter (column 25)"
     ]
     docs = json.loads(result.stdout)
+    # the first order passes every check it can make; no labs on it: some rules not checked
     assert [(d["order"], d["status"]) for d in docs] == [
-        (f"{batch}:1", "pass"),  # history path read relative to the batch file
+        (f"{batch}:1", "not-checked"),  # history path read relative to the batch file
         (f"{batch}:2", "fail"),
         (f"{batch}:4", "fail"),
     ]
@@ -219,11 +260,13 @@ def test_batch_summary_table_and_parallel_runs_agree(tmp_path: Path, make: Any) 
         "status",
         "fail",
         "warn",
+        "not",
+        "checked",
         "first",
         "problem",
     ]
     assert rows[1].split()[:4] == [f"{batch}:1", "P-0042", "DDP+EPI", "c3"]
-    assert rows[-1] == "3 orders: pass 1, warn 0, fail 2"
+    assert rows[-1] == "3 orders: pass 0, not checked 1, warn 0, fail 2"
 
 
 def test_folder_of_orders(tmp_path: Path) -> None:
@@ -277,7 +320,7 @@ def test_worksheet(tmp_path: Path) -> None:
     html = sheet.read_text("utf-8")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    from osdose.regimen import load_regimen
+    from osdose.library import load_regimen
 
     assert load_regimen("DDP+EPI").sha256 in html
     assert f"osdose {__version__}" in html

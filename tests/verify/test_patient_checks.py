@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from osdose.kidney import Weight, cockcroft_gault
+from osdose.labs import concentration_mg_dl
 from osdose.verify import Options
-from osdose.verify.labs import cockcroft_gault, concentration_mg_dl
+
+
+def _actual(kg: float) -> Weight:
+    return Weight(kg, "actual", "actual", f"actual weight {kg:g} kg")
+
 
 BSA = (175 * 70 / 3600) ** 0.5  # 1.844662 m²
 CIS = 140 * BSA  # 258.2527 mg
@@ -14,14 +20,14 @@ EPI = 50 * BSA  # 92.2331 mg
 
 def test_cockcroft_gault_reference_example() -> None:
     # clinical reference §6: man, 50 y, 70 kg, SCr 1.0 → (90 × 70) / 72 = 87.5 mL/min
-    assert cockcroft_gault(50, 70, 1.0, "male").ml_min == pytest.approx(87.5)
+    assert cockcroft_gault(50, _actual(70), 1.0, "male").ml_min == pytest.approx(87.5)
     # woman: 87.5 × 0.85 = 74.375
-    assert cockcroft_gault(50, 70, 1.0, "female").ml_min == pytest.approx(74.375)
+    assert cockcroft_gault(50, _actual(70), 1.0, "female").ml_min == pytest.approx(74.375)
 
 
 def test_creatinine_in_umol_per_litre() -> None:
-    # 88.4 µmol/L ÷ 88.4 = 1.0 mg/dL; bilirubin 34.2 µmol/L ÷ 17.1 = 2.0 mg/dL
-    assert concentration_mg_dl("88.4 µmol/L", "serum_creatinine") == pytest.approx(1.0)
+    # 88.42 µmol/L ÷ 88.42 = 1.0 mg/dL (clinical.md §10); bilirubin 34.2 µmol/L ÷ 17.1 = 2.0 mg/dL
+    assert concentration_mg_dl("88.42 µmol/L", "serum_creatinine") == pytest.approx(1.0)
     assert concentration_mg_dl("34.2 umol/L", "bilirubin") == pytest.approx(2.0)
     assert concentration_mg_dl("0.9 mg/dL", "serum_creatinine") == 0.9
 
@@ -127,12 +133,28 @@ def test_renal_reduced_order_passes(verify, make, only) -> None:
 
 
 def test_renal_avoid_in_a_woman_with_low_clearance(verify, make, only) -> None:
-    # (140 − 60) × 70 / (72 × 2.0) = 38.89 × 0.85 = 33.06 mL/min < 40 → avoid
-    v = verify(make(age=60, sex="female", serum_creatinine="176.8 µmol/L"))  # = 2.0 mg/dL
+    # creatinine 176.84 µmol/L ÷ 88.42 = 2.0 mg/dL
+    order = make(age=60, sex="female", serum_creatinine="176.84 µmol/L")
+    # actual weight: (140 − 60) × 70 / (72 × 2.0) = 38.89 × 0.85 = 33.06 mL/min < 40 → avoid
+    v = verify(order, Options(crcl_weight="actual"))
     assert v.crcl is not None and v.crcl.ml_min == pytest.approx(33.056, abs=1e-3)
     c = only(v, "renal", "cisplatin")
     assert c.status == "fail"
     assert "avoid" in c.message
+    # the standard policy (the thresholds file's default): Devine ideal weight for a woman of
+    # 175 cm = 45.5 + 2.3 × (175 / 2.54 − 60) = 45.5 + 2.3 × 8.898 = 65.965 kg; 70 kg is within
+    # 130% of it (85.75 kg) → ideal: 80 × 65.9646 / 144 = 36.647 × 0.85 = 31.150 mL/min
+    v = verify(order)
+    assert v.crcl is not None and v.crcl.ml_min == pytest.approx(31.150, abs=1e-3)
+    assert v.crcl.weight.used == "ideal" and v.crcl.weight.kg == pytest.approx(65.965, abs=1e-3)
+    c = only(v, "renal", "cisplatin")
+    assert c.status == "fail"
+    assert dict(c.extra) == {
+        "crcl_ml_min": pytest.approx(31.150, abs=1e-3),
+        "crcl_weight": "standard",
+        "crcl_weight_kg": pytest.approx(65.965, abs=1e-3),
+    }
+    assert "with the ideal weight 66.0 kg (policy standard)" in c.message
 
 
 def test_renal_not_estimated_in_a_child(verify, make, only) -> None:
@@ -141,11 +163,24 @@ def test_renal_not_estimated_in_a_child(verify, make, only) -> None:
     assert "adult formula" in c.message
 
 
+def _judged(v, check: str, drug: str):
+    """The one row of ``check`` for ``drug`` that is not a not-checked note."""
+    (row,) = [
+        c for c in v.checks if c.check == check and c.drug == drug and c.status != "not-checked"
+    ]
+    return row
+
+
 def test_hepatic(verify, make, only) -> None:
-    # bilirubin 0.8 mg/dL < 1.2 → full dose
-    assert only(verify(make(bilirubin="0.8 mg/dL")), "hepatic", "epirubicin").status == "pass"
+    # bilirubin 0.8 mg/dL < 1.2 → full dose; epirubicin's AST and Child–Pugh rules are said
+    v = verify(make(bilirubin="0.8 mg/dL"))
+    assert [(c.drug, c.status) for c in v.checks if c.check == "hepatic"] == [
+        ("cisplatin", "not-checked"),  # a lab given, and no hepatic rule for cisplatin
+        ("epirubicin", "pass"),
+        ("epirubicin", "not-checked"),  # no AST, no Child–Pugh class on the order
+    ]
     # 2.0 mg/dL: 1.2–3 → 50%: 92.2331 × 0.5 = 46.12 mg; 92 mg prescribed → fail
-    c = only(verify(make(bilirubin="2.0 mg/dL")), "hepatic", "epirubicin")
+    c = _judged(verify(make(bilirubin="2.0 mg/dL")), "hepatic", "epirubicin")
     assert c.status == "fail"
     assert c.expected_mg == pytest.approx(46.1166, abs=1e-4)
     # 3.5 mg/dL (> 3) → 25%: 92.2331 × 0.25 = 23.06 mg; 23 mg prescribed → pass
@@ -159,7 +194,7 @@ def test_hepatic(verify, make, only) -> None:
         },
         bilirubin="59.85 µmol/L",
     )
-    c = only(verify(order), "hepatic", "epirubicin")
+    c = _judged(verify(order), "hepatic", "epirubicin")
     assert c.status == "pass"
     assert c.expected_mg == pytest.approx(23.0583, abs=1e-4)
 

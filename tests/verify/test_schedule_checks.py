@@ -37,7 +37,7 @@ HISTORY = [{"date": "2021-05-11", "regimen": "DDP+EPI", "cycle": 2}]
 def test_interval_on_the_due_date_passes(verify, make, only) -> None:
     c = only(verify(make({"history": HISTORY})), "interval")
     assert c.status == "pass"
-    assert "due date 2021-06-01 (2021-05-11 + 21 days)" in c.message
+    assert "due date 2021-06-01 (2021-05-11 + DDP+EPI's cycle of 21 days)" in c.message
 
 
 def test_interval_one_day_early_is_within_the_grace(verify, make, only) -> None:
@@ -56,7 +56,15 @@ def test_interval_counts_one_cycle_for_several_days(verify, make, only) -> None:
     # DIA (14-day cycle) given day by day on 2021-05-11..15: the cycle started on the 11th,
     # so 2021-05-25 is due (11 + 14), not 2021-05-29 (15 + 14).
     history = [
-        {"date": f"2021-05-{d}", "drug": "ifosfamide", "dose": "2 g/m2"} for d in range(11, 16)
+        {
+            "date": f"2021-05-{d}",
+            "drug": "ifosfamide",
+            "dose": "2 g/m2",
+            "regimen": "DIA",
+            "cycle": 1,
+            "day": d - 10,
+        }
+        for d in range(11, 16)
     ]
     order = make(
         {
@@ -72,9 +80,17 @@ def test_interval_counts_one_cycle_for_several_days(verify, make, only) -> None:
         }
     )
     assert only(verify(order), "interval").status == "pass"
+    # the same days recorded without their regimen: the cycle length is assumed (DIA's, the
+    # one ordered), which is said and warns, never a silent pass
+    for entry in history:
+        for key in ("regimen", "cycle", "day"):
+            del entry[key]
+    c = only(verify(order), "interval")
+    assert c.status == "warn"
+    assert "the last cycle's regimen is not recorded in the history: assumed DIA's" in c.message
 
 
-def test_interval_without_history_is_not_checked(verify, make) -> None:
-    v = verify(make({"history": None}))
-    assert not [c for c in v.checks if c.check == "interval"]
-    assert "interval: no history on the order" in v.not_checked
+def test_interval_without_history_is_not_checked(verify, make, only) -> None:
+    c = only(verify(make({"history": None})), "interval")
+    assert c.status == "not-checked"
+    assert c.message.startswith("no history on the order")

@@ -1,0 +1,265 @@
+"""How every field of every osdose file is read: the one place for each reading rule.
+
+A document's scalars arrive as the text written (YAML, see :mod:`osdose.source`) or as
+JSON's own values. Each reader here turns one into what its field holds, or raises
+:class:`FieldError` saying what is wrong and how to write it:
+
+- identifiers (patient ids, regimen and drug names, signatures) are text exactly as
+  written, refused when they hold control, bidirectional-override or zero-width
+  characters or leading/trailing spaces (two different ids must never look the same);
+- free text (notes) may hold line breaks but no other control characters; reasons are one
+  line;
+- whole numbers are plain decimals (``0042``, ``1:30``, ``0o12``, ``yes`` are refused with
+  a hint); decimals are finite and in range; dates are ``YYYY-MM-DD`` within a range;
+- quantities stay text here and are read by :mod:`osdose.units` where their field's
+  dimension is known.
+
+The ``Annotated`` types at the bottom put these readers into the pydantic models of the
+files (:mod:`osdose.models`), so that validation and ``osdose schema`` share them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+MAX_TEXT = 10_000  # characters of any free-text field
+MAX_ID = 200  # characters of an identifier
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2199, 12, 31)
+
+_INT = re.compile(r"^[-+]?(0|[1-9][0-9]{0,17})$")
+_DECIMAL = re.compile(
+    r"^[-+]?(?:[0-9]{1,17}(?:\.[0-9]{0,17})?|\.[0-9]{1,17})(?:[eE][-+]?[0-9]{1,3})?$"
+)
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# Characters that make two different texts look the same, or reorder what is shown.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\u00ad]")
+
+
+class FieldError(ValueError):
+    """A field's value that cannot be read; the message says what and how to fix it."""
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)
+
+
+def _controls(text: str, allow_newlines: bool) -> str | None:
+    """The first forbidden character of ``text`` as ``U+XXXX`` (``None`` when clean)."""
+    for ch in text:
+        if ch in "\n\t" and allow_newlines:
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cs") or _INVISIBLE.match(ch):
+            return f"U+{ord(ch):04X}"
+    return None
+
+
+def identifier(value: Any, what: str = "an identifier") -> str:
+    """Text exactly as written; a JSON integer is its decimal text. Refused: empty, surrounded
+    by spaces, longer than :data:`MAX_ID`, or holding an invisible or control character."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise FieldError(f"must be {what} written as text, got {_kind(value)} (quote it)")
+    if not value.strip():
+        raise FieldError(f"must be {what}, got an empty text")
+    if value != value.strip():
+        raise FieldError(f"{value!r} starts or ends with a space: it would be a different {what}")
+    if len(value) > MAX_ID:
+        raise FieldError(f"is longer than {MAX_ID} characters")
+    bad = _controls(value, allow_newlines=False)
+    if bad:
+        raise FieldError(
+            f"holds the invisible or control character {bad}: two different {what}s could look "
+            "the same; type it again"
+        )
+    return value
+
+
+def free_text(value: Any) -> str:
+    """Notes and descriptions: text (line breaks allowed), no other control characters."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise FieldError(f"must be text, got {_kind(value)}")
+    if len(value) > MAX_TEXT:
+        raise FieldError(f"is longer than {MAX_TEXT} characters")
+    bad = _controls(value, allow_newlines=True)
+    if bad:
+        raise FieldError(f"holds the control or invisible character {bad}: remove it")
+    return value
+
+
+def reason(value: Any) -> str:
+    """A reason or signature: one line of text that says something (3 characters or more)."""
+    text = free_text(value).strip()
+    if "\n" in text or "\t" in text:
+        raise FieldError("must be one line (a line break could forge a line of a report)")
+    if len(text) < 3:
+        raise FieldError("must say why (at least 3 characters)")
+    return text
+
+
+def whole(value: Any, low: int | None = None, high: int | None = None) -> int:
+    """A whole number written as a plain decimal, within ``low``–``high``."""
+    if isinstance(value, bool):
+        raise FieldError("must be a whole number, got a yes/no value")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise FieldError(f"must be a whole number, got {value!r}")
+        value = int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if not _INT.match(text):
+            hint = _number_hint(text)
+            raise FieldError(
+                f"must be a whole number written as a plain decimal, got {text!r}{hint}"
+            )
+        value = int(text)
+    if not isinstance(value, int):
+        raise FieldError(f"must be a whole number, got {_kind(value)}")
+    _in_range(value, low, high)
+    return value
+
+
+def decimal(value: Any, low: float | None = None, high: float | None = None) -> float:
+    """A finite decimal number (``1.5``, ``75``, ``1e3``), within ``low``–``high``."""
+    if isinstance(value, bool):
+        raise FieldError("must be a number, got a yes/no value")
+    if isinstance(value, str):
+        text = value.strip()
+        if not _DECIMAL.match(text):
+            raise FieldError(
+                f"must be a number written as a plain decimal, got {text!r}{_number_hint(text)}"
+            )
+        value = float(text)
+    if isinstance(value, int):
+        if abs(value) > 10**15:
+            raise FieldError(f"is far out of range: {str(value)[:20]}…")
+        value = float(value)
+    if not isinstance(value, float):
+        raise FieldError(f"must be a number, got {_kind(value)}")
+    if not math.isfinite(value):
+        raise FieldError(f"must be a finite number, got {value!r}")
+    _in_range(value + 0.0, low, high)
+    return value + 0.0
+
+
+def _in_range(value: float, low: float | None, high: float | None) -> None:
+    if (low is not None and value < low) or (high is not None and value > high):
+        lo = "" if low is None else f"{low:g}"
+        hi = "" if high is None else f"{high:g}"
+        span = f"from {lo} to {hi}" if lo and hi else f"at least {lo}" if lo else f"at most {hi}"
+        raise FieldError(f"must be {span}, got {value:g}")
+
+
+def _number_hint(text: str) -> str:
+    if re.match(r"^[-+]?0[0-9]+$", text):
+        return f" (a leading zero reads as octal in YAML 1.1: write {int(text)})"
+    if re.match(r"^[0-9]+(:[0-5]?[0-9])+$", text):
+        return " (YAML 1.1 reads this as a base-60 number: write the plain number)"
+    if text.lower() in ("yes", "no", "on", "off", "y", "n", "true", "false"):
+        return " (a yes/no word, not a number)"
+    if re.match(r"^[-+]?0[xXoObB]", text):
+        return " (write the plain decimal number)"
+    if "_" in text or "," in text:
+        return " (no thousands separators)"
+    return ""
+
+
+def date(value: Any, low: dt.date = MIN_DATE, high: dt.date = MAX_DATE) -> dt.date:
+    """A date written ``YYYY-MM-DD``, from ``low`` to ``high``."""
+    day: dt.date
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        text = value.strip() if isinstance(value, str) else None
+        if text is None or not _DATE.match(text):
+            raise FieldError(f"must be a date written YYYY-MM-DD, got {_kind(value)}")
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError as exc:
+            raise FieldError(f"is not a date: {text!r} ({exc})") from None
+    if not low <= day <= high:
+        raise FieldError(f"{day} is outside {low}–{high}: check the year")
+    return day
+
+
+def boolean(value: Any) -> bool:
+    """``true`` or ``false`` (a JSON boolean, or the word in any case)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise FieldError(f"must be true or false, got {_kind(value)}")
+
+
+def quantity_text(value: Any) -> str:
+    """A quantity as written, read later by :mod:`osdose.units` (a bare number is kept so
+    that the unit check can say it has no unit)."""
+    if isinstance(value, bool) or value is None:
+        raise FieldError(f"must be a quantity with its unit, got {_kind(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise FieldError(f"must be a finite quantity, got {value!r}")
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    if not isinstance(value, str):
+        raise FieldError(f"must be one quantity with its unit, got {_kind(value)}")
+    return value.strip()
+
+
+# -- pydantic types ----------------------------------------------------------------------
+
+
+def _wrap(fn: Any) -> Any:
+    def validate(value: Any) -> Any:
+        try:
+            return fn(value)
+        except FieldError as exc:
+            raise PydanticCustomError("osdose", "{m}", {"m": str(exc)}) from None
+
+    return BeforeValidator(validate)
+
+
+_STR = WithJsonSchema({"type": "string"})
+_NUM = WithJsonSchema({"type": ["number", "string"]})
+_INT_SCHEMA = WithJsonSchema({"type": ["integer", "string"]})
+
+Identifier = Annotated[str, _wrap(identifier), _STR]
+FreeText = Annotated[str, _wrap(free_text), _STR]
+Reason = Annotated[str, _wrap(reason), _STR]
+QuantityText = Annotated[str, _wrap(quantity_text), WithJsonSchema({"type": ["string", "number"]})]
+Date = Annotated[dt.date, _wrap(date), WithJsonSchema({"type": "string", "format": "date"})]
+Bool = Annotated[bool, _wrap(boolean), WithJsonSchema({"type": ["boolean", "string"]})]
+
+
+def whole_in(low: int | None = None, high: int | None = None) -> Any:
+    """The validator of a whole number from ``low`` to ``high``:
+    ``Annotated[int, whole_in(1, 365), INT_SCHEMA]``."""
+    return _wrap(lambda v: whole(v, low, high))
+
+
+def decimal_in(low: float | None = None, high: float | None = None) -> Any:
+    """The validator of a finite decimal from ``low`` to ``high``:
+    ``Annotated[float, decimal_in(1, 100), NUMBER_SCHEMA]``."""
+    return _wrap(lambda v: decimal(v, low, high))
+
+
+INT_SCHEMA = _INT_SCHEMA
+NUMBER_SCHEMA = _NUM
+Percent = Annotated[float, decimal_in(1, 100), _NUM]

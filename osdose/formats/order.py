@@ -1,0 +1,91 @@
+"""The order file format: what a pharmacist verifies (one YAML file, or one JSONL line)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from osdose.fields import (
+    INT_SCHEMA,
+    Date,
+    FreeText,
+    Identifier,
+    Percent,
+    QuantityText,
+    Reason,
+    whole_in,
+)
+from osdose.formats.common import Strict
+from osdose.formats.course import Entry
+
+Age = Annotated[int, whole_in(0, 120), INT_SCHEMA]
+Cycle = Annotated[int, whole_in(1, 1000), INT_SCHEMA]
+CrclWeight = Literal["actual", "ideal", "adjusted", "standard"]
+
+
+class OrderPatient(Strict):
+    """The patient as the order gives them, with the labs the organ checks read."""
+
+    id: Identifier = Field(description="The patient's id, exactly as written")
+    height: QuantityText = Field(description="'175 cm'")
+    weight: QuantityText = Field(description="Today's weight: '70 kg'")
+    baseline_weight: QuantityText | None = Field(
+        None, description="The weight the course started with (weight-change check)"
+    )
+    age: Age | None = Field(None, description="Years (Cockcroft–Gault)")
+    sex: Literal["male", "female", "m", "f", "M", "F", "Male", "Female"] | None = None
+    serum_creatinine: QuantityText | None = Field(None, description="'0.9 mg/dL' or '80 µmol/L'")
+    bilirubin: QuantityText | None = Field(
+        None, description="Total bilirubin: '1.0 mg/dL', '17 µmol/L'"
+    )
+    bilirubin_uln: QuantityText | None = Field(
+        None, description="The laboratory's upper limit of normal for bilirubin ('1.2 mg/dL')"
+    )
+    ast: QuantityText | None = Field(None, description="AST as a multiple of normal: '2.5 x ULN'")
+    alt: QuantityText | None = Field(None, description="ALT as a multiple of normal: '1.5 x ULN'")
+    child_pugh: Literal["A", "B", "C"] | None = Field(None, description="Child–Pugh class")
+    notes: FreeText | None = None
+
+
+class Prescribed(Strict):
+    """One prescribed drug: the amount to give on each of its days."""
+
+    drug: Identifier
+    dose: QuantityText = Field(description="Amount per administration day: '258 mg'")
+    days: list[str | int] | str | int = Field(description="[1], '1-3'")
+    dose_percent: Percent | None = Field(
+        None, description="This drug alone given at a reduced dose (1–100), with its reason"
+    )
+    reason: Reason | None = Field(None, description="Why this drug is reduced ('CrCl 55')")
+    route: FreeText | None = None
+    notes: FreeText | None = None
+
+
+class OrderAcknowledgement(Strict):
+    check: Identifier
+    drug: Identifier | None = None
+    reason: Reason
+
+
+class OrderFile(Strict):
+    """A chemotherapy order to verify."""
+
+    patient: OrderPatient
+    regimen: Identifier = Field(description="Regimen name, alias, or file")
+    cycle: Cycle
+    date: Date = Field(description="The day the cycle is to start, YYYY-MM-DD")
+    bsa_formula: Identifier | None = None
+    bsa: QuantityText | None = Field(None, description="The BSA written on the order, to compare")
+    dose_percent: Percent | None = Field(None, description="The whole cycle at a reduced dose")
+    crcl_weight: CrclWeight | None = Field(
+        None, description="Cockcroft–Gault weight: actual, ideal, adjusted or standard"
+    )
+    prescribed: list[Prescribed] = Field(min_length=1)
+    history: list[Entry] | Identifier | None = Field(
+        None,
+        description="What was given before: a course file's path, or its administrations "
+        "inline ([] for a first course)",
+    )
+    acknowledge: list[OrderAcknowledgement] = Field(default_factory=list)
+    notes: FreeText | None = None

@@ -1,0 +1,101 @@
+"""The regimen file format: one YAML file per regimen."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from osdose.fields import (
+    INT_SCHEMA,
+    FreeText,
+    Identifier,
+    QuantityText,
+    Reason,
+    whole_in,
+)
+from osdose.formats.common import Strict
+
+DaysText = Annotated[
+    list[str | int] | str | int,
+    Field(description="Days of the cycle it is given on: [1, 8], 1, '1-5' or '1-3, 8'"),
+]
+
+
+class Acknowledgement(Strict):
+    """An intended exception to a lint rule, written next to what it excuses."""
+
+    rule: Identifier = Field(description="The lint rule id this excuses, e.g. dose-implausible")
+    reason: Reason = Field(description="Why the exception is intended (shown in reports)")
+
+
+class DrugEntry(Strict):
+    """One drug of a regimen. Give exactly one of dose, dose_per_day or dose_per_cycle."""
+
+    drug: Identifier = Field(
+        description="Drug name or synonym from the drug table (DDP → cisplatin)"
+    )
+    dose: QuantityText | None = Field(
+        None,
+        description="Dose per administration day: '120 mg/m2', '5 mg/kg', '12 mg', '10000 IU/m2'",
+    )
+    dose_per_day: QuantityText | None = Field(
+        None, description="The same as dose, named explicitly: dose per administration day"
+    )
+    dose_per_cycle: QuantityText | None = Field(
+        None, description="Total per cycle, divided equally over the listed days by osdose"
+    )
+    days: DaysText
+    route: FreeText | None = Field(None, description="IV, PO, SC, IM, IT …")
+    diluent: FreeText | None = None
+    volume: FreeText | None = Field(None, description="Infusion volume, e.g. '500 mL'")
+    duration: FreeText | None = Field(None, description="Infusion duration, e.g. '2 h'")
+    max_dose: QuantityText | None = Field(
+        None,
+        description="Cap per administration day, flat ('2 mg'), applied after dose percent; "
+        "'none' (with an acknowledgement of absolute-cap) where the drug table's cap is "
+        "intentionally not applied",
+    )
+    notes: FreeText | None = None
+    source: FreeText | None = Field(
+        None,
+        description="Where this dose comes from: 'case report', or 'assumed: …' with a reference",
+    )
+    acknowledge: list[Acknowledgement] = Field(
+        default_factory=list, description="Intended exceptions to lint rules for this drug"
+    )
+
+
+class SupportiveCare(Strict):
+    hydration: FreeText | None = None
+    antiemetic: FreeText | None = None
+    mesna: FreeText | None = None
+    growth_factor: FreeText | None = None
+    other: list[FreeText] = Field(default_factory=list)
+
+
+class RegimenFile(Strict):
+    """A chemotherapy regimen: one YAML file per regimen."""
+
+    name: Identifier = Field(description="The regimen's own name, e.g. DIA or DDP+EPI")
+    aliases: list[Identifier] = Field(
+        default_factory=list, description="Other names it is found by"
+    )
+    description: FreeText | None = None
+    indication: FreeText | None = None
+    cycle_length_days: Annotated[int, whole_in(1, 365), INT_SCHEMA] = Field(
+        description="Length of one cycle in days"
+    )
+    cycles: Annotated[int, whole_in(1, 100), INT_SCHEMA] | None = Field(
+        None, description="Usual number of cycles"
+    )
+    drugs: list[DrugEntry] = Field(min_length=1)
+    supportive_care: SupportiveCare | None = None
+    references: list[FreeText] = Field(default_factory=list, description="Sources of the regimen")
+    assumptions: list[FreeText] = Field(
+        default_factory=list, description="Values not in the source, each with where it comes from"
+    )
+    notes: FreeText | None = None
+    acknowledge: list[Acknowledgement] = Field(
+        default_factory=list, description="Intended exceptions to regimen-level lint rules"
+    )

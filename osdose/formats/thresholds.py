@@ -1,0 +1,58 @@
+"""The thresholds file (``osdose/data/thresholds.yaml``, or ``--thresholds FILE``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from osdose.fields import INT_SCHEMA, NUMBER_SCHEMA, QuantityText, decimal_in, whole_in
+from osdose.formats.common import Sourced, Strict
+
+
+class Range(Sourced):
+    min: QuantityText
+    max: QuantityText
+
+
+class Plausible(Strict):
+    height: Range
+    weight: Range
+    bsa: Range
+    bmi: Range
+
+
+class WeightChange(Sourced):
+    warn_percent: Annotated[float, decimal_in(0, 100), NUMBER_SCHEMA]
+    fail_percent: Annotated[float, decimal_in(0, 100), NUMBER_SCHEMA]
+
+
+class CrclWeight(Sourced):
+    default: Literal["actual", "ideal", "adjusted", "standard"]
+    obese_above_percent_of_ideal: Annotated[float, decimal_in(100, 300), NUMBER_SCHEMA]
+    adjusted_factor: Annotated[float, decimal_in(0, 1), NUMBER_SCHEMA]
+
+
+class Dates(Sourced):
+    history_future_days: Annotated[int, whole_in(0, 366), INT_SCHEMA]
+    order_future_days: Annotated[int, whole_in(0, 3660), INT_SCHEMA]
+
+
+class Ledger(Sourced):
+    confirm_above_max_factor: Annotated[float, decimal_in(1, 100), NUMBER_SCHEMA]
+
+
+class Labs(Sourced):
+    stale_days: Annotated[int, whole_in(0, 365), INT_SCHEMA]
+
+
+class ThresholdsFile(Strict):
+    """Patient-level plausibility limits and policies, each with its source."""
+
+    version: Literal["1"] = Field(description="Format version: 1")
+    plausible: Plausible
+    weight_change: WeightChange
+    crcl_weight: CrclWeight
+    dates: Dates
+    ledger: Ledger
+    labs: Labs
