@@ -202,7 +202,7 @@ def _subject(items: list[tuple[Entry, Any]], bundle: Bundle, refusals: list[Refu
             raise BundleRefused(bundle.path, refusals)
         raise OsdoseError(
             f"{bundle.path}: the administrations are about {len(subjects)} patients "
-            f"({', '.join(subjects)}): import one patient at a time"
+            f"({', '.join(s.label for s in subjects.values())}): import one patient at a time"
         )
     return next(iter(subjects.values()))
 

@@ -51,11 +51,16 @@ def effective_day(res: Any) -> dt.date:
         start = day_of(period.start, "effectivePeriod.start")
         if period.end is not None and day_of(period.end, "effectivePeriod.end") != start:
             raise Unusable(
-                f"effectivePeriod runs from {period.start} to {period.end}: osdose records the "
+                f"effectivePeriod runs from {_text(period.start)} to {_text(period.end)}: "
+                "osdose records the "
                 "dose given on one day; split it into one resource per day"
             )
         return start
     raise Unusable("has no effective date: osdose needs the day it happened")
+
+
+def _text(value: Any) -> str:
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
 
 
 def _concept_names(concept: Any) -> tuple[list[str], list[str]]:
@@ -140,6 +145,10 @@ class Subject:
 
     key: str
     entry: Entry | None
+
+    @property
+    def label(self) -> str:
+        return self.entry.label if self.entry is not None else self.key
 
 
 def subject_of(res: Any, bundle: Bundle) -> Subject:
