@@ -196,7 +196,10 @@ def load_bundle_order(path: str | Path, table: DrugTable) -> Order:
     day = _agree([(r[2], r[0].label) for r in rows], "date of day 1", name)
     regimen = _agree([(r[3], r[0].label) for r in rows], "regimen", name)
     cycle = _agree([(r[4], r[0].label) for r in rows], "cycle", name)
-    _agree([(r[5].key, r[0].label) for r in rows], "patient", name)
+    if len({r[5].key for r in rows}) > 1:
+        other = next(r for r in rows if r[5].key != rows[0][5].key)
+        _agree([(rows[0][5].label, rows[0][0].label), (other[5].label, other[0].label)],
+               "patient", name)  # fmt: skip
     subject = rows[0][5]
     found = by_day(measurements(bundle, subject, refusals), name, refusals)
     if refusals:

@@ -70,6 +70,11 @@ def test_verify_gives_the_same_checks_as_the_yaml_order(tmp_path: Path) -> None:
             "MedicationRequest/mr-epi: cycle 4 differs from MedicationRequest/mr-ddp (3)",
         ),
         (
+            "order-two-patients.json",
+            "MedicationRequest/mr-epi: patient Patient/p2 differs from MedicationRequest/mr-ddp "
+            "(Patient/p1)",
+        ),
+        (
             "order-dose-per-m2.json",
             "MedicationRequest/mr-ddp: dose must be the amount to give on each day in mg or IU "
             "(for example '258 mg'), got 140 mg/m**2",
