@@ -226,9 +226,9 @@ def regimens_show(
 
 def _register_features() -> None:
     # Each feature keeps its commands in its own module; they import heavy modules lazily.
-    from osdose import cli_cumulative, cli_ledger, cli_lint, cli_verify
+    from osdose import cli_cumulative, cli_fhir, cli_ledger, cli_lint, cli_verify
 
-    for feature in (cli_cumulative, cli_verify, cli_lint, cli_ledger):
+    for feature in (cli_cumulative, cli_verify, cli_lint, cli_ledger, cli_fhir):
         feature.register(app)
 
 

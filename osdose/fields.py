@@ -200,6 +200,23 @@ def date(value: Any, low: dt.date = MIN_DATE, high: dt.date = MAX_DATE) -> dt.da
     return day
 
 
+def days_value(value: Any) -> list[int | str] | int | str:
+    """Days as written (``[1, 8]``, ``1``, ``"1-5"``, ``"1-3, 8"``), with each plain day read
+    as a whole number whether YAML text or JSON, so that the same days compare equal;
+    :func:`osdose.regimen.parse_days` reads the ranges."""
+
+    def one(v: Any) -> int | str:
+        if isinstance(v, str) and _INT.match(v.strip()):
+            return whole(v, 0)
+        if isinstance(v, bool) or not isinstance(v, (int, str)):
+            raise FieldError(f"must be day numbers, got {_kind(v)}")
+        return v
+
+    if isinstance(value, list):
+        return [one(v) for v in value]
+    return one(value)
+
+
 def boolean(value: Any) -> bool:
     """``true`` or ``false`` (a JSON boolean, or the word in any case)."""
     if isinstance(value, bool):
@@ -246,6 +263,18 @@ Reason = Annotated[str, _wrap(reason), _STR]
 QuantityText = Annotated[str, _wrap(quantity_text), WithJsonSchema({"type": ["string", "number"]})]
 Date = Annotated[dt.date, _wrap(date), WithJsonSchema({"type": "string", "format": "date"})]
 Bool = Annotated[bool, _wrap(boolean), WithJsonSchema({"type": ["boolean", "string"]})]
+Days = Annotated[
+    list[int | str] | int | str,
+    _wrap(days_value),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "array", "items": {"type": ["integer", "string"]}},
+                {"type": ["integer", "string"]},
+            ]
+        }
+    ),
+]
 
 
 def whole_in(low: int | None = None, high: int | None = None) -> Any:

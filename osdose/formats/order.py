@@ -9,6 +9,7 @@ from pydantic import Field
 from osdose.fields import (
     INT_SCHEMA,
     Date,
+    Days,
     FreeText,
     Identifier,
     Percent,
@@ -53,7 +54,7 @@ class Prescribed(Strict):
 
     drug: Identifier
     dose: QuantityText = Field(description="Amount per administration day: '258 mg'")
-    days: list[str | int] | str | int = Field(description="[1], '1-3'")
+    days: Days = Field(description="[1], '1-3'")
     dose_percent: Percent | None = Field(
         None, description="This drug alone given at a reduced dose (1–100), with its reason"
     )

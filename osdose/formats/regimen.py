@@ -8,6 +8,7 @@ from pydantic import Field
 
 from osdose.fields import (
     INT_SCHEMA,
+    Days,
     FreeText,
     Identifier,
     QuantityText,
@@ -17,8 +18,7 @@ from osdose.fields import (
 from osdose.formats.common import Strict
 
 DaysText = Annotated[
-    list[str | int] | str | int,
-    Field(description="Days of the cycle it is given on: [1, 8], 1, '1-5' or '1-3, 8'"),
+    Days, Field(description="Days of the cycle it is given on: [1, 8], 1, '1-5' or '1-3, 8'")
 ]
 
 

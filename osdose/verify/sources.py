@@ -21,6 +21,11 @@ ORDER_SUFFIXES = (".yaml", ".yml")
 
 def load_order(path: str | Path, table: DrugTable) -> Order:
     """One order from a YAML file; a problem raises with file and line."""
+    if str(path).lower().endswith(".json"):  # a FHIR MedicationRequest Bundle (osdose[fhir])
+        from osdose.fhir.order import is_bundle, load_bundle_order
+
+        if is_bundle(path):
+            return load_bundle_order(path, table)
     doc = load(path, what="order file")
     return build_order(doc, str(path), Path(path).parent, table)
 
