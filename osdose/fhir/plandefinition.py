@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from osdose.documents import validate
 from osdose.drugs import DrugTable, load_drugs
 from osdose.errors import FileError, OsdoseError
 from osdose.fhir import codes, model, require
 from osdose.fhir.bundle import BundleRefused, Refusal, document, problems, read_json
 from osdose.fhir.regimen_fields import DRUG, REGIMEN, Item, MappingError, Plan, unmapped
-from osdose.documents import validate
 from osdose.formats.regimen import RegimenFile
 from osdose.library import library_files, load_regimen
 from osdose.regimen import Regimen, build
@@ -44,7 +44,7 @@ class ImportedRegimen:
 
 
 def file_model(reg: Regimen) -> Any:
-    """The validated file model (:class:`osdose.formats.regimen.RegimenFile`) ``reg`` was built from."""
+    """The validated file model (:class:`~osdose.formats.regimen.RegimenFile`) of ``reg``."""
     text = dict(library_files()).get(reg.path)
     if text is None:
         text = read_text(reg.path)

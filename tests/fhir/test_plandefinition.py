@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from osdose.formats import regimen as schema
 from osdose.errors import OsdoseError
 from osdose.fhir import codes, regimen_fields
 from osdose.fhir.export import dumps
 from osdose.fhir.plandefinition import file_model, read_plan_definition, regimen_plan
+from osdose.formats import regimen as schema
 from osdose.library import library, load_regimen
 
 from .conftest import DATA, ROOT, UCUM, run, valid
