@@ -223,7 +223,11 @@ def against(
 
 def level_of(value: float, drug: Drug) -> tuple[Level, float | None, tuple[str, ...]]:
     """Where ``drug``'s cumulative ``value`` stands against its ceiling and watches."""
-    return against(value, drug.ceiling, ((w.at, w.unit, w.reason) for w in drug.watch))
+    return against(
+        value,
+        drug.ceiling,
+        ((w.at, w.unit, f"{w.reason} ({w.source})" if w.source else w.reason) for w in drug.watch),
+    )
 
 
 def counted(a: Administration, unit: str) -> float | None:

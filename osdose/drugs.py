@@ -65,6 +65,7 @@ class Watch:
     at: float
     unit: str
     reason: str
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -402,7 +403,7 @@ def _drug(doc: Document, name: str, e: Any) -> Drug:
     watch = []
     for i, w in enumerate(e.watch):
         value, unit = _threshold(doc, (*at, "watch", i, "at"), w.at, base)
-        watch.append(Watch(value, unit, w.reason))
+        watch.append(Watch(value, unit, w.reason, cite(w.source, w.unconfirmed) if w.source else ""))
     maxima = []
     for i, m in enumerate(e.maxima):
         where: Where = (*at, "maxima", i)
