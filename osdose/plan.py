@@ -85,7 +85,7 @@ class Plan:
     first_over_cycle: int | None
     cycles_left_before_max: dict[str, int | None] = field(hash=False)
     equivalence: str
-    limits: tuple[Comparison, ...] = ()
+    limits: tuple[tuple[str, Comparison], ...] = ()  # (regimen, a maximum it is above)
     history: Exposure | None = None
 
     @property
@@ -215,15 +215,14 @@ def plan(
                 )
             )
     left = _cycles_left(history, history_run, full_adms, table, equivalence)
-    limits: list[Comparison] = []
+    limits: list[tuple[str, Comparison]] = []
     size = Size(who.bsa_m2, who.weight_kg)
-    for s in steps:
-        reg = s.regimen
+    for reg in {s.regimen.name: s.regimen for s in steps}.values():
         for name in dict.fromkeys(d.drug for d in reg.drugs):
             drug = table.resolve(name)
             doses = schedule((d.basis, d.days) for d in reg.drugs if d.drug == name)
             found, _ = compare(drug, doses, reg.cycle_length_days, size)
-            limits += [c for c in found if c.over]
+            limits += [(reg.name, c) for c in found if c.over]
     return Plan(
         patient=course.patient,
         dose_percent=float(dose_percent),

@@ -122,7 +122,7 @@ def plan_doc(p: Plan) -> dict[str, Any]:
         },
         "equivalence": p.equivalence,
         "above_usual_maximum": [
-            {"drug": c.drug, "message": c.text, "value": c.value, "limit": c.limit}
-            for c in p.limits
+            {"regimen": r, "drug": c.drug, "message": c.text, "value": c.value, "limit": c.limit}
+            for r, c in p.limits
         ],
     }

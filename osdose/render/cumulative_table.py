@@ -201,9 +201,12 @@ def plan_table(p: Plan) -> Group:
             tail.append(f"The history is already above the maximum for {d}.\n", style=STYLE[s])
     for g, s in p.start_combined_status.items():
         if s == "over":
-            tail.append(f"The history is already above the {g} maximum.\n", style=STYLE[s])
-    for x in p.limits:
-        tail.append(f"{x.text} ({x.maximum.cited})\n", style=STYLE["warn"])
+            tail.append(
+                f"The history's combined {g} exposure is already over (see cumulative).\n",
+                style=STYLE[s],
+            )
+    for reg, x in p.limits:
+        tail.append(f"{reg}: {x.text} ({x.maximum.cited})\n", style=STYLE["warn"])
     for reg, n in p.cycles_left_before_max.items():
         if n is None:
             tail.append(f"{reg}: holds no drug with a maximum; no limit on cycles from ceilings\n")

@@ -209,6 +209,7 @@ def test_plan_json_exact_and_exit_1_when_over() -> None:
         # escalation, acknowledged in DDP+EPI.yaml; plan still says it)
         "above_usual_maximum": [
             {
+                "regimen": "DDP+EPI",
                 "drug": "cisplatin",
                 "message": "cisplatin 140 mg/m² per 21-day cycle is above the usual maximum "
                 "100 mg/m² per 21-day cycle",
