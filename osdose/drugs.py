@@ -403,7 +403,8 @@ def _drug(doc: Document, name: str, e: Any) -> Drug:
     watch = []
     for i, w in enumerate(e.watch):
         value, unit = _threshold(doc, (*at, "watch", i, "at"), w.at, base)
-        watch.append(Watch(value, unit, w.reason, cite(w.source, w.unconfirmed) if w.source else ""))
+        source = cite(w.source, w.unconfirmed) if w.source else ""
+        watch.append(Watch(value, unit, w.reason, source))
     maxima = []
     for i, m in enumerate(e.maxima):
         where: Where = (*at, "maxima", i)
