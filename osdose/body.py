@@ -7,6 +7,7 @@ held to the same range as a typed one (:func:`osdose.bsa.compute`).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from osdose import thresholds, units
@@ -58,3 +59,30 @@ def check_pair(height_cm: float, weight_kg: float) -> None:
             f"the plausible {limit.low:g}–{limit.high:g} kg/m²: one of them is mistyped or in "
             "the wrong unit",
         )
+
+
+_AGE = re.compile(
+    r"^\s*([0-9]{1,3}(?:\.[0-9]{1,3})?)\s*(years?|yrs?|y|months?|mo|weeks?|wk|days?|d)?\s*$",
+    re.IGNORECASE,
+)
+_AGE_UNIT = {"y": 1.0, "m": 1 / 12, "w": 7 / 365.25, "d": 1 / 365.25}
+
+
+def age_years(text: Any, field: str = "age") -> float:
+    """An age in years from ``60``, ``60 years``, ``0.8``, ``10 months``, ``6 weeks`` (a bare
+    number is years: an age has no other everyday unit), from 0 to 120."""
+    s = (
+        str(text).strip()
+        if isinstance(text, (str, int, float)) and not isinstance(text, bool)
+        else ""
+    )
+    m = _AGE.match(s)
+    if not m:
+        raise InputError(
+            field, f"must be an age like '60', '60 years' or '10 months', got {text!r}"
+        )
+    unit = (m.group(2) or "y").lower()
+    value = float(m.group(1)) * _AGE_UNIT["m" if unit.startswith("mo") else unit[0]]
+    if not 0 <= value <= 120:
+        raise InputError(field, f"{s} is outside the plausible 0–120 years")
+    return value

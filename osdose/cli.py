@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -185,6 +186,73 @@ def dose(
         from osdose.render.table import dose_table
 
         emit_rich(dose_table(sheet))
+
+
+class Sex(StrEnum):
+    male = "male"
+    female = "female"
+
+
+class CrclWeight(StrEnum):
+    actual = "actual"
+    ideal = "ideal"
+    adjusted = "adjusted"
+    standard = "standard"
+
+
+@app.command()
+@guarded
+def gfr(
+    age: Annotated[str, typer.Option("--age", help="Age: 60, '60 years', '10 months'.")],
+    sex: Annotated[Sex, typer.Option("--sex", help="male or female.")],
+    creatinine: Annotated[
+        str,
+        typer.Option(
+            "--creatinine", help="Serum creatinine with its unit: 1.0mg/dL, 88 µmol/L, 10 mg/L."
+        ),
+    ],
+    height: HeightOpt = None,
+    weight: WeightOpt = None,
+    crcl_weight: Annotated[
+        CrclWeight | None,
+        typer.Option(
+            "--crcl-weight",
+            help="Cockcroft–Gault body weight (default: the thresholds file's, standard).",
+        ),
+    ] = None,
+    creatinine_floor: Annotated[
+        str | None,
+        typer.Option(
+            "--creatinine-floor",
+            metavar="MG_DL",
+            help="Raise a lower creatinine to this first ('0.7 mg/dL'); reported when applied.",
+        ),
+    ] = None,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Kidney function side by side: Cockcroft–Gault, CKD-EPI 2021 (per 1.73 m² and de-indexed
+    to the patient's BSA), and bedside Schwartz for children, each with its formula."""
+    from osdose import body
+    from osdose.kidney import report
+    from osdose.labs import concentration_mg_dl
+
+    r = report(
+        body.age_years(age, "--age"),
+        sex.value,
+        concentration_mg_dl(creatinine, "--creatinine"),
+        body.height_cm(height, "--height") if height is not None else None,
+        body.weight_kg(weight, "--weight") if weight is not None else None,
+        crcl_weight.value if crcl_weight is not None else None,
+        concentration_mg_dl(creatinine_floor, "creatinine floor") if creatinine_floor else None,
+    )
+    if format is Format.json:
+        from osdose.render.gfr import gfr_doc
+
+        emit_json(gfr_doc(r))
+    else:
+        from osdose.render.gfr import gfr_table
+
+        emit_rich(gfr_table(r))
 
 
 @regimens_app.command("list")

@@ -123,3 +123,131 @@ def cockcroft_gault(
         value *= 0.85
         work += f" × 0.85 (female) = {value:.1f} mL/min"
     return Clearance(value, work + " (Cockcroft–Gault)", weight, scr, applied)
+
+
+# -- estimated GFR ----------------------------------------------------------------------------
+
+CKD_EPI_REFERENCE = "Inker et al., NEJM 2021 (CKD-EPI 2021 creatinine equation, race-free)"
+DEINDEX_REFERENCE = "ADDIKD guideline (eviQ 2022): for dosing, eGFR × BSA / 1.73"
+SCHWARTZ_REFERENCE = "Schwartz et al., JASN 2009 (bedside Schwartz)"
+CG_REFERENCE = "Cockcroft & Gault, Nephron 1976"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One kidney-function estimate: ``method`` (``cockcroft-gault``, ``ckd-epi-2021``,
+    ``ckd-epi-2021-absolute``, ``schwartz-bedside``), its value and unit, the formula with the
+    patient's numbers, and its reference."""
+
+    method: str
+    value: float
+    unit: str  # "mL/min" or "mL/min/1.73m2"
+    formula: str
+    reference: str
+
+
+def ckd_epi_2021(age: float, sex: str, scr_mg_dl: float) -> Estimate:
+    """eGFR (mL/min/1.73 m²) = 142 × min(SCr/κ, 1)^α × max(SCr/κ, 1)^−1.200 × 0.9938^age
+    × 1.012 if female; κ = 0.7 (female) / 0.9 (male), α = −0.241 / −0.302 (adults)."""
+    female = sex == "female"
+    kappa, alpha = (0.7, -0.241) if female else (0.9, -0.302)
+    ratio = scr_mg_dl / kappa
+    value = 142.0 * min(ratio, 1.0) ** alpha * max(ratio, 1.0) ** -1.200 * 0.9938**age
+    if female:
+        value *= 1.012
+    sex_term = " × 1.012 (female)" if female else ""
+    formula = (
+        f"142 × min({scr_mg_dl:.4g}/{kappa:g}, 1)^{alpha:g} × max({scr_mg_dl:.4g}/{kappa:g}, 1)"
+        f"^−1.200 × 0.9938^{age:g}{sex_term} = {value:.1f} mL/min/1.73 m²"
+    )
+    return Estimate("ckd-epi-2021", value, "mL/min/1.73m2", formula, CKD_EPI_REFERENCE)
+
+
+def deindexed(e: Estimate, bsa_m2: float) -> Estimate:
+    """An eGFR per 1.73 m² as mL/min for this patient: × BSA / 1.73."""
+    value = e.value * bsa_m2 / 1.73
+    formula = f"{e.value:.1f} × {bsa_m2:.4f} m² / 1.73 = {value:.1f} mL/min"
+    return Estimate(f"{e.method}-absolute", value, "mL/min", formula, DEINDEX_REFERENCE)
+
+
+def schwartz_bedside(height_cm: float, scr_mg_dl: float) -> Estimate:
+    """eGFR (mL/min/1.73 m²) = 0.413 × height (cm) / SCr (mg/dL), children."""
+    value = 0.413 * height_cm / scr_mg_dl
+    formula = f"0.413 × {height_cm:g} cm / {scr_mg_dl:.4g} mg/dL = {value:.1f} mL/min/1.73 m²"
+    return Estimate("schwartz-bedside", value, "mL/min/1.73m2", formula, SCHWARTZ_REFERENCE)
+
+
+@dataclass(frozen=True)
+class KidneyReport:
+    """Every estimate that applies to one patient, side by side, and why others do not."""
+
+    inputs: dict[str, object]
+    estimates: tuple[Estimate, ...]
+    not_applicable: tuple[str, ...]
+
+
+def report(
+    age_years: float,
+    sex: str,
+    scr_mg_dl: float,
+    height_cm: float | None = None,
+    weight_kg: float | None = None,
+    crcl_weight_policy: str | None = None,
+    creatinine_floor_mg_dl: float | None = None,
+) -> KidneyReport:
+    """Cockcroft–Gault (adults, with the weight policy), CKD-EPI 2021 and the same de-indexed
+    to the patient's BSA (adults), and bedside Schwartz (under 18), for one patient."""
+    from osdose import bsa as bsa_mod
+    from osdose import thresholds
+
+    t = thresholds.current()
+    policy = crcl_weight_policy or t.crcl_weight
+    inputs: dict[str, object] = {
+        "age_years": age_years,
+        "sex": sex,
+        "creatinine_mg_dl": scr_mg_dl,
+        "height_cm": height_cm,
+        "weight_kg": weight_kg,
+        "crcl_weight": policy,
+        "creatinine_floor_mg_dl": creatinine_floor_mg_dl,
+    }
+    out: list[Estimate] = []
+    missing: list[str] = []
+    if age_years >= ADULT_AGE:
+        if weight_kg is None or (height_cm is None and policy != "actual"):
+            missing.append(
+                "cockcroft-gault: needs the weight (and the height for its weight policy)"
+            )
+        else:
+            w = crcl_weight(
+                policy,
+                weight_kg,
+                height_cm or 0.0,
+                sex,
+                t.crcl_adjusted_factor,
+                t.crcl_obese_above_percent,
+            )
+            c = cockcroft_gault(int(age_years), w, scr_mg_dl, sex, creatinine_floor_mg_dl)
+            out.append(
+                Estimate(
+                    "cockcroft-gault",
+                    c.ml_min,
+                    "mL/min",
+                    f"{c.work}; weight: {w.work} (policy {policy})",
+                    CG_REFERENCE,
+                )
+            )
+        e = ckd_epi_2021(age_years, sex, scr_mg_dl)
+        out.append(e)
+        if height_cm is not None and weight_kg is not None:
+            out.append(deindexed(e, bsa_mod.compute(height_cm, weight_kg).m2))
+        else:
+            missing.append("ckd-epi-2021-absolute: needs height and weight (the BSA)")
+        missing.append(f"schwartz-bedside: a children's equation (under {ADULT_AGE})")
+    else:
+        missing.append(f"cockcroft-gault, ckd-epi-2021: adult equations (from {ADULT_AGE} y)")
+        if height_cm is None:
+            missing.append("schwartz-bedside: needs the height")
+        else:
+            out.append(schwartz_bedside(height_cm, scr_mg_dl))
+    return KidneyReport(inputs, tuple(out), tuple(missing))
