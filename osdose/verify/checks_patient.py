@@ -17,7 +17,7 @@ from osdose.course import Administration
 from osdose.cumulative import CombinedTotal, DrugTotal, Running, assess, per_m2_unit
 from osdose.dosing import amounts
 from osdose.drugs import MEASURE_NAMES, Band, Drug, Rule
-from osdose.kidney import Clearance
+from osdose.kidney import Clearance, Estimate
 from osdose.regimen import DrugDose
 from osdose.status import VERDICT_OF_LEVEL, Verdict
 from osdose.verify.context import Context
@@ -389,7 +389,13 @@ def renal(ctx: Context) -> list[CheckResult]:
     pt = ctx.order.patient
     c = ctx.crcl
     values: dict[str, float | str | None] = {"creatinine": pt.serum_creatinine_mg_dl}
-    unavailable: dict[str, str] = {"egfr_absolute": "eGFR (CKD-EPI) is not estimated yet"}
+    unavailable: dict[str, str] = {}
+    g = ctx.egfr_absolute
+    if isinstance(g, Estimate):
+        values["egfr_absolute"] = g.value
+        egfr_work = (f"eGFR (CKD-EPI 2021, de-indexed): {g.formula} ({g.reference})",)
+    else:
+        unavailable["egfr_absolute"] = g or "no serum creatinine on the order (eGFR needs it)"
     extra: tuple[tuple[str, object], ...] = ()
     work: tuple[str, ...] = ()
     if isinstance(c, Clearance):
@@ -401,6 +407,8 @@ def renal(ctx: Context) -> list[CheckResult]:
         )
         floor = f"; creatinine floor {c.floor_applied:g} mg/dL applied" if c.floor_applied else ""
         work = (f"body weight: {c.weight.work} (policy {c.weight.policy})", c.work + floor)
+    if isinstance(g, Estimate):
+        work = (*work, *egfr_work)
     elif isinstance(c, str):
         unavailable["crcl"] = c
     else:

@@ -9,7 +9,15 @@ from osdose.bsa import BSA
 from osdose.dosing import DoseLine, daily_dose
 from osdose.drugs import DrugTable
 from osdose.errors import InputError
-from osdose.kidney import ADULT_AGE, Clearance, cockcroft_gault, crcl_weight
+from osdose.kidney import (
+    ADULT_AGE,
+    Clearance,
+    Estimate,
+    ckd_epi_2021,
+    cockcroft_gault,
+    crcl_weight,
+    deindexed,
+)
 from osdose.regimen import DrugDose
 from osdose.verify.order import Order, Prescribed
 from osdose.verify.result import Options
@@ -80,6 +88,19 @@ class Context:
         return (
             self.options.crcl_weight or self.order.crcl_weight or thresholds.current().crcl_weight
         )
+
+    @cached_property
+    def egfr_absolute(self) -> Estimate | str | None:
+        """CKD-EPI 2021 de-indexed to today's BSA (mL/min), as ADDIKD doses by; a text saying
+        why it cannot be estimated; ``None`` without a creatinine."""
+        pt = self.order.patient
+        if pt.serum_creatinine_mg_dl is None:
+            return None
+        if pt.age is None or pt.sex is None:
+            return "CKD-EPI needs age and sex"
+        if pt.age < ADULT_AGE:
+            return f"age {pt.age}: CKD-EPI 2021 is an adult equation (from {ADULT_AGE} y)"
+        return deindexed(ckd_epi_2021(pt.age, pt.sex, pt.serum_creatinine_mg_dl), self.bsa.m2)
 
     @cached_property
     def crcl(self) -> Clearance | str | None:
