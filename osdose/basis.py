@@ -1,10 +1,10 @@
-"""A dose basis: an amount (mass or international units) per m², per kg, or flat.
+"""A dose basis: an amount (mass or international units) per m², per kg, flat, or a target
+AUC (carboplatin, by Calvert's formula from the GFR).
 
-Parsed once from text such as ``120 mg/m2``, ``5 mg/kg``, ``12 mg``, ``10000 IU/m2`` or, for
-a drug dosed in units (bleomycin), ``15 units`` (the drug table says what its unit is worth
-in IU). The amount is normalised to mg or IU. A rate (``/day``, ``/h``) or an AUC is
-refused: a regimen dose is always per administration day, and AUC dosing is not supported
-yet.
+Parsed once from text such as ``120 mg/m2``, ``5 mg/kg``, ``12 mg``, ``10000 IU/m2``, ``AUC 5``
+or, for a drug dosed in units (bleomycin), ``15 units`` (the drug table says what its unit is
+worth in IU). The amount is normalised to mg or IU. A rate (``/day``, ``/h``) is refused: a
+regimen dose is always per administration day.
 """
 
 from __future__ import annotations
@@ -19,12 +19,17 @@ from osdose.errors import InputError
 if TYPE_CHECKING:
     from osdose.drugs import Drug
 
-Per = Literal["m2", "kg", "flat"]
+Per = Literal["m2", "kg", "flat", "auc"]
 Amount = Literal["mg", "IU"]
 
 _AUC = re.compile(r"\bAUC\b", re.IGNORECASE)
+_AUC_DOSE = re.compile(
+    r"^\s*AUC\s*=?\s*([0-9]{1,2}(?:\.[0-9]{1,3})?)\s*(?:mg\s*[·*.]?\s*min\s*/\s*mL)?\s*$",
+    re.IGNORECASE,
+)
+AUC_RANGE = (0.5, 30.0)  # mg·min/mL: below or above this no regimen doses carboplatin
 _RATE = re.compile(r"/\s*(day|days|d|cycle|week|wk|h|hr|hour|min)\s*$", re.IGNORECASE)
-_PER_TEXT = {"m2": "/m²", "kg": "/kg", "flat": ""}
+_PER_TEXT = {"m2": "/m²", "kg": "/kg", "flat": "", "auc": ""}
 _PER_OF = {None: "flat", "area": "m2", "mass": "kg"}
 EXPECTED = "a mass or IU per m², per kg, or flat (for example '120 mg/m2', '5 mg/kg', '12 mg')"
 
@@ -45,8 +50,15 @@ class Basis:
 
     @property
     def unit_text(self) -> str:
-        """``mg/m²``, ``IU/kg``, ``mg``."""
-        return f"{self.unit}{_PER_TEXT[self.per]}"
+        """``mg/m²``, ``IU/kg``, ``mg``, ``mg·min/mL`` (an AUC)."""
+        return "mg·min/mL" if self.per == "auc" else f"{self.unit}{_PER_TEXT[self.per]}"
+
+
+def flat(amount: float, unit: str, text: str = "") -> Basis:
+    """A flat amount of ``unit`` (``mg`` or ``IU``) as a basis."""
+    if unit not in ("mg", "IU"):
+        raise ValueError(f"a dose is in mg or IU, not {unit}")
+    return Basis(amount, "mg" if unit == "mg" else "IU", "flat", text or f"{amount:g} {unit}")
 
 
 def parse_basis(text: Any, field: str = "dose", drug: Drug | None = None) -> Basis:
@@ -56,11 +68,7 @@ def parse_basis(text: Any, field: str = "dose", drug: Drug | None = None) -> Bas
     and how small an IU amount may be before it is surely USP units written as IU."""
     s = str(text).strip() if isinstance(text, str) else text
     if isinstance(s, str) and _AUC.search(s):
-        raise InputError(
-            field,
-            f"is an AUC dose ({s!r}): AUC (Calvert) dosing is not supported yet; give the dose "
-            "in mg/m2, mg/kg or mg",
-        )
+        return _auc(s, field)
     if isinstance(s, str) and _RATE.search(s):
         _rate(s, field)
     q = units.parse(s, field, example="mg")
@@ -82,6 +90,22 @@ def parse_basis(text: Any, field: str = "dose", drug: Drug | None = None) -> Bas
         amount = _drug_units(q, field, drug) * q.to(f"units{per_unit}")
     _check_iu_floor(amount, per, q.text, field, drug)
     return Basis(amount, "IU", per, q.text)
+
+
+def _auc(text: str, field: str) -> Basis:
+    """``AUC 5`` (mg·min/mL): a target exposure, turned into mg by Calvert's formula."""
+    m = _AUC_DOSE.match(text)
+    if not m:
+        raise InputError(
+            field,
+            f"is not a target AUC, got {text!r}: write 'AUC 5' (mg·min/mL; the dose in mg is "
+            "AUC × (GFR + 25))",
+        )
+    value = float(m.group(1))
+    low, high = AUC_RANGE
+    if not low <= value <= high:
+        raise InputError(field, f"AUC {value:g} is outside {low:g}–{high:g} mg·min/mL")
+    return Basis(value, "mg", "auc", f"AUC {value:g}")
 
 
 def _rate(text: str, field: str) -> None:

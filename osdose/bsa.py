@@ -90,13 +90,25 @@ class BSA:
     cap_m2: float | None = None
     height_cm: float | None = None
     weight_kg: float | None = None
+    cap_reason: str | None = None
 
     @property
     def capped(self) -> bool:
         return self.m2 != self.uncapped_m2
 
+    @property
+    def below_full_percent(self) -> float:
+        """How far below full weight-based dosing a capped BSA puts every per-m² dose."""
+        return (1.0 - self.m2 / self.uncapped_m2) * 100.0 if self.uncapped_m2 else 0.0
 
-def compute(h_cm: float, w_kg: float, name: str = DEFAULT, cap_m2: float | None = None) -> BSA:
+
+def compute(
+    h_cm: float,
+    w_kg: float,
+    name: str = DEFAULT,
+    cap_m2: float | None = None,
+    cap_reason: str | None = None,
+) -> BSA:
     """BSA by formula ``name``; with ``cap_m2`` the result is at most the cap (and says so).
 
     The height and weight must belong to one person (plausible BMI), and the computed BSA
@@ -113,27 +125,44 @@ def compute(h_cm: float, w_kg: float, name: str = DEFAULT, cap_m2: float | None 
             f"computed by {f.name} from {h_cm:g} cm and {w_kg:g} kg is {value:.4f} m², outside "
             f"the plausible {limit.low:g}–{limit.high:g} m²: check the height and weight",
         )
-    return apply_cap(BSA(value, f.name, value, None, h_cm, w_kg), cap_m2)
+    return apply_cap(BSA(value, f.name, value, None, h_cm, w_kg), cap_m2, cap_reason)
 
 
 def given(
-    m2: float, cap_m2: float | None = None, h_cm: float | None = None, w_kg: float | None = None
+    m2: float,
+    cap_m2: float | None = None,
+    h_cm: float | None = None,
+    w_kg: float | None = None,
+    cap_reason: str | None = None,
 ) -> BSA:
     """A BSA the user gave (formula ``given``)."""
-    return apply_cap(BSA(m2, "given", m2, None, h_cm, w_kg), cap_m2)
+    return apply_cap(BSA(m2, "given", m2, None, h_cm, w_kg), cap_m2, cap_reason)
 
 
-def apply_cap(b: BSA, cap_m2: float | None) -> BSA:
+def apply_cap(b: BSA, cap_m2: float | None, reason: str | None = None) -> BSA:
     if cap_m2 is None:
         return b
     return BSA(
-        min(b.uncapped_m2, cap_m2), b.formula, b.uncapped_m2, cap_m2, b.height_cm, b.weight_kg
+        min(b.uncapped_m2, cap_m2), b.formula, b.uncapped_m2, cap_m2, b.height_cm, b.weight_kg,
+        reason,
     )
 
 
+CAP_ADVICE = (
+    "ASCO (Griggs et al., 2012; 2021 update) recommends full weight-based dosing in obese "
+    "adults; a BSA cap is a local policy and must say why"
+)
+
+
 #: How the inputs of :func:`resolve` are named in messages: in files, and on the command line.
-FILE_NAMES = {"height": "height", "weight": "weight", "bsa": "bsa", "formula": "bsa_formula"}
-CLI_NAMES = {"height": "--height", "weight": "--weight", "bsa": "--bsa", "formula": "--formula"}
+FILE_NAMES = {
+    "height": "height", "weight": "weight", "bsa": "bsa", "formula": "bsa_formula",
+    "cap": "bsa_cap", "cap_reason": "cap_reason",
+}  # fmt: skip
+CLI_NAMES = {
+    "height": "--height", "weight": "--weight", "bsa": "--bsa", "formula": "--formula",
+    "cap": "--bsa-cap", "cap_reason": "--cap-reason",
+}  # fmt: skip
 
 
 def resolve(
@@ -143,13 +172,17 @@ def resolve(
     formula_name: str | None = None,
     cap_m2: float | None = None,
     names: dict[str, str] = FILE_NAMES,
+    cap_reason: str | None = None,
 ) -> BSA | None:
     """The one way osdose arrives at a patient's BSA: given, computed from height and
     weight, capped when asked, or ``None`` when nothing was given.
 
     Refuses a formula together with a given BSA, height without weight (or the reverse),
-    and anything implausible (see :func:`compute`). ``names`` says what the inputs are
-    called where they were typed (``--weight`` on the command line)."""
+    and anything implausible (see :func:`compute`), and a cap without its reason. ``names``
+    says what the inputs are called where they were typed (``--weight`` on the command
+    line)."""
+    if cap_m2 is not None and not (cap_reason or "").strip():
+        raise InputError(names["cap"], f"needs {names['cap_reason']}: {CAP_ADVICE}")
     if given_m2 is not None:
         if formula_name is not None:
             raise InputError(
@@ -160,7 +193,7 @@ def resolve(
             from osdose import body
 
             body.check_pair(height_cm, weight_kg)
-        return given(given_m2, cap_m2, height_cm, weight_kg)
+        return given(given_m2, cap_m2, height_cm, weight_kg, cap_reason)
     if height_cm is None and weight_kg is None:
         return None
     if height_cm is None or weight_kg is None:
@@ -170,4 +203,4 @@ def resolve(
             f"needs both {names['height']} and {names['weight']}: {missing} is missing (or give "
             f"{names['bsa']})",
         )
-    return compute(height_cm, weight_kg, formula_name or DEFAULT, cap_m2)
+    return compute(height_cm, weight_kg, formula_name or DEFAULT, cap_m2, cap_reason)

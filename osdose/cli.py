@@ -91,6 +91,64 @@ CapOpt = Annotated[
 ]
 
 
+class GfrMethod(StrEnum):
+    measured = "measured"
+    cockcroft_gault = "cockcroft-gault"
+    ckd_epi = "ckd-epi-2021-absolute"
+
+
+def _ml_min(text: str | None, field: str) -> float | None:
+    """A clearance in mL/min (a bare number is mL/min: a GFR has no other everyday unit)."""
+    if text is None:
+        return None
+    from osdose import units
+    from osdose.errors import InputError
+
+    s = f"{text} mL/min" if units.is_bare_number(text) else text
+    q = units.parse(s, field)
+    if q.dimension != "volume/time":
+        raise InputError(field, f"must be a clearance in mL/min, got {q.text}")
+    value = q.to("mL/min")
+    if not 1 <= value <= 300:
+        raise InputError(field, f"{q.text} is outside the plausible 1–300 mL/min")
+    return value
+
+
+class Sex(StrEnum):
+    male = "male"
+    female = "female"
+
+
+class CrclWeight(StrEnum):
+    actual = "actual"
+    ideal = "ideal"
+    adjusted = "adjusted"
+    standard = "standard"
+
+
+CapReasonOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cap-reason",
+        metavar="TEXT",
+        help="Why the BSA is capped (required with --bsa-cap: full weight-based dosing is the "
+        "ASCO default).",
+    ),
+]
+
+
+def _reason(text: str | None) -> str | None:
+    from osdose.errors import InputError
+    from osdose.fields import FieldError, reason
+
+    if text is None:
+        return None
+    try:
+        return reason(text)
+    except FieldError as exc:
+        raise InputError("--cap-reason", str(exc)) from None
+
+
 def _cap(text: str | None) -> float | None:
     from osdose import body
 
@@ -107,6 +165,7 @@ def bsa(
         typer.Option("--formula", help="mosteller, dubois, haycock, gehan-george, boyd, or all."),
     ] = "mosteller",
     bsa_cap: CapOpt = None,
+    cap_reason: CapReasonOpt = None,
     format: FormatOpt = Format.table,
 ) -> None:
     """Body surface area by one formula or all of them side by side."""
@@ -121,12 +180,15 @@ def bsa(
     h = body.height_cm(height)
     w = body.weight_kg(weight)
     cap = _cap(bsa_cap)
+    why = _reason(cap_reason)
+    if cap is not None and why is None:
+        raise OsdoseError(f"--bsa-cap needs --cap-reason: {bsa_mod.CAP_ADVICE}")
     names = (
         list(bsa_mod.FORMULAS)
         if formula.strip().lower() == "all"
         else [bsa_mod.formula(formula).name]
     )
-    results = [bsa_mod.compute(h, w, n, cap) for n in names]
+    results = [bsa_mod.compute(h, w, n, cap, why) for n in names]
     if format is Format.json:
         from osdose.render.json import bsa_results
 
@@ -157,16 +219,64 @@ def dose(
         ),
     ] = None,
     bsa_cap: CapOpt = None,
+    cap_reason: CapReasonOpt = None,
     dose_percent: Annotated[
         float, typer.Option("--dose-percent", help="Planned dose percent, 1–100.")
     ] = 100.0,
+    age: Annotated[
+        str | None,
+        typer.Option("--age", help="Age (small-patient rules; GFR): 60, '10 months', 0.8."),
+    ] = None,
+    sex: Annotated[Sex | None, typer.Option("--sex", help="male or female (GFR).")] = None,
+    creatinine: Annotated[
+        str | None,
+        typer.Option("--creatinine", help="Serum creatinine with its unit, for an AUC dose's GFR."),
+    ] = None,
+    gfr: Annotated[
+        str | None,
+        typer.Option("--gfr", metavar="ML_MIN", help="A measured GFR (mL/min) for an AUC dose."),
+    ] = None,
+    gfr_method: Annotated[
+        GfrMethod | None,
+        typer.Option(
+            "--gfr-method",
+            help="Where an AUC dose's GFR comes from (default: the "
+            "regimen's, else cockcroft-gault).",
+        ),
+    ] = None,
+    gfr_cap: Annotated[
+        str | None,
+        typer.Option(
+            "--gfr-cap",
+            metavar="ML_MIN",
+            help="Cap the GFR of Calvert's formula here "
+            "(default 125 mL/min, the thresholds file's; reported when it bites).",
+        ),
+    ] = None,
+    creatinine_floor: Annotated[
+        str | None,
+        typer.Option(
+            "--creatinine-floor",
+            metavar="MG_DL",
+            help="Raise a lower creatinine to "
+            "this before estimating the GFR; reported when applied.",
+        ),
+    ] = None,
+    crcl_weight: Annotated[
+        CrclWeight | None,
+        typer.Option("--crcl-weight", help="Cockcroft–Gault body weight policy."),
+    ] = None,
     format: FormatOpt = Format.table,
 ) -> None:
     """Per-day and per-cycle doses of every drug of a regimen, each with how it was reached,
-    and each drug against its usual maxima. A regimen file with a lint error is refused."""
+    and each drug against its usual maxima. A regimen file with a lint error is refused.
+
+    A dose by AUC (carboplatin) needs the GFR: a measured --gfr, or --age, --sex and
+    --creatinine to estimate it."""
     from osdose import body
     from osdose import bsa as bsa_mod
-    from osdose.dosing import dose_sheet
+    from osdose.dosing import Patient, dose_sheet
+    from osdose.labs import concentration_mg_dl
     from osdose.library import load_regimen
 
     table = drug_table()
@@ -174,10 +284,23 @@ def dose(
     h = body.height_cm(height) if height is not None else None
     w = body.weight_kg(weight) if weight is not None else None
     given = body.bsa_m2(bsa) if bsa is not None else None
-    b = bsa_mod.resolve(h, w, given, formula, _cap(bsa_cap), bsa_mod.CLI_NAMES)
+    b = bsa_mod.resolve(h, w, given, formula, _cap(bsa_cap), bsa_mod.CLI_NAMES, _reason(cap_reason))
     if b is None and any(d.basis.per == "m2" for d in reg.drugs):
         raise OsdoseError(f"{reg.name} has doses per m²: give --height and --weight, or --bsa")
-    sheet = dose_sheet(reg, b, w, dose_percent, table)
+    patient = Patient(
+        age_years=body.age_years(age, "--age") if age is not None else None,
+        sex=sex.value if sex is not None else None,
+        height_cm=h,
+        creatinine_mg_dl=concentration_mg_dl(creatinine, "--creatinine") if creatinine else None,
+        measured_gfr=_ml_min(gfr, "--gfr"),
+        gfr_method=gfr_method.value if gfr_method is not None else None,
+        gfr_cap=_ml_min(gfr_cap, "--gfr-cap"),
+        creatinine_floor_mg_dl=concentration_mg_dl(creatinine_floor, "creatinine floor")
+        if creatinine_floor
+        else None,
+        crcl_weight=crcl_weight.value if crcl_weight is not None else None,
+    )
+    sheet = dose_sheet(reg, b, w, dose_percent, table, patient)
     if format is Format.json:
         from osdose.render.json import dose_sheet as doc
 
@@ -186,18 +309,6 @@ def dose(
         from osdose.render.table import dose_table
 
         emit_rich(dose_table(sheet))
-
-
-class Sex(StrEnum):
-    male = "male"
-    female = "female"
-
-
-class CrclWeight(StrEnum):
-    actual = "actual"
-    ideal = "ideal"
-    adjusted = "adjusted"
-    standard = "standard"
 
 
 @app.command()

@@ -19,12 +19,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from osdose import body, clock, thresholds
+from osdose import body, clock, thresholds, units
 from osdose import bsa as bsa_mod
 from osdose.basis import parse_basis
-from osdose.dosing import amounts
+from osdose.dosing import Amounts, amounts
 from osdose.drugs import DrugTable, load_drugs
 from osdose.errors import FileError, InputError, OsdoseError
+from osdose.kidney import CalvertGfr
 from osdose.regimen import DrugDose, Regimen
 from osdose.source import Document, load
 
@@ -93,6 +94,14 @@ class Course:
     path: str = ""
     measurements: Measurements = Measurements()
     bsa_formula: str = bsa_mod.DEFAULT  # the patient's formula, for a BSA from measurements
+    dob: dt.date | None = None
+    age_years: float | None = None  # during the course, when no dob is given
+
+    def age_on(self, day: dt.date) -> float | None:
+        """The patient's age in years on ``day`` (from the date of birth, else the age)."""
+        if self.dob is not None:
+            return (day - self.dob).days / 365.25
+        return self.age_years
 
     def for_drug(self, drug: str) -> tuple[Administration, ...]:
         return tuple(a for a in self.administrations if a.drug == drug)
@@ -186,6 +195,12 @@ def _single(
         b = parse_basis(e.dose, "dose", drug)
     except InputError as exc:
         raise doc.error((*p, "dose"), str(exc)) from None
+    if b.per == "auc":
+        raise doc.error(
+            (*p, "dose"),
+            f"dose {b.text} is a regimen's target: a single administration records the amount "
+            "given, in mg",
+        )
     bsa = m.bsa(formula)
     if b.per == "kg" and m.weight_kg is None:
         raise doc.error((*p, "dose"), f"dose {b.text} is per kg: give the weight of that day")
@@ -230,7 +245,7 @@ def _tracked(table: DrugTable, drug: str) -> bool:
 
 
 class NeedsMeasurement(ValueError):
-    """A cycle's dose of ``drug`` needs the patient's ``need`` (``BSA`` or ``weight``):
+    """A cycle's dose of ``drug`` needs the patient's ``need`` (``BSA``, ``weight``, ``GFR``):
     ``what`` says the regimen's dose (``DIA gives cisplatin 120 mg/m²``)."""
 
     def __init__(self, need: str, what: str) -> None:
@@ -247,6 +262,8 @@ def expand_cycle(
     table: DrugTable,
     cycle: int | None = None,
     pct: float = 100.0,
+    age_years: float | None = None,
+    gfr: CalvertGfr | None = None,
 ) -> list[Administration]:
     """Every administration of one cycle of ``reg`` from ``start`` (its day 1), at the
     regimen's doses by the one dose engine; :class:`NeedsMeasurement` names a drug whose
@@ -258,7 +275,15 @@ def expand_cycle(
         what = f"{reg.name} gives {d.drug} {d.basis.text}{capped}"
         if d.basis.per == "kg" and m.weight_kg is None:
             raise NeedsMeasurement("weight", what)
-        a = amounts(d, bsa, m.weight_kg, pct)
+        if d.basis.per == "auc" and gfr is None:
+            if _tracked(table, d.drug):
+                raise NeedsMeasurement("GFR", what)
+            a = Amounts(None, None, None, False)  # the amount given is not known
+        else:
+            try:
+                a = amounts(d, bsa, m.weight_kg, pct, age_years=age_years, gfr=gfr)
+            except InputError as exc:  # a small-patient rule that needs what is not known
+                raise NeedsMeasurement(exc.field, f"{what}: {exc.problem}") from None
         if a.per_m2 is None and d.basis.unit == "mg" and _tracked(table, d.drug):
             raise NeedsMeasurement("BSA", what)
         for cd in d.days:
@@ -281,20 +306,42 @@ def expand_cycle(
     return out
 
 
+def _gfr(doc: Document, p: Where, e: Any) -> CalvertGfr | None:
+    if e.gfr is None:
+        return None
+    from osdose.kidney import calvert_gfr
+
+    try:
+        q = units.expect(units.parse(e.gfr, "gfr"), "volume/time", "gfr", "a clearance in mL/min")
+        return calvert_gfr("measured", measured_ml_min=q.to("mL/min"))
+    except InputError as exc:
+        raise doc.error((*p, "gfr"), str(exc)) from None
+
+
+_HOW = {
+    "BSA": "its cumulative mg/m² needs the BSA of that day (give bsa, or height and weight)",
+    "weight": "a dose per kg needs the weight of that day",
+    "GFR": "a dose by AUC needs the GFR of that day (gfr: 90 mL/min), or write the dose given",
+}
+
+
 def _cycle(
-    doc: Document, p: Where, e: Any, table: DrugTable, m: Measurements, formula: str
+    doc: Document,
+    p: Where,
+    e: Any,
+    table: DrugTable,
+    m: Measurements,
+    formula: str,
+    age_years: float | None = None,
 ) -> list[Administration]:
     reg = _regimen(doc, (*p, "regimen"), e.regimen, table)
     pct = e.dose_percent if e.dose_percent is not None else 100.0
     try:
-        adms = expand_cycle(reg, e.date, m, formula, table, e.cycle, pct)
-    except NeedsMeasurement as exc:
-        how = (
-            "its cumulative mg/m² needs the BSA of that day (give bsa, or height and weight)"
-            if exc.need == "BSA"
-            else "a dose per kg needs the weight of that day"
+        adms = expand_cycle(
+            reg, e.date, m, formula, table, e.cycle, pct, age_years, _gfr(doc, p, e)
         )
-        raise doc.error(p, f"{exc.what}: {how}") from None
+    except NeedsMeasurement as exc:
+        raise doc.error(p, f"{exc.what}: {_HOW.get(exc.need, exc.need + ' is needed')}") from None
     line = doc.line(p)
     return [Administration(**{**a.__dict__, "line": line, "source": doc.path}) for a in adms]
 
@@ -359,6 +406,7 @@ def parse_administrations(
     default: Measurements,
     formula: str = bsa_mod.DEFAULT,
     future_days: int | None = None,
+    age_on: Any = None,
 ) -> list[Administration]:
     """Administrations from validated entries (:class:`osdose.formats.course.Entry`) found
     at ``path`` of ``doc`` (course files, inline histories, the ledger's input)."""
@@ -374,7 +422,7 @@ def parse_administrations(
         if e.drug is not None:
             out.append(_single(doc, p, e, table, m, f))
         else:
-            out.extend(_cycle(doc, p, e, table, m, f))
+            out.extend(_cycle(doc, p, e, table, m, f, age_on(e.date) if age_on else None))
     check_history(out, future_days, frozenset(intended))
     return out
 
@@ -389,10 +437,19 @@ def parse_course(doc: Document, table: DrugTable | None = None) -> Course:
     patient = model.patient
     formula = _formula(doc, ("patient",), patient.bsa_formula, bsa_mod.DEFAULT)
     m = measurements(doc, ("patient",), patient, Measurements(), formula)
+    age = None
+    if patient.age is not None:
+        from osdose.body import age_years
+
+        try:
+            age = age_years(patient.age)
+        except InputError as exc:
+            raise doc.error(("patient", "age"), str(exc)) from None
+    shell = Course(patient.id, (), doc.path, m, formula, patient.dob, age)
     adms = parse_administrations(
-        doc, ("administrations",), model.administrations or [], t, m, formula
+        doc, ("administrations",), model.administrations or [], t, m, formula, age_on=shell.age_on
     )
-    return Course(patient.id, tuple(adms), doc.path, m, formula)
+    return Course(patient.id, tuple(adms), doc.path, m, formula, patient.dob, age)
 
 
 def load_course(path: str | Path, table: DrugTable | None = None) -> Course:

@@ -251,3 +251,103 @@ def report(
         else:
             out.append(schwartz_bedside(height_cm, scr_mg_dl))
     return KidneyReport(inputs, tuple(out), tuple(missing))
+
+
+# -- the GFR of Calvert's formula -------------------------------------------------------------
+
+GFR_METHODS = ("measured", "cockcroft-gault", "ckd-epi-2021-absolute")
+
+
+@dataclass(frozen=True)
+class CalvertGfr:
+    """The GFR that goes into Calvert's formula: ``value`` (mL/min, capped at ``cap``),
+    ``uncapped``, the ``method`` it came from, and the work that gave it."""
+
+    value: float
+    uncapped: float
+    cap: float
+    method: str
+    work: str
+
+    @property
+    def capped(self) -> bool:
+        return self.value < self.uncapped
+
+
+def calvert_gfr(
+    method: str,
+    *,
+    measured_ml_min: float | None = None,
+    age_years: float | None = None,
+    sex: str | None = None,
+    weight_kg: float | None = None,
+    height_cm: float | None = None,
+    bsa_m2: float | None = None,
+    creatinine_mg_dl: float | None = None,
+    crcl_weight_policy: str | None = None,
+    creatinine_floor_mg_dl: float | None = None,
+    cap_ml_min: float | None = None,
+) -> CalvertGfr:
+    """The GFR for carboplatin by ``method``: ``measured`` (given), ``cockcroft-gault`` or
+    ``ckd-epi-2021-absolute`` (estimated from age, sex, creatinine and weight or BSA), capped
+    (the thresholds file's 125 mL/min unless ``cap_ml_min``). What a method needs and is not
+    given is refused, naming it: the dose is never guessed."""
+    from osdose import thresholds
+
+    t = thresholds.current()
+    cap = t.gfr_cap_ml_min if cap_ml_min is None else cap_ml_min
+    if method not in GFR_METHODS:
+        raise InputError("gfr method", f"must be one of {', '.join(GFR_METHODS)}, got {method!r}")
+    if method == "measured":
+        if measured_ml_min is None:
+            raise InputError("gfr", "is needed (measured, mL/min) for carboplatin by AUC")
+        value, work = measured_ml_min, f"measured GFR {measured_ml_min:g} mL/min"
+    else:
+        missing = [
+            name
+            for name, v in (("age", age_years), ("sex", sex), ("creatinine", creatinine_mg_dl))
+            if v is None
+        ]
+        if missing:
+            raise InputError(
+                "gfr",
+                f"for carboplatin by AUC ({method}) needs the patient's {', '.join(missing)}: "
+                "give them, or a measured GFR",
+            )
+        assert age_years is not None and sex is not None and creatinine_mg_dl is not None
+        if age_years < ADULT_AGE:
+            raise InputError(
+                "gfr",
+                f"{method} is an adult equation: for a patient of {age_years:g} years give a "
+                "measured GFR",
+            )
+        scr = creatinine_mg_dl
+        floor = ""
+        if creatinine_floor_mg_dl is not None and scr < creatinine_floor_mg_dl:
+            floor = f"creatinine {scr:.4g} raised to the floor {creatinine_floor_mg_dl:g} mg/dL; "
+            scr = creatinine_floor_mg_dl
+        if method == "cockcroft-gault":
+            if weight_kg is None:
+                raise InputError("gfr", "by Cockcroft–Gault needs the weight")
+            w = crcl_weight(
+                crcl_weight_policy or t.crcl_weight,
+                weight_kg,
+                height_cm or 0.0,
+                sex,
+                t.crcl_adjusted_factor,
+                t.crcl_obese_above_percent,
+            )
+            c = cockcroft_gault(int(age_years), w, scr, sex)
+            value, work = c.ml_min, f"{floor}{c.work}; weight: {w.work}"
+        else:
+            if bsa_m2 is None:
+                raise InputError("gfr", "by CKD-EPI de-indexed needs the BSA (height and weight)")
+            e = ckd_epi_2021(age_years, sex, scr)
+            d = deindexed(e, bsa_m2)
+            value, work = d.value, f"{floor}{e.formula}; {d.formula}"
+    if not 1 <= value <= 300:
+        raise InputError("gfr", f"{value:.1f} mL/min is outside the plausible 1–300 mL/min")
+    used = min(value, cap)
+    if used < value:
+        work += f"; capped at {cap:g} mL/min ({t.calvert_source})"
+    return CalvertGfr(used, value, cap, method, work)

@@ -41,9 +41,12 @@ class Size:
     reference: bool = False  # a reference adult (lint), not the patient
 
     def factor(self, per: str) -> float | None:
-        """What one unit per ``per`` is in flat terms."""
+        """What one unit per ``per`` is in flat terms (``None`` for an AUC: it depends on the
+        GFR, and its bound is the GFR cap of Calvert's formula)."""
         if per == "flat":
             return 1.0
+        if per == "auc":
+            return None
         return self.bsa_m2 if per == "m2" else self.weight_kg
 
 
@@ -139,7 +142,14 @@ def compare(
             continue
         by_day = _by_day(doses, m.dose.per, size)
         if by_day is None:
-            need = "BSA" if "m2" in {m.dose.per, *(d.basis.per for d in doses)} else "weight"
+            pers = {m.dose.per, *(d.basis.per for d in doses)}
+            if "auc" in pers:
+                skipped.append(
+                    f"{drug.name}: a dose by AUC is not compared with the usual maximum "
+                    f"{limit_text}: Calvert's capped GFR bounds it"
+                )
+                continue
+            need = "BSA" if "m2" in pers else "weight"
             skipped.append(
                 f"{drug.name}: comparing with the usual maximum {limit_text} needs the {need}"
             )

@@ -47,6 +47,59 @@ class Cap:
 
 
 @dataclass(frozen=True)
+class PaediatricRule:
+    """A small-patient rule: it applies when every condition given holds (weight below,
+    BSA below, age below); ``per-kg`` gives dose per kg = dose per m² ÷ ``divisor``,
+    ``percent`` gives ``percent`` of the dose."""
+
+    rule: str
+    weight_below_kg: float | None = None
+    bsa_below_m2: float | None = None
+    age_below_years: float | None = None
+    divisor: float | None = None
+    percent: float | None = None
+    source: str = ""
+
+    @property
+    def when(self) -> str:
+        parts = []
+        if self.weight_below_kg is not None:
+            parts.append(f"weight below {self.weight_below_kg:g} kg")
+        if self.bsa_below_m2 is not None:
+            parts.append(f"BSA below {self.bsa_below_m2:g} m²")
+        if self.age_below_years is not None:
+            parts.append(f"age below {self.age_below_years:g} years")
+        return " and ".join(parts)
+
+    @property
+    def text(self) -> str:
+        what = (
+            f"dose per kg = dose per m² ÷ {self.divisor:g}"
+            if self.rule == "per-kg"
+            else f"{self.percent:g}% of the dose"
+        )
+        return f"{self.when}: {what}"
+
+
+@dataclass(frozen=True)
+class CountGate:
+    """Below ``anc_below`` or ``platelets_below`` (× 10⁹/L): ``delay``, or give ``percent``."""
+
+    anc_below: float | None
+    platelets_below: float | None
+    action: str | None
+    percent: float | None
+    source: str = ""
+
+    @property
+    def text(self) -> str:
+        what = "ANC" if self.anc_below is not None else "platelets"
+        below = self.anc_below if self.anc_below is not None else self.platelets_below
+        then = "delay the cycle" if self.action == "delay" else f"give {self.percent:g}%"
+        return f"{what} below {below:g} × 10⁹/L: {then}"
+
+
+@dataclass(frozen=True)
 class DrugDose:
     """One drug of a regimen. ``basis`` is always per administration day."""
 
@@ -66,6 +119,8 @@ class DrugDose:
     source: str | None = None
     acknowledged: tuple[tuple[str, str], ...] = ()
     line: int = 0
+    paediatric: tuple[PaediatricRule, ...] = ()
+    gfr_method: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +137,7 @@ class Regimen:
     acknowledged: tuple[tuple[str, str], ...] = ()
     path: str = ""
     sha256: str = ""
+    counts: tuple[CountGate, ...] = ()
 
     @property
     def treatment_days(self) -> int:
@@ -193,6 +249,48 @@ def effective_cap(
     return Cap(max_dose.amount, max_dose.unit, "regimen max_dose")
 
 
+def _paediatric(doc: Document, at: tuple[str | int, ...], rules: Any) -> tuple[PaediatricRule, ...]:
+    from osdose.body import age_years, bsa_m2, weight_kg
+
+    out = []
+    for i, r in enumerate(rules):
+        where = (*at, i)
+        w = r.when
+        try:
+            rule = PaediatricRule(
+                rule=r.rule,
+                weight_below_kg=weight_kg(w.weight_below, "weight_below")
+                if w.weight_below
+                else None,
+                bsa_below_m2=bsa_m2(w.bsa_below, "bsa_below") if w.bsa_below else None,
+                age_below_years=age_years(w.age_below, "age_below") if w.age_below else None,
+                divisor=r.divisor,
+                percent=r.percent,
+                source=r.source or "",
+            )
+        except InputError as exc:
+            raise doc.error((*where, "when"), str(exc)) from None
+        if not rule.when:
+            raise doc.error((*where, "when"), "when needs weight_below, bsa_below or age_below")
+        if (r.rule == "per-kg") != (r.divisor is not None) or (r.rule == "percent") != (
+            r.percent is not None
+        ):
+            raise doc.error(where, "rule per-kg takes a divisor, rule percent a percent")
+        out.append(rule)
+    return tuple(out)
+
+
+def _counts(doc: Document, gates: Any) -> tuple[CountGate, ...]:
+    out = []
+    for i, g in enumerate(gates):
+        if (g.anc_below is None) == (g.platelets_below is None):
+            raise doc.error(("counts", i), "a count gate names anc_below or platelets_below")
+        if (g.action is None) == (g.percent is None):
+            raise doc.error(("counts", i), "a count gate says action: delay, or a percent")
+        out.append(CountGate(g.anc_below, g.platelets_below, g.action, g.percent, g.source or ""))
+    return tuple(out)
+
+
 def build(doc: Document, drugs: DrugTable | None = None, sha256: str = "") -> Regimen:
     """A checked :class:`Regimen` from a parsed document; the first problem raises with its line."""
     from osdose.documents import validate
@@ -200,6 +298,7 @@ def build(doc: Document, drugs: DrugTable | None = None, sha256: str = "") -> Re
 
     table = drugs or load_drugs()
     model = validate(doc, RegimenFile, "a regimen file")
+    regimen_rules = _paediatric(doc, ("paediatric",), model.paediatric)
     entries = []
     for i, d in enumerate(model.drugs):
         path: tuple[str | int, ...] = ("drugs", i)
@@ -257,6 +356,8 @@ def build(doc: Document, drugs: DrugTable | None = None, sha256: str = "") -> Re
                 source=d.source,
                 acknowledged=acknowledged,
                 line=doc.where(path).line,
+                paediatric=_paediatric(doc, (*path, "paediatric"), d.paediatric) or regimen_rules,
+                gfr_method=d.gfr,
             )
         )
     return Regimen(
@@ -274,6 +375,7 @@ def build(doc: Document, drugs: DrugTable | None = None, sha256: str = "") -> Re
         acknowledged=tuple((a.rule, a.reason) for a in model.acknowledge),
         path=doc.path,
         sha256=sha256,
+        counts=_counts(doc, model.counts),
     )
 
 

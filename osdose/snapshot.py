@@ -34,9 +34,15 @@ class Patient:
     weight_kg: float
     formula: str = bsa_mod.DEFAULT
     bsa_cap_m2: float | None = None
+    cap_reason: str | None = None
 
     def bsa(self) -> bsa_mod.BSA:
-        return bsa_mod.compute(self.height_cm, self.weight_kg, self.formula, self.bsa_cap_m2)
+        b = bsa_mod.resolve(
+            self.height_cm, self.weight_kg, None, self.formula, self.bsa_cap_m2,
+            cap_reason=self.cap_reason,
+        )  # fmt: skip
+        assert b is not None
+        return b
 
 
 @dataclass(frozen=True)
@@ -97,10 +103,10 @@ def load_patients(path: str | Path) -> tuple[Patient, ...]:
             weight = body.weight_kg(p.weight)
             cap = body.bsa_m2(p.bsa_cap, "bsa_cap") if p.bsa_cap is not None else None
             formula = bsa_mod.formula(p.formula or bsa_mod.DEFAULT).name
-            bsa_mod.compute(height, weight, formula, cap)
+            bsa_mod.resolve(height, weight, None, formula, cap, cap_reason=p.cap_reason)
         except OsdoseError as exc:
             raise doc.error(at, str(exc)) from None
-        patients.append(Patient(p.id, height, weight, formula, cap))
+        patients.append(Patient(p.id, height, weight, formula, cap, p.cap_reason))
     ids = [p.id for p in patients]
     repeated = sorted({x for x in ids if ids.count(x) > 1})
     if repeated:

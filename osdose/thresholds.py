@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from osdose.errors import InputError
 
@@ -57,6 +58,13 @@ class Thresholds:
     confirm_source: str
     labs_stale_days: int
     labs_source: str
+    gfr_cap_ml_min: float
+    default_gfr_method: str
+    calvert_source: str
+    small_weight_kg: float
+    small_bsa_m2: float
+    small_age_years: float
+    small_source: str
 
 
 _PATH: list[str] = []  # set by the CLI's --thresholds
@@ -119,7 +127,38 @@ def _load(path: str) -> Thresholds:
         confirm_source=cite(f.ledger.source, f.ledger.unconfirmed),
         labs_stale_days=f.labs.stale_days,
         labs_source=cite(f.labs.source, f.labs.unconfirmed),
+        gfr_cap_ml_min=_quantity(
+            doc, ("calvert", "gfr_cap"), f.calvert.gfr_cap, "volume/time", "mL/min"
+        ),
+        default_gfr_method=f.calvert.default_gfr_method,
+        calvert_source=cite(f.calvert.source, f.calvert.unconfirmed),
+        small_weight_kg=_quantity(
+            doc, ("small_patient", "weight_below"), f.small_patient.weight_below, "mass", "kg"
+        ),
+        small_bsa_m2=_quantity(
+            doc, ("small_patient", "bsa_below"), f.small_patient.bsa_below, "area", "m2"
+        ),
+        small_age_years=_years(doc, ("small_patient", "age_below"), f.small_patient.age_below),
+        small_source=cite(f.small_patient.source, f.small_patient.unconfirmed),
     )
+
+
+def _quantity(doc: Any, at: tuple[str, ...], text: str, dimension: str, unit: str) -> float:
+    from osdose import units
+
+    try:
+        return units.expect(units.parse(text, at[-1]), dimension, at[-1], unit).to(unit)
+    except InputError as exc:
+        raise doc.error(at, str(exc)) from None
+
+
+def _years(doc: Any, at: tuple[str, ...], text: str) -> float:
+    from osdose.body import age_years
+
+    try:
+        return age_years(text, at[-1])
+    except InputError as exc:
+        raise doc.error(at, str(exc)) from None
 
 
 def check(value: float, limit: Limit, field: str, shown: str) -> float:

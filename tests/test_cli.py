@@ -91,21 +91,35 @@ def test_dose_json_regimen_reports_its_own_name() -> None:
         "capped": False,
         "uncapped_m2": 1.9,
         "cap_m2": None,
+        "cap_reason": None,
+        "below_full_weight_based_percent": 0.0,
     }
     assert doc["drugs"][0]["daily_mg"] == pytest.approx(266.0)  # 140 mg/m² × 1.9 m²
 
 
 def test_dose_bsa_cap_is_said() -> None:
+    why = ("--cap-reason", "institution policy P-12")
     code, out, _ = run(
-        "dose", "DDP+EPI", "-H", "190cm", "-W", "110kg", "--bsa-cap", "2.0", "-f", "json"
+        "dose", "DDP+EPI", "-H", "190cm", "-W", "110kg", "--bsa-cap", "2.0", *why, "-f", "json"
     )
     assert code == 0
     b = json.loads(out)["bsa"]
-    # √(190 × 110 / 3600) = 2.40947 m², capped at 2.0
+    # √(190 × 110 / 3600) = 2.40947 m², capped at 2.0: 1 − 2.0 / 2.40947 = 17.0% below
     assert b["capped"] is True and b["m2"] == 2.0 and b["cap_m2"] == 2.0
     assert b["uncapped_m2"] == pytest.approx(math.sqrt(190 * 110 / 3600))
-    code, table, _ = run("dose", "DDP+EPI", "-H", "190cm", "-W", "110kg", "--bsa-cap", "2.0")
+    assert b["cap_reason"] == "institution policy P-12"
+    assert b["below_full_weight_based_percent"] == pytest.approx(
+        (1 - 2.0 / math.sqrt(190 * 110 / 3600)) * 100
+    )
+    code, table, _ = run("dose", "DDP+EPI", "-H", "190cm", "-W", "110kg", "--bsa-cap", "2.0", *why)
     assert "CAPPED at 2 m² (uncapped 2.4095 m²)" in table
+    assert "17.0% below full weight-based dosing" in " ".join(table.split())
+
+
+def test_a_bsa_cap_needs_its_reason() -> None:
+    code, _, err = run("dose", "DDP+EPI", "-H", "190cm", "-W", "110kg", "--bsa-cap", "2.0")
+    assert code == 2
+    assert err.startswith("osdose: error: --bsa-cap needs --cap-reason: ASCO (Griggs et al.")
 
 
 def test_dose_units_in_iu_have_null_mg(regimen_data: Path) -> None:

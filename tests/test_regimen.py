@@ -101,7 +101,6 @@ def test_dose_per_cycle_is_divided_over_its_days(regimen_data: Path) -> None:
         ("missing-cycle-length.yaml", 1, "missing required field 'cycle_length_days'"),
         ("malformed-yaml.yaml", 6, "YAML syntax error"),
         ("duplicate-key-dose.yaml", 6, "duplicate key 'dose' (first at line 5)"),
-        ("auc-dose-carboplatin.yaml", 5, "AUC (Calvert) dosing is not supported yet"),
         ("mass-dose-in-iu-units-mixed-cap.yaml", 6, "max_dose must be a flat mg amount"),
         ("regimen-is-a-list.yaml", 1, "a regimen file must be a mapping"),
         (

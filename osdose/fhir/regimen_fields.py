@@ -31,6 +31,9 @@ AS_WRITTEN = codes.extension("as-written")  # {field, value}: a regimen file val
 DILUENT = codes.extension("diluent")
 VOLUME = codes.extension("infusion-volume")
 DURATION = codes.extension("infusion-duration")
+PAEDIATRIC = codes.extension("small-patient-rules")  # JSON of the paediatric rules
+COUNTS = codes.extension("count-gates")  # JSON of the blood-count gates
+GFR_METHOD = codes.extension("gfr-method")  # where an AUC dose's GFR comes from
 SUPPORT = ("hydration", "antiemetic", "mesna", "growth_factor", "other")  # SupportiveCare
 ACK_PARTS = ("rule", "reason")  # Acknowledgement
 
@@ -170,6 +173,29 @@ def _root(plan: Plan) -> dict[str, Any]:
 
 def _activity(item: Item) -> dict[str, Any]:
     return item.activity
+
+
+def _structured(url: str, name: str, where: str, on: Callable[[Any], dict[str, Any]]) -> Row:
+    """A list of small structured items (paediatric rules, count gates) as one JSON text in
+    an osdose extension: no FHIR element expresses them, and the text reads back exactly."""
+    import json
+
+    def put(target: Any, m: Any) -> None:
+        items = getattr(m, name)
+        if items:
+            dumped = [i.model_dump(mode="json", by_alias=True, exclude_none=True) for i in items]
+            _add(on(target), {"url": url, "valueString": json.dumps(dumped, ensure_ascii=False)})
+
+    def take(target: Any) -> dict[str, Any]:
+        text = _string(on(target), url)
+        if text is None:
+            return {}
+        try:
+            return {name: json.loads(text)}
+        except ValueError:
+            raise MappingError(f"extension {url} is not the JSON osdose writes") from None
+
+    return Row((name,), where, put, take)
 
 
 def _extension_text(url: str, name: str, where: str) -> Row:
@@ -337,6 +363,8 @@ REGIMEN: tuple[Row, ...] = (
         lambda p: {"assumptions": a} if (a := _strings(p.root, ASSUMPTION)) else {},
     ),
     _text("usage", "notes", _root, "usage"),
+    _structured(PAEDIATRIC, "paediatric", f"extension {PAEDIATRIC} (JSON)", _root),
+    _structured(COUNTS, "counts", f"extension {COUNTS} (JSON)", _root),
     Row(
         ("acknowledge",), f"extension {ACKNOWLEDGEMENT}", _root_ack_put, lambda p: _ack_take(p.root)
     ),
@@ -521,6 +549,8 @@ DRUG: tuple[Row, ...] = (
     ),
     _text("usage", "notes", _activity, "ActivityDefinition.usage"),
     Row(("source",), "ActivityDefinition.relatedArtifact (citation)", _source_put, _source_take),
+    _structured(PAEDIATRIC, "paediatric", f"ActivityDefinition.extension {PAEDIATRIC}", _activity),
+    _extension_text(GFR_METHOD, "gfr", f"ActivityDefinition.extension {GFR_METHOD}"),
     Row(
         ("acknowledge",),
         f"ActivityDefinition.extension {ACKNOWLEDGEMENT}",
@@ -537,6 +567,10 @@ def mapped() -> dict[str, set[str]]:
         "DrugEntry": {f for r in DRUG for f in r.fields},
         "SupportiveCare": set(SUPPORT),
         "Acknowledgement": set(ACK_PARTS),
+        # carried whole as JSON by the rows of "paediatric" and "counts"
+        "PaediatricRule": {"when", "rule", "divisor", "percent", "source"},
+        "PaediatricWhen": {"weight_below", "bsa_below", "age_below"},
+        "CountGate": {"anc_below", "platelets_below", "action", "percent", "source"},
     }
 
 

@@ -41,6 +41,12 @@ class Measured(Strict):
 
 class Patient(Measured):
     id: Identifier = Field(description="The patient's id, exactly as written")
+    dob: Date | None = Field(
+        None, description="Date of birth (the age at each administration: small-patient rules)"
+    )
+    age: QuantityText | None = Field(
+        None, description="Age during the course when no dob is given: '2 years', '10 months'"
+    )
     notes: FreeText | None = None
 
 
@@ -61,6 +67,9 @@ class Entry(Measured):
     day: Day | None = Field(None, description="With drug and regimen: the day of the cycle")
     dose_percent: Percent | None = Field(
         None, description="A cycle entry given at a reduced dose: 1–100"
+    )
+    gfr: QuantityText | None = Field(
+        None, description="A carboplatin cycle by AUC: the GFR of that day, '90 mL/min'"
     )
     same_day_intended: Bool = Field(
         False,

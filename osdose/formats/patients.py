@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from osdose.fields import Identifier, QuantityText
+from osdose.fields import Identifier, QuantityText, Reason
 from osdose.formats.common import Strict
 
 
@@ -14,6 +14,7 @@ class ReferencePatient(Strict):
     weight: QuantityText
     formula: Identifier | None = Field(None, description="BSA formula (default mosteller)")
     bsa_cap: QuantityText | None = Field(None, description="A BSA cap, '2 m2'")
+    cap_reason: Reason | None = Field(None, description="Why the BSA is capped (required with it)")
 
 
 class PatientsFile(Strict):

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from osdose.fields import (
     INT_SCHEMA,
+    NUMBER_SCHEMA,
     Days,
     FreeText,
     Identifier,
     QuantityText,
     Reason,
+    decimal_in,
     whole_in,
 )
 from osdose.formats.common import Strict
@@ -27,6 +29,28 @@ class Acknowledgement(Strict):
 
     rule: Identifier = Field(description="The lint rule id this excuses, e.g. dose-implausible")
     reason: Reason = Field(description="Why the exception is intended (shown in reports)")
+
+
+class PaediatricWhen(Strict):
+    """When a small-patient rule applies: every condition given must hold."""
+
+    weight_below: QuantityText | None = Field(None, description="'10 kg'")
+    bsa_below: QuantityText | None = Field(None, description="'0.6 m2'")
+    age_below: QuantityText | None = Field(None, description="'1 year', '12 months'")
+
+
+class PaediatricRule(Strict):
+    """A small-patient rule: per-kg (dose per kg = dose per m² ÷ divisor) or a percent."""
+
+    when: PaediatricWhen
+    rule: Literal["per-kg", "percent"]
+    divisor: Annotated[float, decimal_in(1, 100), NUMBER_SCHEMA] | None = Field(
+        None, description="With per-kg: dose per kg = dose per m² ÷ divisor (commonly 30)"
+    )
+    percent: Annotated[float, decimal_in(1, 100), NUMBER_SCHEMA] | None = Field(
+        None, description="With percent: the share of the dose given"
+    )
+    source: FreeText | None = None
 
 
 class DrugEntry(Strict):
@@ -61,9 +85,31 @@ class DrugEntry(Strict):
         None,
         description="Where this dose comes from: 'case report', or 'assumed: …' with a reference",
     )
+    paediatric: list[PaediatricRule] = Field(
+        default_factory=list,
+        description="Small-patient rules for this drug (else the regimen's); the first that "
+        "matches applies",
+    )
+    gfr: Literal["measured", "cockcroft-gault", "ckd-epi-2021-absolute"] | None = Field(
+        None, description="For an AUC dose: where the GFR comes from (default cockcroft-gault)"
+    )
     acknowledge: list[Acknowledgement] = Field(
         default_factory=list, description="Intended exceptions to lint rules for this drug"
     )
+
+
+class CountGate(Strict):
+    """A blood-count gate before a cycle: below the count, delay the cycle or give a percent."""
+
+    anc_below: Annotated[float, decimal_in(0, 100), NUMBER_SCHEMA] | None = Field(
+        None, description="Neutrophils (× 10⁹/L) below which the gate applies"
+    )
+    platelets_below: Annotated[float, decimal_in(0, 2000), NUMBER_SCHEMA] | None = Field(
+        None, description="Platelets (× 10⁹/L) below which the gate applies"
+    )
+    action: Literal["delay"] | None = None
+    percent: Annotated[float, decimal_in(1, 100), NUMBER_SCHEMA] | None = None
+    source: FreeText | None = None
 
 
 class SupportiveCare(Strict):
@@ -96,6 +142,13 @@ class RegimenFile(Strict):
         default_factory=list, description="Values not in the source, each with where it comes from"
     )
     notes: FreeText | None = None
+    paediatric: list[PaediatricRule] = Field(
+        default_factory=list, description="Small-patient rules for every drug without its own"
+    )
+    counts: list[CountGate] = Field(
+        default_factory=list,
+        description="Blood-count gates before a cycle, most severe first (× 10⁹/L)",
+    )
     acknowledge: list[Acknowledgement] = Field(
         default_factory=list, description="Intended exceptions to regimen-level lint rules"
     )

@@ -46,6 +46,17 @@ class Labs(Sourced):
     stale_days: Annotated[int, whole_in(0, 365), INT_SCHEMA]
 
 
+class Calvert(Sourced):
+    gfr_cap: QuantityText
+    default_gfr_method: Literal["cockcroft-gault", "ckd-epi-2021-absolute"]
+
+
+class SmallPatient(Sourced):
+    weight_below: QuantityText
+    bsa_below: QuantityText
+    age_below: QuantityText
+
+
 class ThresholdsFile(Strict):
     """Patient-level plausibility limits and policies, each with its source."""
 
@@ -56,3 +67,5 @@ class ThresholdsFile(Strict):
     dates: Dates
     ledger: Ledger
     labs: Labs
+    calvert: Calvert
+    small_patient: SmallPatient

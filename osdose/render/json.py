@@ -24,6 +24,8 @@ def bsa_doc(b: BSA | None) -> dict[str, Any] | None:
         "capped": b.capped,
         "uncapped_m2": b.uncapped_m2,
         "cap_m2": b.cap_m2,
+        "cap_reason": b.cap_reason,
+        "below_full_weight_based_percent": b.below_full_percent if b.capped else 0.0,
     }
     if b.formula in FORMULAS:
         out["expression"] = FORMULAS[b.formula].expression

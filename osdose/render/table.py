@@ -37,7 +37,10 @@ def bsa_line(b: BSA | None, weight_kg: float | None) -> str:
         parts.append(f": height {b.height_cm:g} cm, weight {b.weight_kg:g} kg")
     parts.append(")")
     if b.capped:
-        parts.append(f" — CAPPED at {b.cap_m2:g} m² (uncapped {b.uncapped_m2:.4f} m²)")
+        parts.append(
+            f" — CAPPED at {b.cap_m2:g} m² (uncapped {b.uncapped_m2:.4f} m²): every per-m² dose "
+            f"{b.below_full_percent:.1f}% below full weight-based dosing; reason: {b.cap_reason}"
+        )
     elif b.cap_m2 is not None:
         parts.append(f" — cap {b.cap_m2:g} m² not reached")
     return "".join(parts)

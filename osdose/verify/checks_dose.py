@@ -5,6 +5,7 @@ Each check is one function of a :class:`Context` returning its results; none pri
 
 from __future__ import annotations
 
+from osdose.basis import flat
 from osdose.dosing import DoseLine
 from osdose.limits import Size, compare, schedule
 from osdose.status import Verdict
@@ -298,9 +299,13 @@ def max_single_dose(ctx: Context) -> list[CheckResult]:
     cycle_days = ctx.order.regimen.cycle_length_days
     for p in ctx.order.prescribed:
         drug = ctx.table.drugs[p.drug]
-        from osdose.basis import Basis
-
-        doses = schedule([(Basis(p.dose, p.unit, "flat", p.text), p.days)])  # type: ignore[arg-type]
+        regimen_drug = ctx.regimen_drugs.get(p.drug)
+        given = (
+            regimen_drug.basis  # by AUC: bounded by Calvert's capped GFR, not a mg/m² maximum
+            if regimen_drug is not None and regimen_drug.basis.per == "auc"
+            else flat(p.dose, p.unit, p.text)
+        )
+        doses = schedule([(given, p.days)])
         found, skipped = compare(drug, doses, cycle_days, size)
         for c in found:
             out.append(
@@ -321,7 +326,6 @@ def max_single_dose(ctx: Context) -> list[CheckResult]:
         if cap is None or cap.dose.unit != p.unit:
             continue
         over = round(p.dose, 6) > cap.dose.amount
-        regimen_drug = ctx.regimen_drugs.get(p.drug)
         reason = regimen_drug.no_cap_reason if regimen_drug is not None else None
         if not over:
             status, tail = Verdict.PASS, "within"

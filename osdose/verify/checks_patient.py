@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
-from osdose.basis import Basis
+from osdose.basis import flat
 from osdose.course import Administration
 from osdose.cumulative import CombinedTotal, DrugTotal, Running, assess, per_m2_unit
 from osdose.dosing import amounts
@@ -70,7 +70,7 @@ def order_administrations(ctx: Context) -> list[Administration]:
     out = []
     o = ctx.order
     for p in o.prescribed:
-        b = Basis(p.dose, p.unit, "flat", p.text)  # type: ignore[arg-type]
+        b = flat(p.dose, p.unit, p.text)
         a = amounts(DrugDose(p.drug, b, "per_day", b, p.days), ctx.bsa.m2, o.patient.weight_kg)
         for day in p.days:
             out.append(
