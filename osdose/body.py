@@ -7,6 +7,7 @@ held to the same range as a typed one (:func:`osdose.bsa.compute`).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -85,4 +86,27 @@ def age_years(text: Any, field: str = "age") -> float:
     value = float(m.group(1)) * _AGE_UNIT["m" if unit.startswith("mo") else unit[0]]
     if not 0 <= value <= 120:
         raise InputError(field, f"{s} is outside the plausible 0–120 years")
+    return value
+
+
+def age_at(dob: dt.date, day: dt.date, field: str = "dob") -> float:
+    """The age in years on ``day`` of someone born on ``dob``: the completed years by the
+    calendar, plus the part of the current year of age (a 29 February birthday counts from
+    1 March in other years). Refused when ``day`` is before ``dob`` or the age is above
+    120 years."""
+    if day < dob:
+        raise InputError(field, f"{dob} is after {day}: check the date of birth")
+    years = day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    def birthday(year: int) -> dt.date:
+        try:
+            return dob.replace(year=year)
+        except ValueError:  # 29 February in a common year
+            return dt.date(year, 3, 1)
+
+    last = birthday(dob.year + years)
+    following = birthday(dob.year + years + 1)
+    value = years + (day - last).days / (following - last).days
+    if value > 120:
+        raise InputError(field, f"{dob} gives an age of {value:.0f} years: check the year")
     return value

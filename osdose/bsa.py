@@ -143,11 +143,20 @@ def apply_cap(b: BSA, cap_m2: float | None, reason: str | None = None) -> BSA:
     if cap_m2 is None:
         return b
     return BSA(
-        min(b.uncapped_m2, cap_m2), b.formula, b.uncapped_m2, cap_m2, b.height_cm, b.weight_kg,
+        min(b.uncapped_m2, cap_m2),
+        b.formula,
+        b.uncapped_m2,
+        cap_m2,
+        b.height_cm,
+        b.weight_kg,
         reason,
     )
 
 
+GUIDANCE = (
+    "full weight-based dosing is the default in obese adults (ASCO, Griggs et al., J Clin "
+    "Oncol 2012; 2021 update)"
+)
 CAP_ADVICE = (
     "ASCO (Griggs et al., 2012; 2021 update) recommends full weight-based dosing in obese "
     "adults; a BSA cap is a local policy and must say why"

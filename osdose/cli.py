@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,7 +18,19 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 import typer
 
 from osdose import __version__
-from osdose.cli_common import Format, drug_table, emit_json, emit_rich, guarded, state
+from osdose.cli_common import (
+    CrclWeight,
+    Format,
+    GfrCapOpt,
+    GfrMethodOpt,
+    Sex,
+    drug_table,
+    emit_json,
+    emit_rich,
+    guarded,
+    ml_min,
+    state,
+)
 from osdose.errors import OsdoseError
 
 app = typer.Typer(
@@ -89,41 +100,6 @@ CapOpt = Annotated[
         "--bsa-cap", metavar="M2", help="Cap BSA at this many m² (local policy; always reported)."
     ),
 ]
-
-
-class GfrMethod(StrEnum):
-    measured = "measured"
-    cockcroft_gault = "cockcroft-gault"
-    ckd_epi = "ckd-epi-2021-absolute"
-
-
-def _ml_min(text: str | None, field: str) -> float | None:
-    """A clearance in mL/min (a bare number is mL/min: a GFR has no other everyday unit)."""
-    if text is None:
-        return None
-    from osdose import units
-    from osdose.errors import InputError
-
-    s = f"{text} mL/min" if units.is_bare_number(text) else text
-    q = units.parse(s, field)
-    if q.dimension != "volume/time":
-        raise InputError(field, f"must be a clearance in mL/min, got {q.text}")
-    value = q.to("mL/min")
-    if not 1 <= value <= 300:
-        raise InputError(field, f"{q.text} is outside the plausible 1–300 mL/min")
-    return value
-
-
-class Sex(StrEnum):
-    male = "male"
-    female = "female"
-
-
-class CrclWeight(StrEnum):
-    actual = "actual"
-    ideal = "ideal"
-    adjusted = "adjusted"
-    standard = "standard"
 
 
 CapReasonOpt = Annotated[
@@ -236,23 +212,8 @@ def dose(
         str | None,
         typer.Option("--gfr", metavar="ML_MIN", help="A measured GFR (mL/min) for an AUC dose."),
     ] = None,
-    gfr_method: Annotated[
-        GfrMethod | None,
-        typer.Option(
-            "--gfr-method",
-            help="Where an AUC dose's GFR comes from (default: the "
-            "regimen's, else cockcroft-gault).",
-        ),
-    ] = None,
-    gfr_cap: Annotated[
-        str | None,
-        typer.Option(
-            "--gfr-cap",
-            metavar="ML_MIN",
-            help="Cap the GFR of Calvert's formula here "
-            "(default 125 mL/min, the thresholds file's; reported when it bites).",
-        ),
-    ] = None,
+    gfr_method: GfrMethodOpt = None,
+    gfr_cap: GfrCapOpt = None,
     creatinine_floor: Annotated[
         str | None,
         typer.Option(
@@ -292,9 +253,9 @@ def dose(
         sex=sex.value if sex is not None else None,
         height_cm=h,
         creatinine_mg_dl=concentration_mg_dl(creatinine, "--creatinine") if creatinine else None,
-        measured_gfr=_ml_min(gfr, "--gfr"),
+        measured_gfr=ml_min(gfr, "--gfr"),
         gfr_method=gfr_method.value if gfr_method is not None else None,
-        gfr_cap=_ml_min(gfr_cap, "--gfr-cap"),
+        gfr_cap=ml_min(gfr_cap, "--gfr-cap"),
         creatinine_floor_mg_dl=concentration_mg_dl(creatinine_floor, "creatinine floor")
         if creatinine_floor
         else None,

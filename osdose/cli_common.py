@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -71,3 +71,49 @@ def drug_table() -> Any:
     from osdose.drugs import load_drugs
 
     return load_drugs(state.drugs)
+
+
+class GfrMethod(StrEnum):
+    measured = "measured"
+    cockcroft_gault = "cockcroft-gault"
+    ckd_epi = "ckd-epi-2021-absolute"
+
+
+class Sex(StrEnum):
+    male = "male"
+    female = "female"
+
+
+class CrclWeight(StrEnum):
+    actual = "actual"
+    ideal = "ideal"
+    adjusted = "adjusted"
+    standard = "standard"
+
+
+def ml_min(text: str | None, field: str) -> float | None:
+    """A clearance in mL/min (a bare number is mL/min on the command line)."""
+    if text is None:
+        return None
+    from osdose.kidney import measured_gfr
+
+    return measured_gfr(text, field, bare_is_ml_min=True)
+
+
+GfrMethodOpt = Annotated[
+    GfrMethod | None,
+    typer.Option(
+        "--gfr-method",
+        help="Where an AUC dose's GFR comes from (default: the order's or regimen's, else "
+        "cockcroft-gault).",
+    ),
+]
+GfrCapOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--gfr-cap",
+        metavar="ML_MIN",
+        help="Cap the GFR of Calvert's formula here (default 125 mL/min, the thresholds "
+        "file's; reported when it bites).",
+    ),
+]

@@ -56,8 +56,32 @@ EquivalenceOpt = Annotated[
 ]
 
 
-def load_history(course: Path | None, ledger: Path | None, patient: str | None) -> Course:
-    """The history from exactly one source: a course file, or the ledger for one patient."""
+AgeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--age",
+        help="The patient's age now (60, '10 months'): age-dependent ceilings. A course "
+        "file's age or dob otherwise; the ledger keeps neither.",
+    ),
+]
+
+
+def load_history(
+    course: Path | None, ledger: Path | None, patient: str | None, age: str | None = None
+) -> Course:
+    """The history from exactly one source: a course file, or the ledger for one patient;
+    with ``age`` (``--age``), that age replaces the course file's age or date of birth."""
+    h = _load_history(course, ledger, patient)
+    if age is None:
+        return h
+    from dataclasses import replace
+
+    from osdose import body
+
+    return replace(h, age_years=body.age_years(age, "--age"), dob=None)
+
+
+def _load_history(course: Path | None, ledger: Path | None, patient: str | None) -> Course:
     if course is not None and (ledger is not None or patient is not None):
         raise OsdoseError("give either a COURSE file or --ledger PATH --patient ID, not both")
     if course is None:
@@ -83,6 +107,7 @@ def cumulative(
     course: CourseArg = None,
     ledger: LedgerOpt = None,
     patient: PatientOpt = None,
+    age: AgeOpt = None,
     format: FormatOpt = Format.table,
     equivalence: EquivalenceOpt = None,
     chart: Annotated[
@@ -110,9 +135,11 @@ def cumulative(
 
     if chart and format is Format.json:
         raise OsdoseError("--chart draws for people: use it with --format table, or use --plot")
-    history = load_history(course, ledger, patient)
+    history = load_history(course, ledger, patient, age)
     table = drug_table()
-    e = exposure(history.administrations, table, history.patient, _eq(equivalence))
+    adms = history.administrations
+    years = history.age_on(max(a.date for a in adms)) if adms else history.age_years
+    e = exposure(adms, table, history.patient, _eq(equivalence), years)
     if chart or plot is not None:
         from osdose.timeline import timeline
 
@@ -168,6 +195,7 @@ def plan(
         typer.Option("--weight", "-W", help="Patient's weight now (doses per kg, flat or capped)."),
     ] = None,
     bsa: Annotated[str | None, typer.Option("--bsa", help="Patient's BSA now, in m².")] = None,
+    age: AgeOpt = None,
     format: FormatOpt = Format.table,
     equivalence: EquivalenceOpt = None,
 ) -> None:
@@ -187,7 +215,7 @@ def plan(
             "give each planned regimen with its number of cycles: --regimen NAME --cycles N "
             f"(got {len(regs)} --regimen and {len(counts)} --cycles)"
         )
-    history = load_history(course, ledger, patient)
+    history = load_history(course, ledger, patient, age)
     table = drug_table()
     steps = [Step(load_regimen(r, table), n) for r, n in zip(regs, counts, strict=True)]
     p = project(

@@ -223,6 +223,8 @@ def regimen(
         for w in got.warnings:
             _say(f"osdose: warning: {w}")
         _emit(got.yaml, output, force, f"regimen {got.model.name}")
+        if got.lint_error is not None:
+            raise typer.Exit(1)
         return
     assert name is not None
     from osdose.fhir.export import dumps

@@ -8,22 +8,23 @@ from __future__ import annotations
 import itertools
 import sys
 from collections.abc import Iterator
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from osdose.cli_common import Format, drug_table, emit_json, emit_rich, guarded
+from osdose.cli_common import (
+    CrclWeight,
+    Format,
+    GfrCapOpt,
+    GfrMethodOpt,
+    drug_table,
+    emit_json,
+    emit_rich,
+    guarded,
+    ml_min,
+)
 from osdose.errors import OsdoseError
-
-
-class CrclWeight(StrEnum):
-    actual = "actual"
-    ideal = "ideal"
-    adjusted = "adjusted"
-    standard = "standard"
-
 
 _EXIT = {"pass": 0, "not-checked": 0, "warn": 0, "fail": 1}
 
@@ -101,6 +102,8 @@ def register(app: typer.Typer) -> None:
                 "reported when applied.",
             ),
         ] = None,
+        gfr_method: GfrMethodOpt = None,
+        gfr_cap: GfrCapOpt = None,
         grace_days: Annotated[
             int, typer.Option("--grace-days", help="Days early a cycle may be (warns).")
         ] = 1,
@@ -166,6 +169,8 @@ def register(app: typer.Typer) -> None:
             round_limit_percent=_percent(round_limit, "--round-limit"),
             crcl_weight=crcl_weight.value if crcl_weight is not None else None,
             creatinine_floor_mg_dl=floor,
+            gfr_method=gfr_method.value if gfr_method is not None else None,
+            gfr_cap_ml_min=ml_min(gfr_cap, "--gfr-cap"),
         )
         table = drug_table()
         source = Ledger(ledger, patient) if ledger is not None else None

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from osdose import body, clock, thresholds, units
+from osdose import body, clock, thresholds
 from osdose import bsa as bsa_mod
 from osdose.basis import parse_basis
 from osdose.dosing import Amounts, amounts
@@ -56,6 +56,7 @@ class Administration:
     cycle: int | None = None
     day: int | None = None
     dose_percent: float = 100.0
+    weight_kg: float | None = None  # the day's weight (per-kg totals: age ceilings of children)
 
     @property
     def dose_mg(self) -> float | None:
@@ -100,7 +101,7 @@ class Course:
     def age_on(self, day: dt.date) -> float | None:
         """The patient's age in years on ``day`` (from the date of birth, else the age)."""
         if self.dob is not None:
-            return (day - self.dob).days / 365.25
+            return body.age_at(self.dob, day)
         return self.age_years
 
     def for_drug(self, drug: str) -> tuple[Administration, ...]:
@@ -235,6 +236,7 @@ def _single(
         regimen,
         cycle,
         day,
+        weight_kg=m.weight_kg,
     )
 
 
@@ -301,6 +303,7 @@ def expand_cycle(
                     cycle,
                     cd,
                     float(pct),
+                    m.weight_kg,
                 )
             )
     return out
@@ -309,11 +312,10 @@ def expand_cycle(
 def _gfr(doc: Document, p: Where, e: Any) -> CalvertGfr | None:
     if e.gfr is None:
         return None
-    from osdose.kidney import calvert_gfr
+    from osdose.kidney import calvert_gfr, measured_gfr
 
     try:
-        q = units.expect(units.parse(e.gfr, "gfr"), "volume/time", "gfr", "a clearance in mL/min")
-        return calvert_gfr("measured", measured_ml_min=q.to("mL/min"))
+        return calvert_gfr("measured", measured_ml_min=measured_gfr(e.gfr))
     except InputError as exc:
         raise doc.error((*p, "gfr"), str(exc)) from None
 
@@ -422,7 +424,13 @@ def parse_administrations(
         if e.drug is not None:
             out.append(_single(doc, p, e, table, m, f))
         else:
-            out.extend(_cycle(doc, p, e, table, m, f, age_on(e.date) if age_on else None))
+            age = None
+            if age_on is not None:
+                try:
+                    age = age_on(e.date)
+                except InputError as exc:
+                    raise doc.error((*p, "date"), str(exc)) from None
+            out.extend(_cycle(doc, p, e, table, m, f, age))
     check_history(out, future_days, frozenset(intended))
     return out
 

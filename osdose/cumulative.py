@@ -40,6 +40,8 @@ class Sums:
     count: int = 0
     missing_total: Administration | None = None
     missing_per_m2: Administration | None = None
+    per_kg: float | None = 0.0  # each amount over the day's weight (children's age ceilings)
+    missing_per_kg: Administration | None = None
 
 
 @dataclass
@@ -68,6 +70,11 @@ class Running:
             s.per_m2 = None
         elif s.per_m2 is not None:
             s.per_m2 += a.dose_per_m2
+        if a.dose is None or not a.weight_kg:
+            s.missing_per_kg = s.missing_per_kg or a
+            s.per_kg = None
+        elif s.per_kg is not None:
+            s.per_kg += a.dose / a.weight_kg
 
     def extend(self, adms: Iterable[Administration]) -> Running:
         for a in adms:
@@ -102,6 +109,8 @@ class DrugTotal:
     warn_since: dt.date | None = None
     over_since: dt.date | None = None
     source: str = ""
+    # per kg of each day's weight (mg/kg age ceilings); not compared: the ledger keeps no weight
+    total_per_kg: float | None = field(default=None, compare=False)
 
     @property
     def total_mg(self) -> float | None:
@@ -116,6 +125,8 @@ class DrugTotal:
         """The total compared with the thresholds (in ``ceiling_unit``)."""
         if self.ceiling_unit is None:
             return None
+        if per_kg_unit(self.ceiling_unit):
+            return self.total_per_kg
         return self.total_per_m2 if per_m2_unit(self.ceiling_unit) else self.total
 
 
@@ -194,6 +205,28 @@ def per_m2_unit(unit: str | None) -> bool:
     return (unit or "").endswith("/m2")
 
 
+def per_kg_unit(unit: str | None) -> bool:
+    return (unit or "").endswith("/kg")
+
+
+def _sum_in(s: Sums, unit: str) -> float | None:
+    """The running total in a threshold's unit: per m², per kg, or the plain total."""
+    if per_m2_unit(unit):
+        return s.per_m2
+    return s.per_kg if per_kg_unit(unit) else s.total
+
+
+def ceiling_for(drug: Drug, age_years: float | None) -> tuple[Ceiling | None, str]:
+    """The lifetime ceiling that applies to a patient of ``age_years``: the drug table's
+    age-dependent ceiling for that age, else the drug's ceiling; and the age band applied
+    (empty when none)."""
+    if age_years is not None:
+        for a in drug.age_ceilings:
+            if a.applies(age_years):
+                return a.ceiling, f"age {age_years:.3g} y: {a.band}"
+    return drug.ceiling, ""
+
+
 def against(
     value: float, ceiling: Ceiling | None, watch: Iterable[tuple[float, str, str]] = ()
 ) -> tuple[Level, float | None, tuple[str, ...]]:
@@ -221,13 +254,15 @@ def against(
     return status, pct, tuple(reasons)
 
 
+def _watches(drug: Drug) -> list[tuple[float, str, str]]:
+    return [
+        (w.at, w.unit, f"{w.reason} ({w.source})" if w.source else w.reason) for w in drug.watch
+    ]
+
+
 def level_of(value: float, drug: Drug) -> tuple[Level, float | None, tuple[str, ...]]:
     """Where ``drug``'s cumulative ``value`` stands against its ceiling and watches."""
-    return against(
-        value,
-        drug.ceiling,
-        ((w.at, w.unit, f"{w.reason} ({w.source})" if w.source else w.reason) for w in drug.watch),
-    )
+    return against(value, drug.ceiling, _watches(drug))
 
 
 def counted(a: Administration, unit: str) -> float | None:
@@ -244,6 +279,8 @@ def _no_value(name: str, s: Sums, unit: str) -> OsdoseError:
     per_m2 = per_m2_unit(unit)
     missing = s.missing_per_m2 if per_m2 else s.missing_total
     need = "BSA" if per_m2 else "amount"
+    if per_kg_unit(unit):
+        missing, need = s.missing_per_kg, "weight"
     where = missing.where if missing else ""
     date = f" on {missing.date}" if missing else ""
     return OsdoseError(
@@ -274,8 +311,38 @@ def _crossings(
     return warn_since, over_since
 
 
-def _drug_total(name: str, s: Sums, drug: Drug, adms: list[Administration] | None) -> DrugTotal:
-    unit = threshold_unit(drug)
+def _age_note(s: Sums, drug: Drug) -> str | None:
+    """With the age unknown: why the total warns under one of the drug's age ceilings
+    (``None`` when none of them would warn)."""
+    worst_level, why = Level.OK, None
+    for a in drug.age_ceilings:
+        value = _sum_in(s, a.ceiling.unit)
+        if value is None:
+            return (
+                f"age not given, and the {a.band} ceiling ({a.ceiling.max or a.ceiling.warn:g} "
+                f"{a.ceiling.unit}) cannot be checked without each day's weight: give the age"
+            )
+        level = against(value, a.ceiling)[0]
+        if level in (Level.WARN, Level.OVER) and level.rank > worst_level.rank:
+            worst_level = level
+            stand = "above the maximum" if level is Level.OVER else "in the warn band"
+            why = (
+                f"age not given: for a patient {a.band} this total is {stand} of "
+                f"{a.ceiling.max or a.ceiling.warn:g} {a.ceiling.unit} ({a.ceiling.cited}); give "
+                "the age"
+            )
+    return why
+
+
+def _drug_total(
+    name: str,
+    s: Sums,
+    drug: Drug,
+    adms: list[Administration] | None,
+    age_years: float | None = None,
+) -> DrugTotal:
+    ceiling, band = ceiling_for(drug, age_years)
+    unit = ceiling.unit if ceiling is not None else threshold_unit(drug)
     if unit is not None and not unit.startswith(s.unit):
         raise OsdoseError(
             f"{name}: the drug table's threshold is in {unit} but doses are in {s.unit}"
@@ -285,13 +352,20 @@ def _drug_total(name: str, s: Sums, drug: Drug, adms: list[Administration] | Non
     reasons: tuple[str, ...] = ()
     warn_since = over_since = None
     if unit is not None:
-        value = s.per_m2 if per_m2_unit(unit) else s.total
+        value = _sum_in(s, unit)
         if value is None:
             raise _no_value(name, s, unit)
-        status, pct, reasons = level_of(value, drug)
-        if adms is not None and drug.ceiling is not None and status in (Level.WARN, Level.OVER):
-            warn_since, over_since = _crossings(adms, {name: 1.0}, drug.ceiling)
-    c = drug.ceiling
+        status, pct, reasons = against(value, ceiling, _watches(drug))
+        if band:
+            reasons = (*reasons, f"ceiling for {band} ({ceiling.cited if ceiling else ''})")
+        if adms is not None and ceiling is not None and status in (Level.WARN, Level.OVER):
+            warn_since, over_since = _crossings(adms, {name: 1.0}, ceiling)
+    if age_years is None and drug.age_ceilings:
+        why = _age_note(s, drug)
+        if why is not None:
+            status = at_least(status, Level.WARN)
+            reasons = (*reasons, why)
+    c = ceiling
     return DrugTotal(
         drug=name,
         unit=s.unit,
@@ -308,6 +382,7 @@ def _drug_total(name: str, s: Sums, drug: Drug, adms: list[Administration] | Non
         warn_since=warn_since,
         over_since=over_since,
         source=c.cited if c else "",
+        total_per_kg=s.per_kg,
     )
 
 
@@ -379,15 +454,18 @@ def assess(
     patient: str = "",
     equivalence: str | None = None,
     adms: list[Administration] | None = None,
+    age_years: float | None = None,
 ) -> Exposure:
     """Statuses of every drug and combined group of ``running``. With ``adms`` (those that
-    were summed), the dates on which warn and over were first reached are found too."""
+    were summed), the dates on which warn and over were first reached are found too. With
+    ``age_years``, a drug's age-dependent ceiling for that age applies; without it, a total
+    that would warn under one of them warns, saying so."""
     eq = table.factors(equivalence)
     totals = []
     members: dict[str, dict[str, float | None]] = {}
     for name, s in running.sums.items():
         drug = table.resolve(name)
-        totals.append(_drug_total(name, s, drug, adms))
+        totals.append(_drug_total(name, s, drug, adms, age_years))
         g = table.group_of(name)
         if g is not None:
             if s.unit != "mg":
@@ -406,8 +484,9 @@ def exposure(
     table: DrugTable,
     patient: str = "",
     equivalence: str | None = None,
+    age_years: float | None = None,
 ) -> Exposure:
     """Totals per drug (in the order drugs first appear) and per combined group, with their
-    statuses and the dates thresholds were first reached."""
+    statuses and the dates thresholds were first reached (``age_years``: see :func:`assess`)."""
     adms = list(administrations)
-    return assess(Running().extend(adms), table, patient, equivalence, adms)
+    return assess(Running().extend(adms), table, patient, equivalence, adms, age_years)

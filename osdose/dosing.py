@@ -215,7 +215,7 @@ class Patient:
             or d.gfr_method
             or thresholds.current().default_gfr_method
         )
-        return calvert_gfr(
+        g = calvert_gfr(
             method,
             measured_ml_min=self.measured_gfr,
             age_years=self.age_years,
@@ -228,6 +228,15 @@ class Patient:
             creatinine_floor_mg_dl=self.creatinine_floor_mg_dl,
             cap_ml_min=self.gfr_cap,
         )
+        if d.gfr_method is not None and method != d.gfr_method:
+            from dataclasses import replace
+
+            g = replace(
+                g,
+                work=f"{g.work} [GFR by {method}, while the regimen declares {d.gfr_method}: "
+                "check that the regimen's AUC assumes this method]",
+            )
+        return g
 
 
 def small_patient(
@@ -407,7 +416,14 @@ def dose_sheet(
     who = patient or Patient()
     m2 = bsa.m2 if bsa else None
     lines = tuple(
-        daily_dose(d, bsa, weight_kg, pct, age_years=who.age_years, gfr=who.gfr(d, m2, weight_kg))
+        daily_dose(
+            d,
+            bsa,
+            weight_kg,
+            pct,
+            age_years=who.age_years,
+            gfr=who.gfr(d, bsa.uncapped_m2 if bsa else None, weight_kg),
+        )
         for d in regimen.drugs
     )
     warnings = small_patient_warnings(lines, m2, weight_kg, who.age_years)
@@ -418,17 +434,15 @@ def dose_sheet(
     size = Size(m2, weight_kg)
     for name in dict.fromkeys(line.drug for line in lines):
         entries = [d for d in regimen.drugs if d.drug == name]
-        # what each day gives, in mg; a dose by AUC keeps its basis (its bound is the GFR cap)
+        # what each day gives, in mg; a dose by AUC is bounded by Calvert's capped GFR (its
+        # trace says so), not by a maximum per m²
         given = [
-            (
-                x.basis
-                if x.basis.per == "auc"
-                else flat(x.daily, x.unit),
-                x.days,
-            )
+            (flat(x.daily, x.unit), x.days)
             for x in lines
-            if x.drug == name
+            if x.drug == name and x.basis.per != "auc"
         ]
+        if not given:
+            continue
         comparisons, why = compare(
             table.resolve(name), schedule(given), regimen.cycle_length_days, size
         )

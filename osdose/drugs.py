@@ -57,6 +57,15 @@ class AgeCeiling:
             self.age_below is None or age_years < self.age_below
         )
 
+    @property
+    def band(self) -> str:
+        """``under 2 years``, ``from 2 to under 18 years``."""
+        if self.age_from is None:
+            return f"under {self.age_below:g} years"
+        if self.age_below is None:
+            return f"from {self.age_from:g} years"
+        return f"from {self.age_from:g} to under {self.age_below:g} years"
+
 
 @dataclass(frozen=True)
 class Watch:

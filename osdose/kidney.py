@@ -351,3 +351,24 @@ def calvert_gfr(
     if used < value:
         work += f"; capped at {cap:g} mL/min ({t.calvert_source})"
     return CalvertGfr(used, value, cap, method, work)
+
+
+GFR_PLAUSIBLE = (1.0, 300.0)  # mL/min
+
+
+def measured_gfr(text: object, field: str = "gfr", bare_is_ml_min: bool = False) -> float:
+    """A measured GFR in mL/min from ``100 mL/min`` (or ``1.67 mL/s``); a bare number is
+    refused, except on the command line (``bare_is_ml_min``: ``--gfr 100``, as GFR has no
+    other everyday unit there)."""
+    from osdose import units
+
+    plain = isinstance(text, (str, int, float)) and not isinstance(text, bool)
+    s = str(text).strip() if plain else ""
+    if bare_is_ml_min and units.is_bare_number(s):
+        s = f"{s} mL/min"
+    q = units.expect(units.parse(s or text, field), "volume/time", field, "a GFR in mL/min")
+    value = q.to("mL/min")
+    low, high = GFR_PLAUSIBLE
+    if not low <= value <= high:
+        raise InputError(field, f"{q.text} is outside the plausible {low:g}–{high:g} mL/min")
+    return value

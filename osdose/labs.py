@@ -68,3 +68,50 @@ def times_uln(text: Any, field: str) -> float:
     if not 0 < value <= 100:
         raise InputError(field, f"{s} is outside the plausible 0–100 × ULN")
     return value
+
+
+# -- blood counts ------------------------------------------------------------------------------
+
+#: Plausible counts in × 10⁹/L (a higher value is a unit slip: 1200 written with × 10⁹/L).
+COUNT_RANGES = {"anc": (0.0, 100.0), "platelets": (0.0, 2000.0)}
+_COUNT = re.compile(r"^\s*([0-9]{1,6}(?:\.[0-9]{1,4})?)\s*(.*?)\s*$")
+# Spellings of the unit, after removing spaces and reading µ/μ as u (case kept: G/L is
+# giga per litre, g/L would be grams).
+_PER_L = {"x10^9/L", "×10^9/L", "x10⁹/L", "×10⁹/L", "x10e9/L", "*10^9/L", "10^9/L", "G/L"}
+_PER_UL_THOUSANDS = {"x10^3/uL", "×10^3/uL", "x10³/uL", "×10³/uL", "K/uL", "10^3/uL",
+                     "x10^3/mm3", "×10^3/mm3", "x10³/mm³", "×10³/mm³"}  # fmt: skip
+_PER_UL = {"/uL", "cells/uL", "/mm3", "/mm³", "cells/mm3", "cells/mm³"}
+COUNT_EXAMPLES = "'1.2 x10^9/L', '1.2 G/L' or '1200 /µL'"
+
+
+def count_g_per_l(text: Any, field: str) -> float:
+    """A blood count in × 10⁹/L from ``1.2 x10^9/L``, ``1.2 ×10⁹/L``, ``1.2 G/L``,
+    ``1.2 K/µL`` (× 10³/µL is the same number), ``1200 /µL`` or ``1200 cells/uL`` (÷ 1000).
+    A bare number is refused: 1.2 and 1200 are both written for the same count."""
+    s = str(text) if isinstance(text, (str, int, float)) and not isinstance(text, bool) else ""
+    m = _COUNT.match(s)
+    unit = m.group(2).replace(" ", "").replace("µ", "u").replace("μ", "u") if m else ""
+    if m is None or not unit:
+        raise InputError(
+            field, f"must be a count with its unit ({COUNT_EXAMPLES}), got {text!r}: osdose "
+            "never guesses which"
+        )  # fmt: skip
+    value = float(m.group(1))
+    if unit in _PER_L or unit in _PER_UL_THOUSANDS:
+        result = value
+    elif unit in _PER_UL:
+        result = value / 1000.0
+    else:
+        raise InputError(field, f"unit {m.group(2)!r} is not a count unit: write {COUNT_EXAMPLES}")
+    low, high = COUNT_RANGES.get(field, (0.0, 2000.0))
+    if not low <= result <= high:
+        hint = (
+            f" (did you mean {m.group(1)} /µL = {result / 1000:g} × 10⁹/L?)"
+            if unit not in _PER_UL
+            else ""
+        )
+        raise InputError(
+            field,
+            f"{s.strip()} is outside the plausible {low:g}–{high:g} × 10⁹/L{hint}",
+        )
+    return result

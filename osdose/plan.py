@@ -170,8 +170,11 @@ def plan(
     who = patient or PlanPatient()
     formula = course.bsa_formula
     history_run = Running().extend(course.administrations)
-    history = assess(history_run, table, course.patient, equivalence, list(course.administrations))
     day = clock.today()
+    age = course.age_on(day)
+    history = assess(
+        history_run, table, course.patient, equivalence, list(course.administrations), age
+    )
     units: dict[str, str] = {}
     for t in history.drugs:
         if t.ceiling_unit is not None:
@@ -185,7 +188,7 @@ def plan(
             continue
         cycle_adms[name] = _expand(s.regimen, who, formula, table, dose_percent, day)
         full_adms[name] = _expand(s.regimen, who, formula, table, 100.0, day)
-        one = assess(Running().extend(cycle_adms[name]), table, "", equivalence)
+        one = assess(Running().extend(cycle_adms[name]), table, "", equivalence, age_years=age)
         per_cycle[name] = {t.drug: t.value for t in one.drugs if t.value is not None}
         for t in one.drugs:
             if t.ceiling_unit is not None:
@@ -198,7 +201,7 @@ def plan(
         given = set(per_cycle[s.regimen.name])
         for _ in range(s.cycles):
             running.extend(cycle_adms[s.regimen.name])
-            e = assess(running, table, course.patient, equivalence)
+            e = assess(running, table, course.patient, equivalence, age_years=age)
             statuses = [t.status for t in e.drugs if t.drug in given and t.drug in units]
             groups = {c.group: c for c in e.combined}
             statuses += [
@@ -214,7 +217,7 @@ def plan(
                     {g: c.status for g, c in groups.items()},
                 )
             )
-    left = _cycles_left(history, history_run, full_adms, table, equivalence)
+    left = _cycles_left(history, history_run, full_adms, table, equivalence, age)
     limits: list[tuple[str, Comparison]] = []
     size = Size(who.bsa_m2, who.weight_kg)
     for reg in {s.regimen.name: s.regimen for s in steps}.values():
@@ -248,19 +251,20 @@ def _cycles_left(
     full_adms: dict[str, list[Administration]],
     table: DrugTable,
     equivalence: str | None,
+    age: float | None = None,
 ) -> dict[str, int | None]:
     """Full-dose cycles of each regimen before any drug or combined group with a maximum
     goes over it (``None``: the regimen adds to nothing that has a maximum)."""
     left: dict[str, int | None] = {}
     for name, adms in full_adms.items():
-        after = assess(history_run.copy().extend(adms), table, "", equivalence)
+        after = assess(history_run.copy().extend(adms), table, "", equivalence, age_years=age)
         drugs, groups = _added(history, after)
         counts = []
         for d, added in drugs.items():
-            drug = table.drugs[d]
-            if drug.ceiling is None or drug.ceiling.max is None or added <= 0:
+            t = after.get(d)  # its ceiling: the drug's, or its age band's
+            if t is None or t.max is None or added <= 0:
                 continue
-            counts.append(cycles_left(_value(history, d) or 0.0, added, drug.ceiling.max))
+            counts.append(cycles_left(_value(history, d) or 0.0, added, t.max))
         for g, added in groups.items():
             c = after.group(g)
             if c is None or c.max is None or added <= 0 or len(c.contributors) < 2:

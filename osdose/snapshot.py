@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from osdose import body
 from osdose import bsa as bsa_mod
+from osdose.dosing import Patient as DosePatient
 from osdose.dosing import dose_sheet
 from osdose.drugs import DrugTable
-from osdose.errors import FileError, OsdoseError
+from osdose.errors import FileError, InputError, OsdoseError
 from osdose.fields import FieldError, decimal
+from osdose.kidney import measured_gfr
+from osdose.labs import concentration_mg_dl
 from osdose.library import load_file
 from osdose.regimen import Regimen
 from osdose.source import Document, load
@@ -35,6 +38,9 @@ class Patient:
     formula: str = bsa_mod.DEFAULT
     bsa_cap_m2: float | None = None
     cap_reason: str | None = None
+    more: DosePatient = field(
+        default_factory=DosePatient
+    )  # age, sex, creatinine or GFR (AUC doses, children)
 
     def bsa(self) -> bsa_mod.BSA:
         b = bsa_mod.resolve(
@@ -104,9 +110,20 @@ def load_patients(path: str | Path) -> tuple[Patient, ...]:
             cap = body.bsa_m2(p.bsa_cap, "bsa_cap") if p.bsa_cap is not None else None
             formula = bsa_mod.formula(p.formula or bsa_mod.DEFAULT).name
             bsa_mod.resolve(height, weight, None, formula, cap, cap_reason=p.cap_reason)
+            more = DosePatient(
+                age_years=body.age_years(p.age) if p.age is not None else None,
+                sex=p.sex,
+                height_cm=height,
+                creatinine_mg_dl=(
+                    concentration_mg_dl(p.creatinine, "serum_creatinine")
+                    if p.creatinine is not None
+                    else None
+                ),
+                measured_gfr=measured_gfr(p.gfr) if p.gfr is not None else None,
+            )
         except OsdoseError as exc:
             raise doc.error(at, str(exc)) from None
-        patients.append(Patient(p.id, height, weight, formula, cap, p.cap_reason))
+        patients.append(Patient(p.id, height, weight, formula, cap, p.cap_reason, more))
     ids = [p.id for p in patients]
     repeated = sorted({x for x in ids if ids.count(x) > 1})
     if repeated:
@@ -120,7 +137,14 @@ def compute(regimens: Iterable[Regimen], patients: tuple[Patient, ...]) -> Snaps
     for reg in regimens:
         for p in patients:
             seen: dict[str, int] = {}
-            for line in dose_sheet(reg, p.bsa(), p.weight_kg).lines:
+            try:
+                lines = dose_sheet(reg, p.bsa(), p.weight_kg, patient=p.more).lines
+            except InputError as exc:
+                raise OsdoseError(
+                    f"{reg.path or reg.name}: reference patient {p.id}: {exc} (add it to the "
+                    "patients file: age, sex, creatinine or gfr)"
+                ) from None
+            for line in lines:
                 # a drug given twice in one regimen (two schedules) keeps both, numbered
                 seen[line.drug] = seen.get(line.drug, 0) + 1
                 name = line.drug if seen[line.drug] == 1 else f"{line.drug}#{seen[line.drug]}"
@@ -156,6 +180,16 @@ def dumps(snap: Snapshot, command: str = "") -> str:
     for p in snap.patients:
         b = p.bsa()
         cap = f", bsa_cap_m2: {p.bsa_cap_m2!r}" if p.bsa_cap_m2 is not None else ""
+        m = p.more
+        for key, value in (
+            ("age_years", m.age_years),
+            ("creatinine_mg_dl", m.creatinine_mg_dl),
+            ("gfr_ml_min", m.measured_gfr),
+        ):
+            if value is not None:
+                cap += f", {key}: {value!r}"
+        if m.sex is not None:
+            cap += f", sex: {_q(m.sex)}"
         out.append(
             f"  {_q(p.id)}: {{height_cm: {p.height_cm!r}, weight_kg: {p.weight_kg!r}, "
             f"formula: {_q(p.formula)}{cap}, bsa_m2: {round(b.m2, 4)!r}}}"

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from osdose import bsa
 from osdose.course import Course, parse_course
 from osdose.cumulative import Running, assess, exposure
-from osdose.dosing import dose_sheet
+from osdose.dosing import Patient, dose_sheet
 from osdose.drugs import load_drugs
 from osdose.library import library, load_regimen
 from osdose.plan import PlanPatient, Step, plan
@@ -33,27 +33,39 @@ REGIMENS = [r.name for r in library(TABLE)]
 heights = st.floats(min_value=140, max_value=200, allow_nan=False)
 weights = st.floats(min_value=40, max_value=120, allow_nan=False)
 percents = st.one_of(st.just(100.0), st.floats(min_value=1, max_value=100, allow_nan=False))
+gfrs = st.floats(min_value=20, max_value=160, allow_nan=False)  # mL/min, measured (AUC doses)
 
 
-def _course(h: float, w: float, name: str, pct: float) -> Course:
+def _cycle_entry(name: str, pct: float, gfr: float, date: str = "2021-01-04") -> dict[str, str]:
+    return {
+        "date": date,
+        "regimen": name,
+        "cycle": "1",
+        "dose_percent": repr(pct),
+        "gfr": f"{gfr!r} mL/min",
+    }
+
+
+def _course(h: float, w: float, name: str, pct: float, gfr: float = 90.0) -> Course:
     data = {
         "patient": {"id": "P", "height": f"{h!r} cm", "weight": f"{w!r} kg"},
-        "administrations": [
-            {"date": "2021-01-04", "regimen": name, "cycle": 1, "dose_percent": repr(pct)}
-        ],
+        "administrations": [_cycle_entry(name, pct, gfr)],
     }
     return parse_course(Document("course", data, values={(): Pos(1, 1)}), TABLE)
 
 
 @settings(max_examples=150, deadline=None)
-@given(heights, weights, st.sampled_from(REGIMENS), percents)
+@given(heights, weights, st.sampled_from(REGIMENS), percents, gfrs)
 def test_dose_course_plan_and_verify_agree_bit_for_bit(
-    h: float, w: float, name: str, pct: float
+    h: float, w: float, name: str, pct: float, gfr: float
 ) -> None:
     reg = load_regimen(name, TABLE)
     b = bsa.compute(h, w)
-    sheet = {line.drug: line for line in dose_sheet(reg, b, w, pct).lines}
-    course = _course(h, w, name, pct)
+    sheet = {
+        line.drug: line
+        for line in dose_sheet(reg, b, w, pct, patient=Patient(measured_gfr=gfr)).lines
+    }
+    course = _course(h, w, name, pct, gfr)
     # a course's cycle entry gives, each day, exactly what `dose` says
     for a in course.administrations:
         assert a.dose == sheet[a.drug].daily
@@ -72,7 +84,12 @@ def test_dose_course_plan_and_verify_agree_bit_for_bit(
     # the history's running totals plus the order's, as the engine sums them
     order = order_from_object(
         {
-            "patient": {"id": "P", "height": f"{h!r} cm", "weight": f"{w!r} kg"},
+            "patient": {
+                "id": "P",
+                "height": f"{h!r} cm",
+                "weight": f"{w!r} kg",
+                "gfr": f"{gfr!r} mL/min",
+            },
             "regimen": name,
             "cycle": 2,
             "date": "2021-03-01",
@@ -85,9 +102,7 @@ def test_dose_course_plan_and_verify_agree_bit_for_bit(
                 }
                 for d in reg.drugs
             ],
-            "history": [
-                {"date": "2021-01-04", "regimen": name, "cycle": 1, "dose_percent": repr(pct)}
-            ],
+            "history": [_cycle_entry(name, pct, gfr)],
         },
         "o.jsonl",
         1,

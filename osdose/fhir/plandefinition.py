@@ -41,6 +41,7 @@ class ImportedRegimen:
     model: Any
     yaml: str
     warnings: tuple[str, ...]
+    lint_error: str | None = None  # written all the same, and the command exits 1
 
 
 def file_model(reg: Regimen) -> Any:
@@ -257,7 +258,6 @@ def read_plan_definition(path: str | Path, table: DrugTable | None = None) -> Im
     require()
     from pydantic import ValidationError
 
-
     name = str(path)
     pd = read_json(path)
     if not isinstance(pd, dict) or pd.get("resourceType") != "PlanDefinition":
@@ -298,10 +298,26 @@ def read_plan_definition(path: str | Path, table: DrugTable | None = None) -> Im
     except FileError as exc:
         raise BundleRefused(name, [located.refusal(exc)], "written") from None
     text = yaml_text(data, name)
+    from osdose.library import checked
+
+    lint_error = None
+    try:  # the lint gate every regimen passes before osdose calculates with it
+        checked(text, name, table or load_drugs())
+    except FileError as exc:
+        lint_error = _lint_problem(exc)
+        warnings.append(
+            f"lint refuses the regimen written: {lint_error}; osdose will not calculate with it "
+            "until it is corrected or the finding acknowledged (see 'osdose lint FILE')"
+        )
     again = validate(parse_text(text, name), RegimenFile, "a regimen file")
     if again != m:  # pragma: no cover - YAML would change a value: a bug, never written
         raise OsdoseError(f"internal error: the YAML of {name} does not read back the same")
-    return ImportedRegimen(m, text, tuple(warnings))
+    return ImportedRegimen(m, text, tuple(warnings), lint_error)
+
+
+def _lint_problem(exc: FileError) -> str:
+    """The lint finding without its pointer to a YAML file the import never wrote."""
+    return exc.problem.split(" (a regimen lint refuses is never calculated", 1)[0]
 
 
 def _where(row: Any, plan: Plan, exc: MappingError) -> str:

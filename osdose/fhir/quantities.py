@@ -31,6 +31,7 @@ DOSE_UNITS = {
     "[IU]/m2": "IU/m2",
     "[iU]/kg": "IU/kg",
     "[IU]/kg": "IU/kg",
+    "mg.min/mL": "AUC",  # a target AUC (carboplatin, Calvert): written 'AUC 5'
 }
 # UCUM codes that look like a dose but are not one osdose can take, and why
 NOT_A_DOSE = {
@@ -55,9 +56,9 @@ SNOMED_DOSE_UNITS = {
     "396163008": "mg/kg",
     "258997004": "IU",
     "414524001": "IU/m2",
+    "413573002": "AUC",  # "AUC (area under the curve)" in the NZ IG's sact-dose-unit value set
 }
 SNOMED_NOT_A_DOSE = {
-    "413573002": "an AUC dose (Calvert) is not supported yet",
     "258773002": "mL is a volume, not an amount of drug",
     "118582008": "a percent is not an amount of drug",
 }
@@ -74,6 +75,7 @@ UCUM_OF = {
     ("IU", "flat"): "[iU]",
     ("IU", "m2"): "[iU]/m2",
     ("IU", "kg"): "[iU]/kg",
+    ("mg", "auc"): "mg.min/mL",
 }
 
 
@@ -127,7 +129,7 @@ def dose_text(q: Any, what: str = "dose", snomed: bool = False) -> str:
             raise QuantityError(f"{what} unit SNOMED {code}: {SNOMED_NOT_A_DOSE[code]}")
         if code not in SNOMED_DOSE_UNITS:
             raise QuantityError(f"{what} unit SNOMED {code} ({unit!r}) is not one osdose reads")
-        return f"{number(value)} {SNOMED_DOSE_UNITS[code]}"
+        return _as_dose(number(value), SNOMED_DOSE_UNITS[code])
     if system != UCUM or not code:
         shown = f" {unit!r}" if unit else ""
         sys_text = f"system {system!r}" if system else "no system"
@@ -144,7 +146,11 @@ def dose_text(q: Any, what: str = "dose", snomed: bool = False) -> str:
         )
     if unit and _display_disagrees(str(unit), reads_as):
         raise QuantityError(f"{what} unit is ambiguous: UCUM code {code!r} but display {unit!r}")
-    return f"{number(value)} {reads_as}"
+    return _as_dose(number(value), reads_as)
+
+
+def _as_dose(value: str, unit: str) -> str:
+    return f"AUC {value}" if unit == "AUC" else f"{value} {unit}"
 
 
 def measure_text(q: Any, units: dict[str, str], what: str) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from osdose.bsa import BSA, FORMULAS
 from osdose.dosing import DoseLine, DoseSheet, Limit
+from osdose.kidney import CalvertGfr
 from osdose.regimen import Regimen
 
 
@@ -76,7 +77,23 @@ def dose_line(line: DoseLine) -> dict[str, Any]:
         "cap_origin": line.cap.origin if line.cap else None,
         "cap_source": line.cap.source if line.cap and line.cap.source else None,
         "no_cap_reason": line.no_cap_reason,
+        "gfr": gfr_doc(line.gfr),
+        "small_patient_rule": line.rule.text if line.rule is not None else None,
         "trace": list(line.trace),
+    }
+
+
+def gfr_doc(g: CalvertGfr | None) -> dict[str, Any] | None:
+    """The GFR of Calvert's formula (mL/min), for a dose by AUC."""
+    if g is None:
+        return None
+    return {
+        "method": g.method,
+        "value_ml_min": g.value,
+        "uncapped_ml_min": g.uncapped,
+        "cap_ml_min": g.cap,
+        "capped": g.capped,
+        "work": g.work,
     }
 
 
@@ -111,6 +128,7 @@ def dose_sheet(sheet: DoseSheet) -> dict[str, Any]:
         "drugs": [dose_line(line) for line in sheet.lines],
         "limits": [limit_doc(x) for x in sheet.limits],
         "not_compared": list(sheet.not_compared),
+        "warnings": list(sheet.warnings),
     }
 
 

@@ -78,6 +78,13 @@ def dose_table(sheet: DoseSheet) -> Group:
         basis = pretty(line.basis.text)
         if line.written_as == "per_cycle":
             basis += f" (written {pretty(line.written_basis.text)} per cycle)"
+        if line.rule is not None:
+            rule = line.rule
+            how = f"÷ {rule.divisor:g} per kg" if rule.rule == "per-kg" else f"× {rule.percent:g}%"
+            basis += f" {how} ({rule.when})"
+        if line.gfr is not None:
+            capped = f", capped from {line.gfr.uncapped:.1f}" if line.gfr.capped else ""
+            basis += f" × (GFR {line.gfr.value:.1f}{capped} + 25)"
         note = ""
         if line.capped:
             uncapped = amount(line.uncapped_daily, line.unit)
@@ -111,6 +118,8 @@ def dose_table(sheet: DoseSheet) -> Group:
             work.append(f"  {c.text} ({c.maximum.cited})\n", style="bold red")
     for why in sheet.not_compared:
         work.append(f"  not compared: {why}\n", style="bold magenta")
+    for w in sheet.warnings:
+        work.append(f"  WARNING: {w}\n", style="bold red")
     work.append(f"Regimen file: {r.path} (sha256 {r.sha256[:12]}…)\n", style="dim")
     return Group(Text(bsa_line(sheet.bsa, sheet.weight_kg), style="bold"), t, work)
 

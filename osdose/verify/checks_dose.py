@@ -9,7 +9,7 @@ from osdose.basis import flat
 from osdose.dosing import DoseLine
 from osdose.limits import Size, compare, schedule
 from osdose.status import Verdict
-from osdose.verify.context import Context
+from osdose.verify.context import Context, bsa_work
 from osdose.verify.order import Prescribed
 from osdose.verify.result import CheckResult, deviation, graded, num, signed
 
@@ -36,7 +36,14 @@ def how(ctx: Context, e: DoseLine) -> str:
     """How an expected dose was reached, in one line: ``140 mg/m² × 1.8447 m²``."""
     b = e.basis
     text = b.text
-    if b.per == "m2":
+    if e.rule is not None:
+        text += f" (small-patient rule: {e.rule.text})"
+    if e.gfr is not None:
+        capped = f", capped from {e.gfr.uncapped:.1f}" if e.gfr.capped else ""
+        text += f" × (GFR {e.gfr.value:.1f}{capped} + 25) ({e.gfr.method})"
+    elif e.rule is not None and e.rule.rule == "per-kg":
+        text += f" × {ctx.order.patient.weight_kg:g} kg"
+    elif b.per == "m2":
         text += f" × {ctx.bsa.m2:.4f} m²"
     elif b.per == "kg":
         text += f" × {ctx.order.patient.weight_kg:g} kg"
@@ -53,6 +60,16 @@ def dose(ctx: Context) -> list[CheckResult]:
     """Each prescribed daily dose against the recalculated one; a single drug's reduction
     without a reason warns."""
     out = [_unit_mismatch(p, e) for p, e in ctx.pairs() if p.unit != e.unit]
+    out += [
+        CheckResult(
+            "dose",
+            Verdict.NOT_CHECKED,
+            f"{p.drug}: the expected dose cannot be calculated: {ctx.not_computed[p.drug]}",
+            p.drug,
+        )
+        for p in ctx.order.prescribed
+        if p.drug in ctx.not_computed
+    ]
     o = ctx.options
     for p, e, dev in ctx.compared():
         status = graded(dev, o)
@@ -114,7 +131,11 @@ def _patterns(ctx: Context, p: Prescribed, e: DoseLine) -> list[tuple[str, float
     for factor, name in ((1000.0, "mg/g slip ×1000"), (10.0, "decimal slip ×10")):
         for value, op in ((e.daily * factor, "×"), (e.daily / factor, "÷")):
             out.append((name, value, f"{num(e.daily)} {op} {factor:g} = {num(value, 3)}"))
-    if b.per == "kg":
+    if b.per == "auc":
+        out += _auc_patterns(ctx, e, pct)
+    elif e.rule is not None:
+        pass  # a small-patient rule changed the basis: the per-kg/per-m² slips do not apply
+    elif b.per == "kg":
         value = b.amount * ctx.bsa.m2 * pct
         out.append(
             (
@@ -151,6 +172,17 @@ def _patterns(ctx: Context, p: Prescribed, e: DoseLine) -> list[tuple[str, float
                 f"{e.unit}",
             )
         )
+    full_bsa = ctx.uncapped_bsa
+    if full_bsa is not None and b.per == "m2":
+        whole = ctx.dose_at(p.drug, full_bsa, ctx.order.patient.weight_kg)
+        out.append(
+            (
+                "the BSA cap not applied",
+                whole.daily,
+                f"{num(whole.daily)} {e.unit} at the uncapped BSA {full_bsa.m2:.4f} m², "
+                f"the order caps it at {ctx.bsa.m2:.4f} m²",
+            )
+        )
     old = _old_weight(ctx, p.drug)
     if old is not None:
         out.append(old)
@@ -162,6 +194,62 @@ def _patterns(ctx: Context, p: Prescribed, e: DoseLine) -> list[tuple[str, float
             )
             name = "two drugs' doses swapped" if both else "the wrong drug's dose"
             out.append((name, oe.daily, f"{other}'s dose is {num(oe.daily)} {oe.unit}"))
+    return out
+
+
+def _auc_patterns(ctx: Context, e: DoseLine, pct: float) -> list[tuple[str, float, str]]:
+    """The mistakes of carboplatin by AUC: the GFR cap not applied; an eGFR per 1.73 m² used
+    as mL/min; the AUC (or Calvert's dose) multiplied by the BSA as if it were per m²."""
+    from osdose.kidney import ADULT_AGE, ckd_epi_2021
+
+    g = e.gfr
+    assert g is not None
+    auc = e.basis.amount * pct
+    out: list[tuple[str, float, str]] = []
+    if g.capped:
+        value = auc * (g.uncapped + 25.0)
+        out.append(
+            (
+                "GFR not capped",
+                value,
+                f"AUC {num(auc)} × ({g.uncapped:.1f} + 25) = {num(value)} mg; the GFR is capped "
+                f"at {g.cap:g} mL/min",
+            )
+        )
+    pt = ctx.order.patient
+    if (
+        pt.serum_creatinine_mg_dl is not None
+        and pt.age is not None
+        and pt.sex is not None
+        and pt.age >= ADULT_AGE
+    ):
+        indexed = ckd_epi_2021(pt.age, pt.sex, pt.serum_creatinine_mg_dl).value
+        for gfr, note in ((min(indexed, g.cap), ""), (indexed, ", uncapped")):
+            value = auc * (gfr + 25.0)
+            out.append(
+                (
+                    "eGFR per 1.73 m² used as mL/min",
+                    value,
+                    f"CKD-EPI {indexed:.1f} mL/min/1.73 m² taken as mL/min{note}: AUC "
+                    f"{num(auc)} × ({gfr:.1f} + 25) = {num(value)} mg",
+                )
+            )
+    m2 = ctx.bsa.m2
+    out.append(
+        (
+            "AUC applied to BSA (mg/m²) instead of GFR",
+            e.uncapped_daily * m2,
+            f"Calvert's {num(e.uncapped_daily)} mg read as mg/m² × {m2:.4f} m² = "
+            f"{num(e.uncapped_daily * m2)} mg",
+        )
+    )
+    out.append(
+        (
+            "AUC applied to BSA (mg/m²) instead of GFR",
+            auc * m2,
+            f"AUC {num(auc)} read as {num(auc)} mg/m² × {m2:.4f} m² = {num(auc * m2)} mg",
+        )
+    )
     return out
 
 
@@ -271,22 +359,74 @@ def error_pattern(ctx: Context) -> list[CheckResult]:
 
 
 def bsa(ctx: Context) -> list[CheckResult]:
-    """The BSA written on the order against the recalculated one."""
+    """The BSA written on the order against the recalculated one (the capped one when the
+    order caps it); a cap is said with its reason and how far below full weight-based
+    dosing it puts every per-m² dose."""
+    out = []
+    b = ctx.bsa
+    if ctx.uncapped_bsa is not None:
+        from osdose.bsa import GUIDANCE
+
+        below = b.below_full_percent
+        out.append(
+            CheckResult(
+                "bsa",
+                Verdict.PASS,
+                f"BSA {ctx.uncapped_bsa.m2:.4f} m² ({b.formula}) "
+                + (
+                    f"capped at {b.m2:g} m² ({b.cap_reason}): per-m² doses are {below:.0f}% "
+                    "below full weight-based dosing"
+                    if b.capped
+                    else f"is under the order's cap {ctx.order.bsa_cap_m2:g} m²: not capped"
+                )
+                + f"; {GUIDANCE}",
+                work=(
+                    bsa_work(ctx.uncapped_bsa),
+                    f"cap {ctx.order.bsa_cap_m2:g} m²: {b.m2:.4f} m²",
+                ),
+            )
+        )
     given = ctx.order.bsa_given_m2
     if given is None:
-        return []
-    b = ctx.bsa
+        return out
     dev = deviation(given, b.m2)
     status = graded(dev, ctx.options)
     return [
+        *out,
         CheckResult(
             "bsa",
             status,
             f"order BSA {given:.2f} m², recalculated {b.m2:.4f} m² ({b.formula}): {signed(dev)}",
             deviation_percent=dev,
             work=(f"deviation = ({given:g} − {b.m2:.4f}) / {b.m2:.4f} × 100 = {signed(dev)}",),
-        )
+        ),
     ]
+
+
+def _calvert_bound(ctx: Context, p: Prescribed, auc: float) -> CheckResult:
+    """A dose by AUC against the most Calvert's formula gives at the GFR cap: AUC × (cap +
+    25), the AUC with the order's reductions. Above it warns (a GFR above the cap was used)."""
+    from osdose import thresholds
+
+    e = ctx.expected.get(p.drug)
+    cap = e.gfr.cap if e is not None and e.gfr is not None else None
+    if cap is None:
+        cap = ctx.options.gfr_cap_ml_min or thresholds.current().gfr_cap_ml_min
+    target = auc * ctx.order.dose_percent / 100.0 * ctx.order.percent_of(p.drug) / 100.0
+    bound = target * (cap + 25.0)
+    over = round(p.dose, 6) > round(bound, 6)
+    tail = "ABOVE" if over else "within"
+    return CheckResult(
+        "max-single-dose",
+        Verdict.WARN if over else Verdict.PASS,
+        f"{p.drug}: {num(p.dose)} {p.unit} is {tail} the most AUC {target:g} gives at the GFR "
+        f"cap {cap:g} mL/min: {num(bound)} mg",
+        p.drug,
+        bound,
+        _mg(p.dose, p.unit),
+        deviation(p.dose, bound),
+        work=(f"AUC {target:g} × ({cap:g} + 25) = {num(bound)} mg",),
+    )
 
 
 def max_single_dose(ctx: Context) -> list[CheckResult]:
@@ -300,12 +440,10 @@ def max_single_dose(ctx: Context) -> list[CheckResult]:
     for p in ctx.order.prescribed:
         drug = ctx.table.drugs[p.drug]
         regimen_drug = ctx.regimen_drugs.get(p.drug)
-        given = (
-            regimen_drug.basis  # by AUC: bounded by Calvert's capped GFR, not a mg/m² maximum
-            if regimen_drug is not None and regimen_drug.basis.per == "auc"
-            else flat(p.dose, p.unit, p.text)
-        )
-        doses = schedule([(given, p.days)])
+        if regimen_drug is not None and regimen_drug.basis.per == "auc":
+            out.append(_calvert_bound(ctx, p, regimen_drug.basis.amount))
+            continue
+        doses = schedule([(flat(p.dose, p.unit, p.text), p.days)])
         found, skipped = compare(drug, doses, cycle_days, size)
         for c in found:
             out.append(
@@ -322,6 +460,15 @@ def max_single_dose(ctx: Context) -> list[CheckResult]:
             )
         for why in skipped:
             out.append(CheckResult("max-single-dose", Verdict.NOT_CHECKED, why, p.drug))
+        if not drug.maxima and drug.cap is None:
+            out.append(
+                CheckResult(
+                    "max-single-dose",
+                    Verdict.NOT_CHECKED,
+                    f"{p.drug}: the drug table gives no usual maximum: not compared",
+                    p.drug,
+                )
+            )
         cap = drug.cap
         if cap is None or cap.dose.unit != p.unit:
             continue

@@ -20,6 +20,7 @@ from osdose.drugs import MEASURE_NAMES, Band, Drug, Rule
 from osdose.kidney import Clearance, Estimate
 from osdose.regimen import DrugDose
 from osdose.status import VERDICT_OF_LEVEL, Verdict
+from osdose.verify.checks_labs import lab_age
 from osdose.verify.context import Context
 from osdose.verify.result import CheckResult, deviation, graded, num, signed
 
@@ -86,6 +87,7 @@ def order_administrations(ctx: Context) -> list[Administration]:
                     o.regimen.name,
                     o.cycle,
                     day,
+                    weight_kg=o.patient.weight_kg,
                 )
             )
     return out
@@ -189,8 +191,9 @@ def cumulative(ctx: Context) -> list[CheckResult]:
             for name in names
         ]
     running = o.history.running.copy().extend(order_administrations(ctx))
-    after = assess(running, table, o.patient.id)
-    before = assess(o.history.running, table, o.patient.id) if groups else None
+    age = o.patient.age
+    after = assess(running, table, o.patient.id, age_years=age)
+    before = assess(o.history.running, table, o.patient.id, age_years=age) if groups else None
     out = []
     for p in tracked:
         t = after.get(p.drug)
@@ -416,6 +419,8 @@ def renal(ctx: Context) -> list[CheckResult]:
         unavailable["creatinine"] = "no serum creatinine on the order"
     given = ["serum creatinine"] if pt.serum_creatinine_mg_dl is not None else []
     out = _organ(ctx, "renal", "renal", values, given, extra, work, unavailable)
+    if given:
+        out.append(lab_age(ctx, "renal", "serum creatinine", ctx.order.labs.creatinine_date))
     if isinstance(c, Clearance):
         note = (
             f", creatinine raised to the floor {c.floor_applied:g} mg/dL" if c.floor_applied else ""
@@ -466,4 +471,7 @@ def hepatic(ctx: Context) -> list[CheckResult]:
         unavailable["bilirubin_x_uln"] = (
             "no bilirubin_uln (the laboratory's upper limit) on the order"
         )
-    return _organ(ctx, "hepatic", "hepatic", values, given, unavailable=unavailable)
+    out = _organ(ctx, "hepatic", "hepatic", values, given, unavailable=unavailable)
+    if pt.bilirubin_mg_dl is not None:
+        out.append(lab_age(ctx, "hepatic", "bilirubin", ctx.order.labs.bilirubin_date))
+    return out

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from osdose.bsa import BSA
-from osdose.dosing import DoseLine, daily_dose
+from osdose.dosing import DoseLine, Patient, daily_dose
 from osdose.drugs import DrugTable
 from osdose.errors import InputError
 from osdose.kidney import (
@@ -25,8 +25,10 @@ from osdose.verify.result import Options
 
 @dataclass(frozen=True)
 class Context:
-    """``expected`` holds each regimen drug's recalculated daily dose (regimen × BSA × the
-    order's dose percent × the drug's own percent, capped), keyed by drug name."""
+    """``expected`` holds each regimen drug's recalculated daily dose (regimen × BSA, weight
+    or Calvert's GFR × the order's dose percent × the drug's own percent, capped), keyed by
+    drug name; ``not_computed`` says, per drug, why its dose could not be recalculated (a
+    dose by AUC without the creatinine, a small-patient rule without the age)."""
 
     order: Order
     table: DrugTable
@@ -34,6 +36,9 @@ class Context:
     bsa: BSA
     expected: dict[str, DoseLine] = field(hash=False)
     regimen_drugs: dict[str, DrugDose] = field(hash=False)
+    patient: Patient = field(default_factory=Patient)
+    not_computed: dict[str, str] = field(default_factory=dict, hash=False)
+    uncapped_bsa: BSA | None = None  # the BSA before the order's institutional cap
 
     def pairs(self) -> list[tuple[Prescribed, DoseLine]]:
         """Each prescribed drug of the regimen with its expected dose, in order of writing."""
@@ -54,16 +59,27 @@ class Context:
         e = self.expected[drug]
         if self.order.dose_percent == 100 and e.drug_percent == 100:
             return e
-        return daily_dose(self.regimen_drugs[drug], self.bsa, self.order.patient.weight_kg)
+        return self.dose_at(drug, self.bsa, self.order.patient.weight_kg, 100.0, 100.0)
 
-    def dose_at(self, drug: str, bsa: BSA, weight_kg: float) -> DoseLine:
-        """The expected dose of ``drug`` for another BSA and weight (the baseline's)."""
+    def dose_at(
+        self,
+        drug: str,
+        bsa: BSA,
+        weight_kg: float,
+        dose_percent: float | None = None,
+        drug_percent: float | None = None,
+    ) -> DoseLine:
+        """The expected dose of ``drug`` for another BSA and weight (the baseline's), or at
+        other percents (``None``: the order's)."""
+        d = self.regimen_drugs[drug]
         return daily_dose(
-            self.regimen_drugs[drug],
+            d,
             bsa,
             weight_kg,
-            self.order.dose_percent,
-            self.order.percent_of(drug),
+            self.order.dose_percent if dose_percent is None else dose_percent,
+            self.order.percent_of(drug) if drug_percent is None else drug_percent,
+            age_years=self.order.patient.age,
+            gfr=self.patient.gfr(d, bsa.uncapped_m2, weight_kg),
         )
 
     @cached_property
@@ -99,8 +115,10 @@ class Context:
         if pt.age is None or pt.sex is None:
             return "CKD-EPI needs age and sex"
         if pt.age < ADULT_AGE:
-            return f"age {pt.age}: CKD-EPI 2021 is an adult equation (from {ADULT_AGE} y)"
-        return deindexed(ckd_epi_2021(pt.age, pt.sex, pt.serum_creatinine_mg_dl), self.bsa.m2)
+            return f"age {pt.age:.3g}: CKD-EPI 2021 is an adult equation (from {ADULT_AGE} y)"
+        return deindexed(
+            ckd_epi_2021(pt.age, pt.sex, pt.serum_creatinine_mg_dl), self.bsa.uncapped_m2
+        )
 
     @cached_property
     def crcl(self) -> Clearance | str | None:
@@ -115,7 +133,7 @@ class Context:
             return "Cockcroft–Gault needs age and sex"
         if pt.age < ADULT_AGE:
             return (
-                f"age {pt.age}: Cockcroft–Gault is an adult formula (from {ADULT_AGE} y); CrCl "
+                f"age {pt.age:.3g}: Cockcroft–Gault is an adult formula (from {ADULT_AGE} y); CrCl "
                 "not estimated, check renal function another way"
             )
         t = thresholds.current()
@@ -131,28 +149,59 @@ class Context:
         except InputError as exc:
             return str(exc)
         return cockcroft_gault(
-            pt.age, w, pt.serum_creatinine_mg_dl, pt.sex, self.options.creatinine_floor_mg_dl
+            int(pt.age), w, pt.serum_creatinine_mg_dl, pt.sex, self.options.creatinine_floor_mg_dl
         )
+
+
+def order_patient(order: Order, options: Options) -> Patient:
+    """What the dose engine needs of the order's patient besides BSA and weight."""
+    p = order.patient
+    return Patient(
+        age_years=p.age,
+        sex=p.sex,
+        height_cm=p.height_cm,
+        creatinine_mg_dl=p.serum_creatinine_mg_dl,
+        measured_gfr=p.measured_gfr_ml_min,
+        gfr_method=options.gfr_method or order.gfr_method,
+        gfr_cap=options.gfr_cap_ml_min,
+        creatinine_floor_mg_dl=options.creatinine_floor_mg_dl,
+        crcl_weight=options.crcl_weight or order.crcl_weight,
+    )
 
 
 def build_context(order: Order, table: DrugTable, options: Options) -> Context:
     from osdose import bsa as bsa_mod
 
     p = order.patient
-    b = bsa_mod.compute(p.height_cm, p.weight_kg, order.bsa_formula)
+    full = bsa_mod.compute(p.height_cm, p.weight_kg, order.bsa_formula)
+    b = full
+    if order.bsa_cap_m2 is not None:
+        b = bsa_mod.compute(
+            p.height_cm, p.weight_kg, order.bsa_formula, order.bsa_cap_m2, order.cap_reason
+        )
+    patient = order_patient(order, options)
     drugs = {d.drug: d for d in order.regimen.drugs}
     expected = {}
+    not_computed = {}
     for name, d in drugs.items():
         pres = next((x for x in order.prescribed if x.drug == name), None)
-        expected[name] = daily_dose(
-            d,
-            b,
-            p.weight_kg,
-            order.dose_percent,
-            pres.percent if pres else 100.0,
-            (pres.reason or "") if pres else "",
-        )
-    return Context(order, table, options, b, expected, drugs)
+        try:
+            expected[name] = daily_dose(
+                d,
+                b,
+                p.weight_kg,
+                order.dose_percent,
+                pres.percent if pres else 100.0,
+                (pres.reason or "") if pres else "",
+                age_years=p.age,
+                gfr=patient.gfr(d, b.uncapped_m2, p.weight_kg),
+            )
+        except InputError as exc:
+            not_computed[name] = str(exc)
+    return Context(
+        order, table, options, b, expected, drugs, patient, not_computed,
+        full if b is not full else None,
+    )  # fmt: skip
 
 
 _BSA_WORK = {

@@ -36,7 +36,7 @@ class OrderPatient:
     height_cm: float
     weight_kg: float
     baseline_weight_kg: float | None = None
-    age: int | None = None
+    age: float | None = None  # years, on the order's date
     sex: str | None = None
     serum_creatinine_mg_dl: float | None = None
     bilirubin_mg_dl: float | None = None
@@ -44,6 +44,7 @@ class OrderPatient:
     ast_x_uln: float | None = None
     alt_x_uln: float | None = None
     child_pugh: str | None = None
+    measured_gfr_ml_min: float | None = None
 
     def lab(self, measure: str) -> float | str | None:
         """The value an adjustment rule's ``measure`` reads (``None`` when not on the order);
@@ -59,6 +60,19 @@ class OrderPatient:
             "alt_x_uln": self.alt_x_uln,
             "child_pugh": self.child_pugh,
         }.get(measure)
+
+
+@dataclass(frozen=True)
+class Labs:
+    """Blood counts in × 10⁹/L and the days the labs were drawn (``None``: not given)."""
+
+    anc: float | None = None
+    platelets: float | None = None
+    date: dt.date | None = None
+    creatinine_date: dt.date | None = None
+    bilirubin_date: dt.date | None = None
+    anc_text: str = ""
+    platelets_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,10 @@ class Order:
     history: History | None
     acknowledged: tuple[Acknowledgement, ...] = ()
     crcl_weight: str | None = None
+    labs: Labs = Labs()
+    bsa_cap_m2: float | None = None
+    cap_reason: str | None = None
+    gfr_method: str | None = None
 
     def percent_of(self, drug: str) -> float:
         """This drug's own reduction (100 when none)."""
@@ -119,7 +137,67 @@ def _field(doc: Document, path: Where, fn: Any, value: Any, name: str) -> Any:
         raise doc.error((*path, name), str(exc)) from None
 
 
-def _patient(doc: Document, p: Any) -> OrderPatient:
+def _age(doc: Document, p: Any, date: dt.date) -> float | None:
+    """The age in years on the order's date: from the date of birth (the stated age, when
+    given too, must agree with it), else the stated age."""
+    at: Where = ("patient",)
+    stated = _field(doc, at, body.age_years, p.age, "age")
+    if p.dob is None:
+        return stated  # type: ignore[no-any-return]
+    try:
+        from_dob = body.age_at(p.dob, date)
+    except InputError as exc:
+        raise doc.error((*at, "dob"), str(exc)) from None
+    if stated is not None and not stated - 1 / 365.25 <= from_dob < stated + 1:
+        raise doc.error(
+            (*at, "age"),
+            f"age {p.age} does not agree with dob {p.dob} ({from_dob:.1f} years on {date}): "
+            "correct one of them",
+        )
+    return from_dob
+
+
+def _gfr(doc: Document, p: Any) -> float | None:
+    from osdose.kidney import measured_gfr
+
+    return _field(doc, ("patient",), measured_gfr, p.gfr, "gfr")  # type: ignore[no-any-return]
+
+
+def _labs(doc: Document, m: Any, patient: OrderPatient) -> Labs:
+    from osdose.labs import count_g_per_l
+
+    labs = m.labs
+    if labs is None:
+        return Labs()
+    at: Where = ("labs",)
+    for name in ("date", "creatinine_date", "bilirubin_date"):
+        day = getattr(labs, name)
+        if day is None:
+            continue
+        if day > m.date:
+            raise doc.error(
+                (*at, name),
+                f"labs {name} {day} is after the order's date {m.date}: labs are drawn "
+                "before a cycle; check the date",
+            )
+        if day > clock.today():
+            raise doc.error((*at, name), f"labs {name} {day} is in the future: check the date")
+    if labs.creatinine_date is not None and patient.serum_creatinine_mg_dl is None:
+        raise doc.error((*at, "creatinine_date"), "creatinine_date without a serum_creatinine")
+    if labs.bilirubin_date is not None and patient.bilirubin_mg_dl is None:
+        raise doc.error((*at, "bilirubin_date"), "bilirubin_date without a bilirubin")
+    return Labs(
+        anc=_field(doc, at, count_g_per_l, labs.anc, "anc"),
+        platelets=_field(doc, at, count_g_per_l, labs.platelets, "platelets"),
+        date=labs.date,
+        creatinine_date=labs.creatinine_date or labs.date,
+        bilirubin_date=labs.bilirubin_date or labs.date,
+        anc_text=(labs.anc or "").strip(),
+        platelets_text=(labs.platelets or "").strip(),
+    )
+
+
+def _patient(doc: Document, p: Any, date: dt.date) -> OrderPatient:
     at: Where = ("patient",)
     h = _field(doc, at, body.height_cm, p.height, "height")
     w = _field(doc, at, body.weight_kg, p.weight, "weight")
@@ -134,8 +212,9 @@ def _patient(doc: Document, p: Any) -> OrderPatient:
         except InputError as exc:
             raise doc.error((*at, "baseline_weight"), str(exc)) from None
     sex = _SEX[p.sex.casefold()] if p.sex is not None else None
-    if p.serum_creatinine is not None and (p.age is None or sex is None):
-        missing = "age" if p.age is None else "sex"
+    age = _age(doc, p, date)
+    if p.serum_creatinine is not None and (age is None or sex is None):
+        missing = "age (or dob)" if age is None else "sex"
         raise doc.error(
             (*at, "serum_creatinine"),
             f"serum_creatinine needs the patient's {missing} too (Cockcroft–Gault uses age, "
@@ -146,7 +225,7 @@ def _patient(doc: Document, p: Any) -> OrderPatient:
         height_cm=h,
         weight_kg=w,
         baseline_weight_kg=base,
-        age=p.age,
+        age=age,
         sex=sex,
         serum_creatinine_mg_dl=_field(
             doc, at, concentration_mg_dl, p.serum_creatinine, "serum_creatinine"
@@ -156,6 +235,7 @@ def _patient(doc: Document, p: Any) -> OrderPatient:
         ast_x_uln=_field(doc, at, times_uln, p.ast, "ast"),
         alt_x_uln=_field(doc, at, times_uln, p.alt, "alt"),
         child_pugh=p.child_pugh,
+        measured_gfr_ml_min=_gfr(doc, p),
     )
 
 
@@ -300,11 +380,17 @@ def build_order(doc: Document, label: str, base: Path, table: DrugTable) -> Orde
     from osdose.formats.order import OrderFile
 
     m = validate(doc, OrderFile, "an order")
-    patient = _patient(doc, m.patient)
-    regimen = _regimen(doc, m.regimen, base, table)
     latest = clock.today() + dt.timedelta(days=thresholds.current().order_future_days)
     if m.date > latest:
         raise doc.error(("date",), f"date {m.date} is after {latest}: check the year")
+    patient = _patient(doc, m.patient, m.date)
+    labs = _labs(doc, m, patient)
+    regimen = _regimen(doc, m.regimen, base, table)
+    cap = _field(doc, (), body.bsa_m2, m.bsa_cap, "bsa_cap")
+    if cap is not None and m.cap_reason is None:
+        raise doc.error(("bsa_cap",), f"bsa_cap needs cap_reason: {bsa_mod.CAP_ADVICE}")
+    if m.cap_reason is not None and cap is None:
+        raise doc.error(("cap_reason",), "cap_reason goes with bsa_cap")
     formula = bsa_mod.DEFAULT
     if m.bsa_formula is not None:
         try:
@@ -329,6 +415,10 @@ def build_order(doc: Document, label: str, base: Path, table: DrugTable) -> Orde
         history=hist,
         acknowledged=_acknowledged(doc, m.acknowledge, table),
         crcl_weight=m.crcl_weight,
+        labs=labs,
+        bsa_cap_m2=cap,
+        cap_reason=m.cap_reason,
+        gfr_method=m.gfr_method,
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from osdose.status import Verdict
 
 #: Checks whose warning an order may acknowledge with a reason (never a failure).
-ACKNOWLEDGEABLE = ("max-single-dose", "weight-change", "cumulative")
+ACKNOWLEDGEABLE = ("max-single-dose", "weight-change", "cumulative", "small-patient")
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class Options:
     ``round_limit_percent``: a rounding that moves the dose more than this is refused.
     ``crcl_weight``: the Cockcroft–Gault weight policy (``None``: the order's, else the
     thresholds file's); ``creatinine_floor_mg_dl``: raise a lower creatinine to this first.
+    ``gfr_method`` (before the order's and the regimen's) and ``gfr_cap_ml_min`` (``None``:
+    the thresholds file's) set the GFR of carboplatin by AUC.
     """
 
     warn_percent: float = 5.0
@@ -37,6 +39,8 @@ class Options:
     round_limit_percent: float = 5.0
     crcl_weight: str | None = None
     creatinine_floor_mg_dl: float | None = None
+    gfr_method: str | None = None
+    gfr_cap_ml_min: float | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,13 @@ from osdose.bsa import BSA
 from osdose.drugs import DrugTable
 from osdose.kidney import Clearance
 from osdose.status import Verdict, worst
-from osdose.verify import checks_dose, checks_patient, checks_rounding, checks_schedule
+from osdose.verify import (
+    checks_dose,
+    checks_labs,
+    checks_patient,
+    checks_rounding,
+    checks_schedule,
+)
 from osdose.verify.context import Context, build_context
 from osdose.verify.order import Order
 from osdose.verify.result import CheckResult, Options
@@ -24,9 +30,11 @@ CHECK_FUNCTIONS: dict[str, Check] = {
     "extra-drug": checks_schedule.extra_drug,
     "days": checks_schedule.days,
     "bsa": checks_dose.bsa,
+    "small-patient": checks_labs.small_patient_check,
     "weight-change": checks_patient.weight_change,
     "interval": checks_schedule.interval,
     "cycle-number": checks_schedule.cycle_number,
+    "counts": checks_labs.counts,
     "cumulative": checks_patient.cumulative,
     "max-single-dose": checks_dose.max_single_dose,
     "renal": checks_patient.renal,

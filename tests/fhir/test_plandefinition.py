@@ -128,8 +128,6 @@ REFUSED = {
     "an osdose regimen is one repeating cycle (one action holding one action per drug)",
     "plandefinition-activity-not-contained.json": "action drug-2: definitionCanonical "
     "'ActivityDefinition/epi' is not a contained ActivityDefinition",
-    "plandefinition-auc-dose.json": "ActivityDefinition/ad-cis: dose unit SNOMED 413573002: an "
-    "AUC dose (Calvert) is not supported yet",
 }
 
 
@@ -149,7 +147,10 @@ def test_a_plandefinition_that_cannot_be_a_regimen_is_refused(
 
 def test_every_plandefinition_file_has_its_test() -> None:
     files = {p.name for p in DATA.glob("plandefinition-*.json")}
-    assert files == set(REFUSED) | {"plandefinition-nz-style-snomed-units.json"}
+    assert files == set(REFUSED) | {
+        "plandefinition-nz-style-snomed-units.json",
+        "plandefinition-cisplatin-by-auc.json",
+    }
 
 
 def test_cli_writes_json_then_reads_it_back_to_yaml(tmp_path: Path) -> None:
@@ -172,4 +173,25 @@ def test_cli_takes_a_regimen_or_an_import(args: tuple[str, ...]) -> None:
     assert (r.exit_code, r.stderr) == (
         2,
         "osdose: error: give a regimen, or --import PLANDEF.json (one of them)\n",
+    )
+
+
+def test_a_regimen_lint_refuses_is_written_with_the_finding_and_exit_1(tmp_path: Path) -> None:
+    # SNOMED 413573002 ("AUC (area under the curve)") reads as a target AUC, and cisplatin is
+    # never dosed by one: the file is written so that it can be corrected, lint's finding is
+    # said, and the exit code is 1 (osdose will not calculate with it as it is).
+    out = tmp_path / "regimen.yaml"
+    r = run(
+        "fhir",
+        "regimen",
+        "--import",
+        str(DATA / "plandefinition-cisplatin-by-auc.json"),
+        "-o",
+        str(out),
+    )
+    assert r.exit_code == 1
+    assert "dose: AUC 5" in out.read_text()
+    assert (
+        "lint refuses the regimen written: cisplatin is dosed per m² in the drug reference, got "
+        "5 mg·min/mL (by AUC) [dose-unit]" in r.stderr
     )

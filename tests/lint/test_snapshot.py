@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from osdose.cli import app
 from osdose.library import load_file
-from osdose.snapshot import compute, load_patients
+from osdose.snapshot import compute, compute_paths, load_patients
 
 ROOT = Path(__file__).resolve().parents[2]
 PATIENTS = ROOT / "tests" / "golden" / "patients.yaml"
@@ -45,12 +45,28 @@ def test_dia_doses_by_hand() -> None:
     assert got[("capped-bsa", "ifosfamide")] == (4000.0, 20000.0)
 
 
+def test_carboplatin_by_auc_for_the_reference_patients() -> None:
+    # Calvert: AUC 5 × (GFR + 25), GFR by Cockcroft–Gault (arithmetic in patients.yaml)
+    snap = compute_paths([ROOT / "regimens" / "carboplatin-etoposide.yaml"], PATIENTS)
+    got = {d.patient: d.daily for d in snap.doses if d.drug == "carboplatin"}
+    # male 60 y, 70 kg (below the ideal 70.47 kg: actual), Cr 1.0: 80 × 70 / 72 = 77.78
+    assert got["average-adult"] == round(5 * ((140 - 60) * 70 / 72 + 25), 2) == 513.89
+    # male 50 y, 190 cm, 100 kg: ideal 50 + 2.3 × (190 / 2.54 − 60) = 84.05 kg; 90 × 84.05 / 57.6
+    # = 131.3 mL/min, capped at 125: 5 × 150
+    assert got["large-adult"] == 750.0
+    # female 70 y, 150 cm, 45 kg: ideal 45.5 + 2.3 × (150 / 2.54 − 60) = 43.33 kg
+    ibw = 45.5 + 2.3 * (150 / 2.54 - 60)
+    assert got["small-adult"] == round(5 * ((140 - 70) * ibw * 0.85 / (72 * 0.5) + 25), 2)
+
+
 def test_committed_snapshot_matches_shipped_regimens() -> None:
     code, out, err = invoke(
         "snapshot", str(ROOT / "regimens"), "--patients", str(PATIENTS), "--check", str(GOLDEN)
     )
     assert (code, out) == (0, "")
-    assert err == f"osdose snapshot: 40 doses match {GOLDEN}\n"
+    # 4 patients × 14 drug lines (DIA 4, DDP+IFO 3, DDP+EPI 2, anlotinib 1, the two
+    # carboplatin regimens 2 each)
+    assert err == f"osdose snapshot: 56 doses match {GOLDEN}\n"
 
 
 def test_write_then_check_round_trips(tmp_path: Path) -> None:

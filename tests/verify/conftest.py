@@ -8,6 +8,7 @@ Mosteller BSA = √(175 × 70 / 3600) = √3.402778 = 1.844662 m²; cisplatin 14
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,9 @@ BASE: dict[str, Any] = {
         {"drug": "epirubicin", "dose": "92 mg", "days": [1]},
     ],
     "history": [],
+    # the day before the cycle: within the 3 days of thresholds.yaml; above DDP+EPI's gates
+    # (delay below ANC 1.5 or platelets 100 × 10⁹/L)
+    "labs": {"date": "2021-05-31", "anc": "2.5 x10^9/L", "platelets": "180 x10^9/L"},
 }
 
 Verify = Callable[..., Verification]
@@ -36,6 +40,10 @@ Verify = Callable[..., Verification]
 def _make(changes: dict[str, Any] | None = None, **patient: Any) -> dict[str, Any]:
     """The base order with top-level ``changes`` and patient fields replaced (None drops)."""
     order = copy.deepcopy(BASE)
+    if "date" in (changes or {}) and "labs" not in (changes or {}):
+        # the labs move with the order: drawn the day before it
+        day = dt.date.fromisoformat(str((changes or {})["date"])) - dt.timedelta(days=1)
+        order["labs"]["date"] = day.isoformat()
     for key, value in (changes or {}).items():
         if value is None:
             order.pop(key, None)

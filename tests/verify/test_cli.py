@@ -76,6 +76,20 @@ def test_json_contract_for_one_order() -> None:
             ),
             _check("interval", None, "pass", "no earlier cycle in the history"),
             _check("cycle-number", None, "pass", "cycle 1 of DDP+EPI follows the history"),
+            # labs of 2021-05-31, the day before; DDP+EPI delays below ANC 1.5 or platelets 100
+            _check(
+                "counts",
+                None,
+                "pass",
+                "blood counts of 2021-05-31, 1 day before the order's 2021-06-01: within 3 days",
+            ),
+            _check(
+                "counts",
+                None,
+                "pass",
+                "ANC 2.1 × 10⁹/L, platelets 210 × 10⁹/L: no gate is met (ANC below 1.5 × 10⁹/L: "
+                "delay the cycle; platelets below 100 × 10⁹/L: delay the cycle)",
+            ),
             # 258 / 1.844662 = 139.86 mg/m²; 92 / 1.844662 = 49.87 mg/m² (5.0% of 1000)
             _check(
                 "cumulative",

@@ -178,6 +178,7 @@ def test_hepatic(verify, make, only) -> None:
         ("cisplatin", "not-checked"),  # a lab given, and no hepatic rule for cisplatin
         ("epirubicin", "pass"),
         ("epirubicin", "not-checked"),  # no AST, no Child–Pugh class on the order
+        (None, "pass"),  # bilirubin of the labs' date 2021-05-31, 1 day before the order
     ]
     # 2.0 mg/dL: 1.2–3 → 50%: 92.2331 × 0.5 = 46.12 mg; 92 mg prescribed → fail
     c = _judged(verify(make(bilirubin="2.0 mg/dL")), "hepatic", "epirubicin")
