@@ -18,7 +18,7 @@ for 900) never moves a status across a threshold.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from osdose.course import Administration
@@ -209,7 +209,7 @@ def per_kg_unit(unit: str | None) -> bool:
     return (unit or "").endswith("/kg")
 
 
-def _sum_in(s: Sums, unit: str) -> float | None:
+def sum_in(s: Sums, unit: str) -> float | None:
     """The running total in a threshold's unit: per m², per kg, or the plain total."""
     if per_m2_unit(unit):
         return s.per_m2
@@ -316,7 +316,7 @@ def _age_note(s: Sums, drug: Drug) -> str | None:
     (``None`` when none of them would warn)."""
     worst_level, why = Level.OK, None
     for a in drug.age_ceilings:
-        value = _sum_in(s, a.ceiling.unit)
+        value = sum_in(s, a.ceiling.unit)
         if value is None:
             return (
                 f"age not given, and the {a.band} ceiling ({a.ceiling.max or a.ceiling.warn:g} "
@@ -352,7 +352,7 @@ def _drug_total(
     reasons: tuple[str, ...] = ()
     warn_since = over_since = None
     if unit is not None:
-        value = _sum_in(s, unit)
+        value = sum_in(s, unit)
         if value is None:
             raise _no_value(name, s, unit)
         status, pct, reasons = against(value, ceiling, _watches(drug))
@@ -455,18 +455,22 @@ def assess(
     equivalence: str | None = None,
     adms: list[Administration] | None = None,
     age_years: float | None = None,
+    only: Collection[str] | None = None,
 ) -> Exposure:
     """Statuses of every drug and combined group of ``running``. With ``adms`` (those that
     were summed), the dates on which warn and over were first reached are found too. With
     ``age_years``, a drug's age-dependent ceiling for that age applies; without it, a total
-    that would warn under one of them warns, saying so."""
+    that would warn under one of them warns, saying so. With ``only``, the drugs outside it
+    are left out, except members of a combined group (every group is assessed)."""
     eq = table.factors(equivalence)
     totals = []
     members: dict[str, dict[str, float | None]] = {}
     for name, s in running.sums.items():
+        g = table.group_of(name)
+        if only is not None and name not in only and g is None:
+            continue
         drug = table.resolve(name)
         totals.append(_drug_total(name, s, drug, adms, age_years))
-        g = table.group_of(name)
         if g is not None:
             if s.unit != "mg":
                 raise OsdoseError(f"{name} is a {g.name} recorded in {s.unit}, not mg")

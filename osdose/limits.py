@@ -103,10 +103,15 @@ def _by_day(doses: Iterable[Dose], per: str, size: Size) -> dict[int, float] | N
 
 def window(by_day: dict[int, float], cycle_days: int, width: int) -> tuple[float, int]:
     """The largest total in ``width`` consecutive days of a schedule that repeats every
-    ``cycle_days``, and the day (of the cycle) on which that window starts."""
+    ``cycle_days``, and the day (of the cycle) on which that window starts.
+
+    Each start's total is summed day by day in the same order (the first start day's
+    sum, not a running difference), so that the figure is exactly the schedule's sum of
+    those doses; only the starts on which a dose is given can begin the largest window."""
     best, start = 0.0, 1
-    for s in range(1, cycle_days + 1):
-        total = sum(by_day.get((s - 1 + k) % cycle_days + 1, 0.0) for k in range(width))
+    n = cycle_days
+    for s in sorted(d for d in by_day if 1 <= d <= n) or [1]:
+        total = sum(by_day.get((s - 1 + k) % n + 1, 0.0) for k in range(width))
         if total > best:
             best, start = total, s
     return best, start

@@ -14,9 +14,17 @@ from functools import cache
 
 from osdose.basis import flat
 from osdose.course import Administration
-from osdose.cumulative import CombinedTotal, DrugTotal, Running, assess, per_m2_unit
+from osdose.cumulative import (
+    CombinedTotal,
+    DrugTotal,
+    Running,
+    assess,
+    per_kg_unit,
+    per_m2_unit,
+    sum_in,
+)
 from osdose.dosing import amounts
-from osdose.drugs import MEASURE_NAMES, Band, Drug, Rule
+from osdose.drugs import MEASURE_NAMES, Band, Rule
 from osdose.kidney import Clearance, Estimate
 from osdose.regimen import DrugDose
 from osdose.status import VERDICT_OF_LEVEL, Verdict
@@ -94,40 +102,37 @@ def order_administrations(ctx: Context) -> list[Administration]:
 
 
 @cache
-def _limits(drug: Drug) -> str:
-    """``warn from 900, maximum 1,000`` — the same for every order of a batch."""
-    c = drug.ceiling
+def _limits(warn: float | None, maximum: float | None, watch: tuple[float, ...]) -> str:
+    """``warn from 900, maximum 1,000`` (the ceiling in force: the drug's, or its age band's)."""
     limits = []
-    if c is not None and c.warn is not None:
-        limits.append(f"warn from {num(c.warn, 0)}")
-    if c is not None and c.max is not None:
-        limits.append(f"maximum {num(c.max, 0)}")
-    if drug.watch:
-        limits.append("watch at " + ", ".join(num(w.at, 0) for w in drug.watch))
+    if warn is not None:
+        limits.append(f"warn from {num(warn, 0)}")
+    if maximum is not None:
+        limits.append(f"maximum {num(maximum, 0)}")
+    if watch:
+        limits.append("watch at " + ", ".join(num(w, 0) for w in watch))
     return ", ".join(limits)
 
 
 def _before(running: Running, drug: str, unit: str) -> float:
     s = running.sums.get(drug)
-    if s is None:
-        return 0.0
-    value = s.per_m2 if per_m2_unit(unit) else s.total
-    return value or 0.0
+    return (sum_in(s, unit) or 0.0) if s is not None else 0.0
 
 
-def _drug_row(ctx: Context, t: DrugTotal, before: float, drug: Drug) -> CheckResult:
+def _drug_row(ctx: Context, t: DrugTotal, before: float) -> CheckResult:
     unit = (t.ceiling_unit or "").replace("m2", "m²")
     value = t.value or 0.0
     now = value - before
     of_max = f" ({t.percent_of_max:.1f}% of maximum)" if t.percent_of_max is not None else ""
     p = next(x for x in ctx.order.prescribed if x.drug == t.drug)
     per_m2 = per_m2_unit(t.ceiling_unit)
+    per_kg = per_kg_unit(t.ceiling_unit)
     before_t, now_t, total_t = num(before, 1), num(now, 1), num(value, 1)
     return CheckResult(
         "cumulative",
         VERDICT_OF_LEVEL[t.status],
         f"{t.drug}: {total_t} {unit} after this order (history {before_t} + this order "
-        f"{now_t}); {_limits(drug)} {unit}{of_max}"
+        f"{now_t}); {_limits(t.warn, t.max, t.watch)} {unit}{of_max}"
         + (f"; {t.reasons[-1]}" if t.reasons and t.status.rank > 0 else ""),
         t.drug,
         prescribed_mg=p.dose * len(p.days) if p.unit == "mg" else None,
@@ -135,6 +140,7 @@ def _drug_row(ctx: Context, t: DrugTotal, before: float, drug: Drug) -> CheckRes
             f"{t.drug}: {before_t} (history) + {num(p.dose)} {p.unit} × {len(p.days)} "
             f"day{'s' if len(p.days) > 1 else ''}"
             + (f" / {ctx.bsa.m2:.4f} m²" if per_m2 else "")
+            + (f" / {ctx.order.patient.weight_kg:g} kg" if per_kg else "")
             + f" (this order) = {total_t} {unit}",
             *t.reasons,
         ),
@@ -192,16 +198,19 @@ def cumulative(ctx: Context) -> list[CheckResult]:
         ]
     running = o.history.running.copy().extend(order_administrations(ctx))
     age = o.patient.age
-    after = assess(running, table, o.patient.id, age_years=age)
-    before = assess(o.history.running, table, o.patient.id, age_years=age) if groups else None
+    names = {p.drug for p in o.prescribed}
+    after = assess(running, table, o.patient.id, age_years=age, only=names)
+    before = (
+        assess(o.history.running, table, o.patient.id, age_years=age, only=())
+        if groups
+        else None
+    )
     out = []
     for p in tracked:
         t = after.get(p.drug)
         if t is not None and t.ceiling_unit is not None:
             out.append(
-                _drug_row(
-                    ctx, t, _before(o.history.running, p.drug, t.ceiling_unit), table.drugs[p.drug]
-                )
+                _drug_row(ctx, t, _before(o.history.running, p.drug, t.ceiling_unit))
             )
     for c in after.combined:
         if c.group in groups:
