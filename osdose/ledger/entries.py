@@ -23,6 +23,7 @@ from osdose.ledger.records import NewRecord
 from osdose.source import Document
 
 FUTURE_ENV = "OSDOSE_LEDGER_FUTURE_DAYS"
+MAX_FUTURE_DAYS = 366  # a margin for clocks and time zones, not a way to record plans
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -59,8 +60,10 @@ def future_margin(days: int | None) -> int:
             days = int(raw)
         except ValueError:
             raise InputError(FUTURE_ENV, f"must be a whole number of days, got {raw!r}") from None
-    if days < 0:
-        raise InputError("future days", f"must be 0 or more, got {days}")
+    if not 0 <= days <= MAX_FUTURE_DAYS:
+        raise InputError(
+            "future days", f"must be a whole number from 0 to {MAX_FUTURE_DAYS}, got {days}"
+        )
     return days
 
 
