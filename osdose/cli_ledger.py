@@ -118,7 +118,7 @@ def init(
     from osdose.ledger.store import init_ledger
 
     result = init_ledger(ledger, grant or ())
-    what = "created" if result.created else "brought up to date" if result.applied else "checked"
+    what = "created" if result.created else "upgraded" if result.applied else "checked"
     versions = ", ".join(map(str, result.applied))
     done = f" (applied schema step {versions})" if result.applied else " (nothing to do)"
     _say(f"{what} the ledger {result.location}: schema version {result.schema_version}{done}")

@@ -31,18 +31,20 @@ from osdose.ledger.postgres_admin import (
 )
 from osdose.ledger.postgres_schema import LOCK
 from osdose.ledger.records import (
+    COLUMNS,
     GENESIS,
+    SIGNATURE_COLUMNS,
     UNBOUND_SIGNATURES,
     LedgerError,
     NewRecord,
     Record,
     Signature,
+    lost_tail,
     seal,
     seal_signature,
     unbound,
 )
 from osdose.ledger.rules import Key, check_signable, checked_batch
-from osdose.ledger.sqlite import COLUMNS, SIGNATURE_COLUMNS, lost_tail
 
 if TYPE_CHECKING:
     import psycopg
@@ -66,7 +68,8 @@ _NOW = (
 
 class PostgresLedger:
     """A ledger in a PostgreSQL database. Implements
-    :class:`osdose.ledger.store.LedgerStore`; the schema is made by :func:`initialise`."""
+    :class:`osdose.ledger.store.LedgerStore`; the schema is made by
+    :func:`osdose.ledger.postgres_admin.initialise` (``ledger init``)."""
 
     def __init__(self, dsn: str, create: bool = False, write: bool = False) -> None:
         self.location = redact(dsn)

@@ -71,6 +71,15 @@ class Record(NewRecord):
     hash: str = ""
 
 
+# The stored fields, in the order every backend keeps them.
+COLUMNS = (
+    "id", "kind", "patient", "date", "drug", "unit", "dose", "dose_per_m2", "bsa_m2",
+    "regimen", "cycle", "day", "dose_percent", "voids", "reason", "source", "recorded_at",
+    "recorded_by", "prev_hash", "hash",
+)  # fmt: skip
+SIGNATURE_COLUMNS = (
+    "id", "record_id", "record_hash", "meaning", "signed_at", "signed_by", "prev_hash", "hash"
+)  # fmt: skip
 _FLOATS = ("dose", "dose_per_m2", "bsa_m2", "dose_percent")
 # The last line of defence behind the parsers: the ranges a stored number must be in,
 # whatever reached the store. A dose of 1e9 mg (a tonne) or 1e9 IU is already absurd; the
@@ -203,6 +212,17 @@ def unbound(sig_id: int, record_id: int, exists: bool, same_hash: bool, by_recor
             "changed after it was verified"
         )
     return f"signature {sig_id} on record {record_id} was made by the record's own recorder"
+
+
+def lost_tail(table: str, top: int, given: int) -> str:
+    """The problem of ids given up to ``given`` with ``top`` the highest left."""
+    what = "records" if table == "records" else "signatures"
+    first = top + 1
+    span = f"{what[:-1]} {first}" if first == given else f"{what} {first} to {given}"
+    return (
+        f"{span} {'is' if first == given else 'are'} missing: ids up to {given} were given "
+        f"but the highest left is {top} (the last {what} were removed)"
+    )
 
 
 def seal_signature(s: Signature) -> Signature:

@@ -25,13 +25,16 @@ from typing import Any
 
 from osdose.ledger import sqlite_file
 from osdose.ledger.records import (
+    COLUMNS,
     GENESIS,
+    SIGNATURE_COLUMNS,
     UNBOUND_SIGNATURES,
     LedgerDamaged,
     LedgerError,
     NewRecord,
     Record,
     Signature,
+    lost_tail,
     now_utc,
     seal,
     seal_signature,
@@ -42,14 +45,6 @@ from osdose.ledger.sqlite_schema import APPLICATION_ID, migrate, schema_problems
 
 BUSY_SECONDS = sqlite_file.BUSY_SECONDS
 
-COLUMNS = (
-    "id", "kind", "patient", "date", "drug", "unit", "dose", "dose_per_m2", "bsa_m2",
-    "regimen", "cycle", "day", "dose_percent", "voids", "reason", "source", "recorded_at",
-    "recorded_by", "prev_hash", "hash",
-)  # fmt: skip
-SIGNATURE_COLUMNS = (
-    "id", "record_id", "record_hash", "meaning", "signed_at", "signed_by", "prev_hash", "hash"
-)  # fmt: skip
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM records"
 _INSERT = f"INSERT INTO records ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})"
 _SIGN = (
@@ -407,16 +402,6 @@ class SQLiteLedger:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def lost_tail(table: str, top: int, given: int) -> str:
-    what = "records" if table == "records" else "signatures"
-    first = top + 1
-    span = f"{what[:-1]} {first}" if first == given else f"{what} {first} to {given}"
-    return (
-        f"{span} {'is' if first == given else 'are'} missing: ids up to {given} were given "
-        f"but the highest left is {top} (the last {what} were removed)"
-    )
 
 
 def _row(r: Record) -> tuple[Any, ...]:

@@ -150,7 +150,7 @@ def test_init_creates_and_upgrades(sqlite_ledger: Path, tmp_path: Path) -> None:
     old = tmp_path / "old.sqlite3"
     _version_1_ledger(old)
     assert run(old, "init").stderr == (
-        f"brought up to date the ledger {old}: schema version 2 (applied schema step 2)\n"
+        f"upgraded the ledger {old}: schema version 2 (applied schema step 2)\n"
     )
     r = run(sqlite_ledger, "init", "--grant", "osdose_writer")
     assert (r.exit_code, r.stderr) == (
