@@ -308,6 +308,17 @@ def summary(terminalreporter: Any) -> None:
             f"{STATE.server.version} at {ADMIN}"
         )
         return
+    if os.environ.get("CI", "").lower() == "true":
+        failed = [
+            r
+            for kind in ("error", "failed")
+            for r in terminalreporter.stats.get(kind, [])
+            if "postgres" in r.keywords
+        ]
+        write(
+            f"PostgreSQL tests: {len(failed)} FAILED (CI=true): {STATE.error}", red=True, bold=True
+        )
+        return
     skipped = [r for r in terminalreporter.stats.get("skipped", []) if "postgres" in r.keywords]
     write(f"PostgreSQL tests: {len(skipped)} SKIPPED: {STATE.error}", yellow=True, bold=True)
     write(f"  to run them: {HOW_TO_RUN}", yellow=True)
