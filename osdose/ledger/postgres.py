@@ -79,6 +79,7 @@ class PostgresLedger:
         self.conn = session.conn
         self.user, self.database = session.user, session.database
         self._depth = 0
+        self._cursors = 0
         if session.has_schema and not session.may_use:
             self.conn.close()
             raise LedgerError(self._no_access())
@@ -303,7 +304,8 @@ class PostgresLedger:
             if not self._depth:
                 yield from self.conn.execute(sql, params).fetchall()
                 return
-            with self.conn.cursor(name="osdose_read") as cur:
+            self._cursors += 1  # a name of its own: two reads may be open at once
+            with self.conn.cursor(name=f"osdose_read_{self._cursors}") as cur:
                 cur.itersize = 5000
                 cur.execute(sql, params)
                 yield from cur

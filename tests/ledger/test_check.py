@@ -268,6 +268,12 @@ def test_an_empty_file_is_a_loss_for_check_and_an_error_for_everything_else(
     ):
         r = run(sqlite_ledger, *args)
         assert (r.exit_code, r.stderr) == (2, f"osdose: error: {empty}\n")
+    from typer.testing import CliRunner
+
+    from osdose.cli import app
+
+    r = CliRunner().invoke(app, ["cumulative", "--ledger", str(sqlite_ledger), "--patient", "P-1"])
+    assert (r.exit_code, r.stderr) == (2, f"osdose: error: {empty}\n")
     assert sqlite_ledger.stat().st_size == 0  # record did not start again at id 1
 
 
