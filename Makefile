@@ -15,7 +15,7 @@ $(VENV)/.installed-demo: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test,fhir]'
+	$(BIN)/python -m pip install --quiet -e '.[test,fhir,postgres]'
 	touch $@ $(VENV)/.installed-demo
 
 demo: $(VENV)/.installed-demo

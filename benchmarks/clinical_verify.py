@@ -18,8 +18,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from timing import medians  # noqa: E402
-from verify import COURSE, OSDOSE, order  # noqa: E402
+from timing import medians
+from verify import COURSE, OSDOSE, order
 
 CARBO = {
     "carboplatin-paclitaxel": [("paclitaxel", 175.0, [1])],

@@ -1,124 +1,247 @@
-"""Ledger performance: in-process recording, exposure from the ledger, and process time
-of a ledger-backed command against `osdose dose`.
+"""Ledger performance on both backends (SQLite file, PostgreSQL server).
 
-1. 10,000 rows recorded in-process through the command's own parsing: as one append (one
-   transaction, the `import` path; target < 2 s), and as 10,000 `record` calls of one
-   transaction each, every commit fsynced (synchronous=FULL): that one is bound by the
-   disk's fsync, which the ledger does not trade away.
-2. `course_from_ledger` + `exposure` for a patient with 1,000 records, in-process.
-3. Process time, median of 10 interleaved runs: `osdose ledger list --patient P --format
-   json` over those 1,000 records, and a `python -c` process doing what a ledger-backed
-   `cumulative` does (course_from_ledger + exposure + JSON), against `osdose dose DIA
-   --height 175cm --weight 70kg --format json`. Target: ≤ 1.5×. (The `cumulative` command
-   itself is built on another branch.)
+1. 10,000 `record` calls, one transaction each, every commit durable (SQLite
+   synchronous=FULL; PostgreSQL synchronous_commit=on): through the Python API (one open
+   ledger), and through the CLI command in-process (each call parses its options, opens the
+   ledger, records, closes it); plus 100 `osdose ledger record` processes, start-up
+   included. Reported in ms per record, and the PostgreSQL/SQLite ratio.
+2. `cumulative` for one patient on a ledger of 1,000,000 records across 10,000 patients
+   (100 each; built through `LedgerStore.append` in transactions of 10,000 records): the
+   `osdose cumulative --ledger L --patient P` process (median of 10) against the start-up
+   of `osdose dose`, and in-process `course_from_ledger` + `exposure` (median of 10). One
+   patient is read through an index: O(that patient's records), whatever the ledger's
+   size (the EXPLAIN of the query is printed).
 
-Run: .venv/bin/python benchmarks/ledger.py
+PostgreSQL: $OSDOSE_BENCH_PG (default postgresql://root@127.0.0.1:5432/postgres), a role that
+may CREATE DATABASE; the benchmark creates a database of its own and drops it. Without a
+server, the PostgreSQL half is skipped (said so).
+
+Run: .venv/bin/python benchmarks/ledger.py [--calls N] [--records N]
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import os
 import shutil
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from timing import medians
 
-RUNS = 10
 BIN = Path(sys.executable).parent
 OSDOSE = shutil.which("osdose", path=str(BIN)) or "osdose"
-CUMULATIVE = """
-import sys, json
-from osdose.drugs import load_drugs
-from osdose.ledger.history import course_from_ledger
-from osdose.cumulative import exposure
-t = load_drugs()
-c = course_from_ledger(sys.argv[1], sys.argv[2], t)
-e = exposure(c.administrations, t, c.patient)
-print(json.dumps([[d.drug, d.total_mg_per_m2, d.status] for d in e.drugs]))
-"""
+ADMIN = os.environ.get("OSDOSE_BENCH_PG", "postgresql://root@127.0.0.1:5432/postgres")
+RUNS = 10
+PROCESSES = 100
+PATIENTS = 10_000
+FIRST = dt.date(1990, 1, 1)
 
 
-def record_calls(path: Path, n: int) -> float:
+@contextmanager
+def pg_database() -> Iterator[str | None]:
+    """A new database on the server (dropped afterwards), or None without a server."""
+    try:
+        import psycopg
+
+        admin = psycopg.connect(ADMIN, autocommit=True, connect_timeout=3)
+    except Exception as exc:  # no driver, no server: the PostgreSQL half is skipped
+        print(f"PostgreSQL skipped: {str(exc).strip().splitlines()[0]} (set OSDOSE_BENCH_PG)")
+        yield None
+        return
+    name = f"osdose_bench_{os.getpid()}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    params = psycopg.conninfo.conninfo_to_dict(ADMIN)
+    params["dbname"] = name
+    url = "postgresql://{user}@{host}:{port}/{dbname}".format(
+        user=params.get("user", "root"), host=params.get("host", "127.0.0.1"),
+        port=params.get("port", 5432), dbname=name,
+    )  # fmt: skip
+    try:
+        from osdose.ledger.store import init_ledger
+
+        init_ledger(url)
+        yield url
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def api_calls(location: str, n: int) -> float:
+    """Seconds for ``n`` `record` calls through the Python API, one transaction each."""
     from osdose.drugs import load_drugs
     from osdose.ledger.actions import record
     from osdose.ledger.entries import from_options
     from osdose.ledger.store import open_ledger
 
     table = load_drugs()
-    first = dt.date(1990, 1, 1)
     t0 = time.perf_counter()
-    with open_ledger(path, create=True) as store:
+    with open_ledger(location, create=True) as store:
         for i in range(n):
             adms = from_options(
-                table, date=first + dt.timedelta(days=i), drug="EPI", dose="60 mg", bsa="1.5"
+                table, date=FIRST + dt.timedelta(days=i), drug="EPI", dose="60 mg", bsa="1.5"
             )
-            record(store, adms, f"P-{i % 10}", "bench")
+            record(store, adms, f"P-api-{i % 10}")
     return time.perf_counter() - t0
 
 
-def record_batch(path: Path, n: int) -> float:
+def cli_calls(location: str, n: int) -> float:
+    """Seconds for ``n`` `osdose ledger record` commands run in-process (the command's own
+    parsing, opening and closing the ledger each time; no process start-up)."""
+    import contextlib
+    import io
+
+    import typer
+
+    from osdose.cli import app
+
+    command = typer.main.get_command(app)  # built once, as in one process
+    t0 = time.perf_counter()
+    for i in range(n):
+        args = ["ledger", "record", "-p", f"P-cli-{i % 10}", "--drug", "EPI", "--dose", "60 mg",
+                "--bsa", "1.5", "--date", (FIRST + dt.timedelta(days=i)).isoformat(),
+                "--ledger", location]  # fmt: skip
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            command.main(args, prog_name="osdose", standalone_mode=False)
+    return time.perf_counter() - t0
+
+
+def process_calls(location: str, n: int) -> float:
+    t0 = time.perf_counter()
+    for i in range(n):
+        subprocess.run(
+            [OSDOSE, "ledger", "record", "-p", f"P-proc-{i % 10}", "--drug", "EPI", "--dose",
+             "60 mg", "--bsa", "1.5", "--date", (FIRST + dt.timedelta(days=i)).isoformat(),
+             "--ledger", location],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+    return time.perf_counter() - t0
+
+
+def build(location: str, records: int) -> float:
+    """Append ``records`` administrations of PATIENTS patients (each patient's on
+    consecutive days) in transactions of 10,000; seconds."""
     from osdose.drugs import load_drugs
     from osdose.ledger.entries import from_options, to_records
     from osdose.ledger.store import open_ledger
 
     table = load_drugs()
-    first = dt.date(1990, 1, 1)
+    per = records // PATIENTS
+    days = [
+        from_options(table, date=FIRST + dt.timedelta(days=d), drug="EPI", dose="60 mg",
+                     bsa="1.5")[0]
+        for d in range(per)
+    ]  # fmt: skip
     t0 = time.perf_counter()
-    new = []
-    for i in range(n):
-        adms = from_options(
-            table, date=first + dt.timedelta(days=i), drug="EPI", dose="60 mg", bsa="1.5"
-        )
-        new += to_records(adms, f"P-{i % 10}", "bench")
-    with open_ledger(path, create=True) as store:
-        store.append(new)
+    with open_ledger(location, create=True) as store:
+        who = store.identity(None)
+        batch = []
+        for p in range(PATIENTS):
+            batch += to_records(days, f"P-{p:05d}", who)
+            if len(batch) >= 10_000:
+                store.append(batch)
+                batch = []
+        if batch:
+            store.append(batch)
     return time.perf_counter() - t0
 
 
-def exposure_time(path: Path, patient: str) -> float:
+def exposure_ms(location: str, patient: str) -> float:
     from osdose.cumulative import exposure
     from osdose.drugs import load_drugs
     from osdose.ledger.history import course_from_ledger
 
     table = load_drugs()
-    t0 = time.perf_counter()
-    course = course_from_ledger(path, patient, table)
-    exposure(course.administrations, table, patient)
-    return time.perf_counter() - t0
+    times = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        course = course_from_ledger(location, patient, table)
+        exposure(course.administrations, table, patient)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+def explain(location: str, patient: str) -> list[str]:
+    if location.startswith("postgresql://"):
+        import psycopg
+
+        from osdose.ledger.postgres import PATIENT_QUERY as PG_QUERY
+
+        with psycopg.connect(location) as conn:
+            conn.execute("ANALYZE osdose.records")
+            rows = conn.execute(f"EXPLAIN ANALYZE {PG_QUERY}", (patient,)).fetchall()
+        return [r[0] for r in rows]
+    from osdose.ledger.sqlite import PATIENT_QUERY
+
+    conn = sqlite3.connect(location)
+    rows = conn.execute(f"EXPLAIN QUERY PLAN {PATIENT_QUERY}", (patient,)).fetchall()
+    conn.close()
+    return [r[3] for r in rows]
+
+
+def each_backend(tmp: Path, name: str, run: Callable[[str], float]) -> dict[str, float]:
+    out = {"SQLite": run(str(tmp / f"{name}.sqlite3"))}
+    with pg_database() as url:
+        if url is not None:
+            out["PostgreSQL"] = run(url)
+    return out
+
+
+def report(what: str, seconds: dict[str, float], n: int) -> None:
+    line = "  ".join(f"{k} {v / n * 1000:6.2f} ms" for k, v in seconds.items())
+    ratio = ""
+    if len(seconds) == 2:
+        ratio = f"  PostgreSQL/SQLite {seconds['PostgreSQL'] / seconds['SQLite']:.2f}×"
+    print(f"{what:<46} {line}{ratio}")
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        calls = Path(tmp) / "calls.sqlite3"
-        t = record_batch(Path(tmp) / "batch.sqlite3", 10_000)
-        print(f"{t * 1000:8.0f} ms  10,000 rows in one append, parsing included (target < 2 s)")
-        t = record_calls(calls, 10_000)
-        print(f"{t * 1000:8.0f} ms  10,000 record calls, one fsynced transaction each "
-              f"({t / 10_000 * 1e6:.0f} µs per record)")  # fmt: skip
-        # P-0 has 1,000 of the 10,000 records
-        times = [exposure_time(calls, "P-0") for _ in range(RUNS)]
-        print(f"{statistics.median(times) * 1000:8.1f} ms  course_from_ledger + exposure, "
-              "patient with 1,000 records (in-process, median)")  # fmt: skip
-        commands = {
-            "osdose dose DIA --height 175cm --weight 70kg --format json": [
-                OSDOSE, "dose", "DIA", "--height", "175cm", "--weight", "70kg", "--format", "json",
-            ],
-            "osdose ledger list --patient P-0 --format json (1,000 records)": [
-                OSDOSE, "ledger", "list", "--patient", "P-0", "--format", "json",
-                "--ledger", str(calls),
-            ],
-            "python -c: course_from_ledger + exposure + JSON (1,000 records)": [
-                sys.executable, "-c", CUMULATIVE, str(calls), "P-0",
-            ],
-        }  # fmt: skip
-        med = medians(commands, RUNS)
-        base = next(iter(med.values()))
-        for name, ms in list(med.items())[1:]:
-            print(f"{ms / base:.2f}× dose: {name} (target ≤ 1.5×)")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=10_000)
+    parser.add_argument("--records", type=int, default=1_000_000)
+    args = parser.parse_args()
+    n = args.calls
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        print(f"1. record, {n:,} calls, one durable transaction each (ms per record)")
+        report("Python API (record())", each_backend(tmp, "api", lambda L: api_calls(L, n)), n)
+        report("CLI command, in-process", each_backend(tmp, "cli", lambda L: cli_calls(L, n)), n)
+        procs = each_backend(tmp, "proc", lambda L: process_calls(L, PROCESSES))
+        report(f"CLI process ({PROCESSES} processes, start-up incl.)", procs, PROCESSES)
+        print(f"\n2. cumulative for one patient, {args.records:,} records of {PATIENTS:,} patients")
+        with pg_database() as url:
+            locations = {"SQLite": str(tmp / "big.sqlite3")}
+            if url is not None:
+                locations["PostgreSQL"] = url
+            for backend, location in locations.items():
+                one_patient(backend, location, args.records)
+
+
+def one_patient(backend: str, location: str, records: int) -> None:
+    patient = f"P-{PATIENTS // 2:05d}"
+    seconds = build(location, records)
+    print(f"{backend}: built in {seconds:.0f} s ({seconds / records * 1e6:.0f} µs per record)")
+    dose = [OSDOSE, "dose", "DIA", "--height", "175cm", "--weight", "70kg", "--format", "json"]
+    cumulative = [
+        OSDOSE, "cumulative", "--ledger", location, "--patient", patient, "--format", "json",
+    ]  # fmt: skip
+    med = medians(
+        {"osdose dose (start-up)": dose, f"osdose cumulative --ledger ({backend})": cumulative},
+        RUNS,
+    )
+    base, cum = med.values()
+    print(f"  cumulative {cum - base:+.0f} ms above the start-up of dose ({cum / base:.2f}×)")
+    in_process = exposure_ms(location, patient)
+    print(f"  course_from_ledger + exposure in-process: {in_process:.1f} ms (median of {RUNS})")
+    print("  " + "\n  ".join(explain(location, patient)))
 
 
 if __name__ == "__main__":

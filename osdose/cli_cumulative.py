@@ -38,11 +38,16 @@ CourseArg = Annotated[
     ),
 ]
 LedgerOpt = Annotated[
-    Path | None,
-    typer.Option("--ledger", metavar="PATH", help="Read the history from this ledger instead."),
+    str | None,  # a str: pathlib would fold the // of a postgresql:// URL
+    typer.Option("--ledger", metavar="PATH|URL", help="Read the history from this ledger instead."),
 ]
 PatientOpt = Annotated[
-    str | None, typer.Option("--patient", metavar="ID", help="Patient id in the ledger.")
+    str | None,
+    typer.Option(
+        "--patient",
+        metavar="ID",
+        help="Patient id in the ledger (--ledger, else $OSDOSE_LEDGER, else the default ledger).",
+    ),
 ]
 FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="table for people, json for machines.")
@@ -67,10 +72,11 @@ AgeOpt = Annotated[
 
 
 def load_history(
-    course: Path | None, ledger: Path | None, patient: str | None, age: str | None = None
+    course: Path | None, ledger: str | None, patient: str | None, age: str | None = None
 ) -> Course:
-    """The history from exactly one source: a course file, or the ledger for one patient;
-    with ``age`` (``--age``), that age replaces the course file's age or date of birth."""
+    """The history from exactly one source: a course file, or the ledger for one patient
+    (``--ledger``, else ``$OSDOSE_LEDGER``, else the default ledger); with ``age``
+    (``--age``), that age replaces the course file's age or date of birth."""
     h = _load_history(course, ledger, patient)
     if age is None:
         return h
@@ -81,15 +87,17 @@ def load_history(
     return replace(h, age_years=body.age_years(age, "--age"), dob=None)
 
 
-def _load_history(course: Path | None, ledger: Path | None, patient: str | None) -> Course:
+def _load_history(course: Path | None, ledger: str | None, patient: str | None) -> Course:
     if course is not None and (ledger is not None or patient is not None):
         raise OsdoseError("give either a COURSE file or --ledger PATH --patient ID, not both")
     if course is None:
         if ledger is None and patient is None:
-            raise OsdoseError("give a COURSE file, or --ledger PATH --patient ID")
-        if ledger is None or patient is None:
-            missing = "--patient ID" if patient is None else "--ledger PATH"
-            raise OsdoseError(f"reading the ledger needs both --ledger and --patient: {missing}")
+            raise OsdoseError(
+                "give a COURSE file, or --ledger PATH --patient ID (without --ledger: "
+                "$OSDOSE_LEDGER, else the default ledger)"
+            )
+        if patient is None:
+            raise OsdoseError("reading the ledger needs both --ledger and --patient: --patient ID")
         from osdose.ledger.history import course_from_ledger
 
         return course_from_ledger(ledger, patient, drug_table())

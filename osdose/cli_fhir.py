@@ -140,6 +140,12 @@ def import_(
     allow_same_day: Annotated[
         bool, typer.Option("--allow-same-day", help="Accept a drug already recorded that day.")
     ] = False,
+    confirm: Annotated[
+        bool,
+        typer.Option(
+            "--confirm", help="Record a dose far above the drug's usual maximum as given."
+        ),
+    ] = False,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing --to-course.")
     ] = False,
@@ -180,6 +186,7 @@ def import_(
     from osdose.ledger.store import open_ledger
 
     entries.check_dates(got.course.administrations, entries.future_margin(future_days))
+    entries.check_confirmed(got.course.administrations, table, confirm)
     new = []
     for a, label in zip(got.course.administrations, got.labels, strict=True):
         new += entries.to_records([a], got.course.patient, who, f"{bundle} {label}")

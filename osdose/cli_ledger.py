@@ -6,6 +6,7 @@ Registered by :mod:`osdose.cli`; heavy modules are imported inside the commands.
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -23,17 +24,23 @@ ledger_app = typer.Typer(
 )
 
 LedgerOpt = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--ledger",
         envvar="OSDOSE_LEDGER",
-        metavar="PATH",
-        help="Ledger file (default: ledger.sqlite3 in the user data folder).",
+        metavar="PATH|URL",
+        help="Ledger file, or a PostgreSQL URL (postgresql://…, host=… dbname=…); default: "
+        "ledger.sqlite3 in the user data folder.",
     ),
 ]
 PatientOpt = Annotated[str, typer.Option("--patient", "-p", help="Patient id, as written.")]
 ByOpt = Annotated[
-    str | None, typer.Option("--by", help="Who records (default: the operating-system user).")
+    str | None,
+    typer.Option(
+        "--by",
+        help="Who records (SQLite: default the operating-system user; PostgreSQL: the "
+        "database role, which --by may only repeat).",
+    ),
 ]
 FutureOpt = Annotated[
     int | None,
@@ -49,6 +56,14 @@ SameDayOpt = Annotated[
     typer.Option(
         "--allow-same-day",
         help="Accept a second administration of a drug already recorded on that date.",
+    ),
+]
+ConfirmOpt = Annotated[
+    bool,
+    typer.Option(
+        "--confirm",
+        help="Record a dose far above the drug's usual maximum (or alone above its lifetime "
+        "maximum) as given: refused without it, as a likely slip.",
     ),
 ]
 FormatOpt = Annotated[
@@ -75,6 +90,54 @@ def _say(message: str) -> None:
 
 def _ids(ids: list[int]) -> None:
     sys.stdout.write("".join(f"{i}\n" for i in ids))
+
+
+def _by(by: str | None) -> str | None:
+    """``--by`` checked before the ledger is opened (it may be created)."""
+    from osdose.ledger.entries import checked_name
+
+    return None if by is None else checked_name(by, "--by")
+
+
+class Meaning(StrEnum):
+    verified = "verified"
+
+
+@ledger_app.command("init")
+@guarded
+def init(
+    ledger: LedgerOpt = None,
+    grant: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--grant",
+            metavar="ROLE",
+            help="PostgreSQL: also grant ROLE what it needs to record (SELECT, INSERT); repeat "
+            "for several roles.",
+        ),
+    ] = None,
+) -> None:
+    """Create the ledger, or bring its schema up to this osdose's version.
+
+    On PostgreSQL: creates the schema osdose (run it as a role that may create a schema in
+    the database) and prints the GRANTs a recording role needs, or applies them to each
+    --grant ROLE. A SQLite ledger is also created by the first record or import.
+    """
+    from osdose.ledger.store import init_ledger
+
+    result = init_ledger(ledger, grant or ())
+    what = "created" if result.created else "upgraded" if result.applied else "checked"
+    versions = ", ".join(map(str, result.applied))
+    done = f" (applied schema step {versions})" if result.applied else " (nothing to do)"
+    _say(f"{what} the ledger {result.location}: schema version {result.schema_version}{done}")
+    if result.backend != "postgresql":
+        return
+    if result.granted:
+        sys.stdout.write("".join(f"{g}\n" for g in result.granted))
+        _say(f"granted SELECT and INSERT to {', '.join(grant or ())}; no role may UPDATE or DELETE")
+    else:
+        print("-- run as the schema's owner, for the role that records (or give --grant ROLE):")
+        sys.stdout.write("".join(f"{g}\n" for g in result.grants_to_run))
 
 
 @ledger_app.command("record")
@@ -107,6 +170,7 @@ def record(
     ledger: LedgerOpt = None,
     future_days: FutureOpt = None,
     allow_same_day: SameDayOpt = False,
+    confirm: ConfirmOpt = False,
 ) -> None:
     """Record what a patient was given; print the new record id (one per line for a cycle).
 
@@ -118,18 +182,22 @@ def record(
 
     table = drug_table()
     entries.checked_name(patient, "patient id")
-    who = entries.recorded_by(by)
+    claimed = _by(by)
     adms = entries.from_options(
         table, date=_date(date), drug=drug, dose=dose, bsa=bsa, height=height, weight=weight,
         formula=formula, regimen=regimen, cycle=cycle, dose_percent=dose_percent,
+        future_days=entries.future_margin(future_days),
     )  # fmt: skip
-    entries.check_dates(adms, entries.future_margin(future_days))
+    entries.check_confirmed(adms, table, confirm)
     with open_ledger(ledger, create=True) as store:
-        stored = actions.record(store, adms, patient, who, "command line", allow_same_day)
+        stored = actions.record(store, adms, patient, claimed, "command line", allow_same_day)
         where = store.location
     _ids([r.id for r in stored])
     n = len(stored)
-    _say(f"recorded {n} administration{'s' if n != 1 else ''} for {patient} in {where}")
+    _say(
+        f"recorded {n} administration{'s' if n != 1 else ''} for {patient} in {where}; "
+        f"head {stored[-1].hash}"
+    )
 
 
 @ledger_app.command("void")
@@ -141,14 +209,49 @@ def void(
     ledger: LedgerOpt = None,
 ) -> None:
     """Void a record (it stays in the ledger, left out of totals); print the void's id."""
-    from osdose.ledger import actions, entries
+    from osdose.ledger import actions
+    from osdose.ledger.records import check_id
     from osdose.ledger.store import open_ledger
 
-    who = entries.recorded_by(by)
-    with open_ledger(ledger) as store:
-        r = actions.void(store, record_id, reason, who)
+    check_id(record_id)
+    actions.checked_reason(reason)
+    claimed = _by(by)
+    with open_ledger(ledger, write=True) as store:
+        r = actions.void(store, record_id, reason, claimed)
     _ids([r.id])
-    _say(f"record {record_id} voided by record {r.id}")
+    _say(f"record {record_id} voided by record {r.id}; head {r.hash}")
+
+
+@ledger_app.command("verify-record")
+@guarded
+def verify_record(
+    record_id: Annotated[int, typer.Argument(metavar="RECORD_ID", help="The record checked.")],
+    meaning: Annotated[
+        Meaning,
+        typer.Option(
+            "--meaning", help="What the signature means: verified (checked by a second person)."
+        ),
+    ],
+    by: ByOpt = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """Put a second signature on a record: someone other than its recorder checked it.
+
+    The signature is bound to the record's hash. On PostgreSQL the signer is the database
+    role; on SQLite it is --by or the operating-system user, as for recording.
+    """
+    from osdose.ledger import actions
+    from osdose.ledger.records import check_id
+    from osdose.ledger.store import open_ledger
+
+    check_id(record_id)
+    claimed = _by(by)
+    with open_ledger(ledger, write=True) as store:
+        s = actions.verify_record(store, record_id, meaning.value, claimed)
+    _say(
+        f"record {record_id} {s.meaning} by {s.signed_by} (signature {s.id}); "
+        f"signatures head {s.hash}"
+    )
 
 
 @ledger_app.command("list")
@@ -182,35 +285,40 @@ def list_(
 def export(
     patient: PatientOpt,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here (0600) instead of stdout.")
+        Path | None,
+        typer.Option("--output", "-o", help="Write here (created 0600) instead of stdout."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --output file if it exists.")
+    ] = False,
     ledger: LedgerOpt = None,
 ) -> None:
-    """A patient's administrations in effect as a course file (YAML)."""
-    from osdose.ledger.export import course_text
-    from osdose.ledger.history import course_from_ledger
+    """A patient's administrations in effect as a course file (YAML), with who recorded
+    and who verified each in its notes."""
+    from osdose.ledger.actions import listing
+    from osdose.ledger.export import course_text, signatures_note
+    from osdose.ledger.history import administration
     from osdose.ledger.records import now_utc
+    from osdose.ledger.store import ledger_files, open_ledger
 
-    course = course_from_ledger(ledger, patient, drug_table())
+    table = drug_table()
+    with open_ledger(ledger) as store:
+        items = listing(store, patient)
+        where = store.location
+    adms = [(administration(x, table, where), x.record.id) for x in items]
     header = (
-        f"Course of {patient} exported from the osdose ledger {course.path} at {now_utc()}:\n"
-        f"{len(course.administrations)} administrations in effect (voided records left out)."
+        f"Course of {patient} exported from the osdose ledger {where} at {now_utc()}:\n"
+        f"{len(adms)} administrations in effect (voided records left out); who recorded and "
+        "who verified each is in its notes."
     )
-    text = course_text(patient, [(a, a.line) for a in course.administrations], header)
+    text = course_text(patient, adms, header, {x.record.id: signatures_note(x) for x in items})
     if output is None:
         sys.stdout.write(text)
         return
-    import os
+    from osdose.atomic import write_atomic
 
-    from osdose.errors import FileError
-
-    try:
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise FileError(output, None, f"cannot be written ({exc.strerror})") from None
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    _say(f"wrote {len(course.administrations)} administrations of {patient} to {output}")
+    write_atomic(output, text, force=force, inputs=ledger_files(ledger))
+    _say(f"wrote {len(adms)} administrations of {patient} to {output}")
 
 
 @ledger_app.command("import")
@@ -221,40 +329,59 @@ def import_(
     ledger: LedgerOpt = None,
     future_days: FutureOpt = None,
     allow_same_day: SameDayOpt = False,
+    confirm: ConfirmOpt = False,
 ) -> None:
     """Record every administration of course files, all or nothing; print the new ids."""
     from osdose.ledger import entries
     from osdose.ledger.store import open_ledger
 
     table = drug_table()
-    who = entries.recorded_by(by)
+    claimed = _by(by)
     margin = entries.future_margin(future_days)
-    new = []
+    loaded = []
     for path in courses:
-        course = entries.from_course_file(path, table)
-        entries.check_dates(course.administrations, margin)
-        new += entries.to_records(course.administrations, course.patient, who)
+        course = entries.from_course_file(path, table, margin, allow_same_day)
+        entries.check_confirmed(course.administrations, table, confirm)
+        loaded.append(course)
     with open_ledger(ledger, create=True) as store:
+        who = store.identity(claimed)
+        new = [r for c in loaded for r in entries.to_records(c.administrations, c.patient, who)]
         stored = store.append(new, allow_same_day)
         where = store.location
     _ids([r.id for r in stored])
     n, files = len(stored), len(courses)
+    head = f"; head {stored[-1].hash}" if stored else ""
     _say(
         f"imported {n} administration{'s' if n != 1 else ''} from {files} "
-        f"file{'s' if files != 1 else ''} into {where}"
+        f"file{'s' if files != 1 else ''} into {where}{head}"
     )
 
 
 @ledger_app.command("check")
 @guarded
-def check(format: FormatOpt = Format.table, ledger: LedgerOpt = None) -> None:
-    """Verify the hash chain and the database's integrity; exit 1 naming the first break."""
-    from osdose.ledger.actions import check as run_check
-    from osdose.ledger.store import open_ledger
+def check(
+    format: FormatOpt = Format.table,
+    ledger: LedgerOpt = None,
+    expect_head: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--expect-head",
+            metavar="HASH",
+            help="A head hash kept earlier (record and check print it): it must still be in "
+            "the ledger. Repeat for several.",
+        ),
+    ] = None,
+) -> None:
+    """Verify the hash chains and the database; exit 1 on any sign of tampering or loss.
+
+    Exit 0: intact. 1: tampering or loss (each line names what; an empty or truncated
+    file too). 2: unusable input (no ledger there, another program's file, a newer schema,
+    no connection). Reads only: a ledger in a read-only folder can be checked.
+    """
+    from osdose.ledger.check import check_location
     from osdose.render.ledger import check_json, check_lines
 
-    with open_ledger(ledger) as store:
-        result = run_check(store)
+    result = check_location(ledger, expect_head or ())
     if format is Format.json:
         emit_json(check_json(result))
     else:

@@ -108,17 +108,20 @@ def register(app: typer.Typer) -> None:
             int, typer.Option("--grace-days", help="Days early a cycle may be (warns).")
         ] = 1,
         ledger: Annotated[
-            Path | None,
+            str | None,  # a str: pathlib would fold the // of a postgresql:// URL
             typer.Option(
                 "--ledger",
-                metavar="PATH",
+                metavar="PATH|URL",
                 help="Take each order's history from the ledger instead of the order.",
             ),
         ] = None,
         patient: Annotated[
             str | None,
             typer.Option(
-                "--patient", metavar="ID", help="With --ledger: the patient (must be the order's)."
+                "--patient",
+                metavar="ID",
+                help="History from the ledger for this patient (must be the order's); without "
+                "--ledger: $OSDOSE_LEDGER, else the default ledger.",
             ),
         ] = None,
         jobs: Annotated[
@@ -144,8 +147,6 @@ def register(app: typer.Typer) -> None:
 
         if not orders and batch is None:
             raise OsdoseError("give an order file, a folder of orders, or --batch FILE")
-        if patient is not None and ledger is None:
-            raise OsdoseError("--patient goes with --ledger PATH")
         if _percent(warn_percent, "--warn-percent") > _percent(fail_percent, "--fail-percent"):
             raise OsdoseError("--warn-percent must not be larger than --fail-percent")
         if grace_days < 0:
@@ -173,7 +174,13 @@ def register(app: typer.Typer) -> None:
             gfr_cap_ml_min=ml_min(gfr_cap, "--gfr-cap"),
         )
         table = drug_table()
-        source = Ledger(ledger, patient) if ledger is not None else None
+        source = None
+        if ledger is not None or patient is not None:
+            from osdose.ledger.location import is_postgres, resolve
+
+            # without --ledger: $OSDOSE_LEDGER, else the default ledger
+            where = resolve(ledger)
+            source = Ledger(where if is_postgres(where) else Path(where), patient)
         paths = list(orders or [])
         if batch is None and len(paths) == 1 and not paths[0].is_dir():
             # One order: unreadable input is exit 2, as for every other command.

@@ -376,10 +376,12 @@ def check_history(
     adms: Sequence[Administration],
     future_days: int | None = None,
     intended: frozenset[int] = frozenset(),
+    same_day: bool = True,
 ) -> None:
     """Refuse an administration dated after today + ``future_days`` (the thresholds file's,
-    by default), and a second administration of a drug on a date that already has it
-    unless its entry says it is intended (``intended``: the lines that say so)."""
+    by default), and (``same_day``) a second administration of a drug on a date that
+    already has it unless its entry says it is intended (``intended``: the lines that say
+    so). The one date check of course files, inline histories and the ledger."""
     margin = thresholds.current().history_future_days if future_days is None else future_days
     latest = clock.today() + dt.timedelta(days=margin)
     seen: dict[tuple[str, dt.date], Administration] = {}
@@ -390,7 +392,7 @@ def check_history(
                 f"{a.where}{a.drug} on {a.date}{day} is in the future (latest date accepted "
                 f"{latest}): history records what was given, once it has been given"
             )
-        first = seen.get((a.drug, a.date))
+        first = seen.get((a.drug, a.date)) if same_day else None
         if first is not None and a.line not in intended:
             at = f" (line {first.line})" if first.line else ""
             raise OsdoseError(
@@ -409,6 +411,7 @@ def parse_administrations(
     formula: str = bsa_mod.DEFAULT,
     future_days: int | None = None,
     age_on: Any = None,
+    same_day: bool = True,
 ) -> list[Administration]:
     """Administrations from validated entries (:class:`osdose.formats.course.Entry`) found
     at ``path`` of ``doc`` (course files, inline histories, the ledger's input)."""
@@ -431,12 +434,18 @@ def parse_administrations(
                 except InputError as exc:
                     raise doc.error((*p, "date"), str(exc)) from None
             out.extend(_cycle(doc, p, e, table, m, f, age))
-    check_history(out, future_days, frozenset(intended))
+    check_history(out, future_days, frozenset(intended), same_day)
     return out
 
 
-def parse_course(doc: Document, table: DrugTable | None = None) -> Course:
-    """A :class:`Course` from a parsed course document."""
+def parse_course(
+    doc: Document,
+    table: DrugTable | None = None,
+    future_days: int | None = None,
+    same_day: bool = True,
+) -> Course:
+    """A :class:`Course` from a parsed course document (``future_days`` and ``same_day``:
+    see :func:`check_history`)."""
     from osdose.documents import validate
     from osdose.formats.course import CourseFile
 
@@ -455,14 +464,21 @@ def parse_course(doc: Document, table: DrugTable | None = None) -> Course:
             raise doc.error(("patient", "age"), str(exc)) from None
     shell = Course(patient.id, (), doc.path, m, formula, patient.dob, age)
     adms = parse_administrations(
-        doc, ("administrations",), model.administrations or [], t, m, formula, age_on=shell.age_on
-    )
+        doc, ("administrations",), model.administrations or [], t, m, formula,
+        future_days=future_days, age_on=shell.age_on, same_day=same_day,
+    )  # fmt: skip
     return Course(patient.id, tuple(adms), doc.path, m, formula, patient.dob, age)
 
 
-def load_course(path: str | Path, table: DrugTable | None = None) -> Course:
-    """Read and check one course file."""
-    return parse_course(load(path, MAX_BYTES, "course file"), table)
+def load_course(
+    path: str | Path,
+    table: DrugTable | None = None,
+    future_days: int | None = None,
+    same_day: bool = True,
+) -> Course:
+    """Read and check one course file (``future_days``, ``same_day``: see
+    :func:`check_history`)."""
+    return parse_course(load(path, MAX_BYTES, "course file"), table, future_days, same_day)
 
 
 __all__ = [

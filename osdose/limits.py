@@ -208,3 +208,43 @@ def single_administration_limit(drug: Drug) -> tuple[Basis, str] | None:
             m = min(found, key=lambda x: x.dose.amount)
             return m.dose, m.period_text
     return None
+
+
+def needs_confirmation(
+    drug: Drug,
+    dose: float | None,
+    unit: str,
+    dose_per_m2: float | None,
+    weight_kg: float | None,
+    factor: float,
+) -> str | None:
+    """Why one administration of ``drug`` is too large to record without saying so: above
+    ``factor`` × the tightest maximum that bounds one administration
+    (:func:`single_administration_limit`), or alone above the drug's lifetime maximum. A
+    real overdose must stay recordable (with ``--confirm``), never a slip (740 mg for 74).
+    ``None`` when neither applies."""
+    if dose is None:
+        return None
+    found = single_administration_limit(drug)
+    if found is not None:
+        limit, period = found
+        size = Size(dose / dose_per_m2 if dose_per_m2 else None, weight_kg)
+        per = size.factor(limit.per)
+        if limit.unit == unit and per:
+            value = dose / per
+            if round(value, 9) > factor * limit.amount:
+                shown = _PER_TEXT.get(limit.per, "")
+                return (
+                    f"{drug.name} {_n(dose)} {unit} ({_n(value)} {limit.unit}{shown}) is "
+                    f"{value / limit.amount:.1f} times the usual maximum {limit.text} "
+                    f"{period} (more than {factor:g} times: a slip?)"
+                )
+    c = drug.ceiling
+    if c is not None and c.max is not None:
+        total = dose_per_m2 if c.unit.endswith("/m2") else dose
+        if total is not None and c.unit.startswith(unit) and round(total, 9) > c.max:
+            return (
+                f"{drug.name} {_n(dose)} {unit} alone is above the lifetime maximum "
+                f"{_n(c.max)} {c.unit}"
+            )
+    return None

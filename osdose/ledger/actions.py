@@ -1,93 +1,126 @@
-"""What the ledger commands do, usable from Python: record, void, list, check.
+"""What the ledger commands do, usable from Python: record, void, verify, list.
 
 Each function takes an open :class:`~osdose.ledger.store.LedgerStore` and returns data;
 nothing here prints. Validation that does not need the ledger happens before anything is
-written; the checks that do (void targets, same-day entries) run inside the store's write
-transaction, so a refused command leaves the ledger exactly as it was.
+written; the checks that do (void targets, same-day entries, signatures) run inside the
+store's write transaction, so a refused command leaves the ledger exactly as it was.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from osdose.course import Administration
 from osdose.errors import InputError
+from osdose.ledger.check import CheckResult, check
 from osdose.ledger.entries import checked_name, to_records
-from osdose.ledger.records import Break, LedgerError, NewRecord, Record, verify_chain
+from osdose.ledger.records import (
+    MEANINGS,
+    LedgerError,
+    NewRecord,
+    Record,
+    Signature,
+    check_id,
+)
 from osdose.ledger.store import LedgerStore
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def record(
     store: LedgerStore,
     administrations: Sequence[Administration],
     patient: str,
-    by: str,
+    by: str | None = None,
     source: str | None = None,
     allow_same_day: bool = False,
 ) -> list[Record]:
-    """Append ``administrations`` for ``patient`` in one transaction; the stored records."""
+    """Append ``administrations`` for ``patient`` in one transaction; the stored records.
+
+    ``by``: who records, as the backend allows (SQLite: any name, default the OS user;
+    PostgreSQL: only the authenticated role, the default)."""
     checked_name(patient, "patient id")
     if not administrations:
         raise InputError("administrations", "are empty: nothing to record")
-    return store.append(to_records(administrations, patient, by, source), allow_same_day)
+    who = store.identity(by)
+    return store.append(to_records(administrations, patient, who, source), allow_same_day)
 
 
-def void(store: LedgerStore, record_id: int, reason: str, by: str) -> Record:
-    """Append a void of record ``record_id``; the void record."""
+def checked_reason(reason: str) -> str:
+    """A void's reason: not empty, and one line of plain text (it is shown in ``list``)."""
     if not reason.strip():
         raise InputError("--reason", "is empty: say why the record is voided")
+    if _CONTROL.search(reason):
+        raise InputError(
+            "--reason", "contains a line break or another control character: write it on one line"
+        )
+    return reason
+
+
+def void(store: LedgerStore, record_id: int, reason: str, by: str | None = None) -> Record:
+    """Append a void of record ``record_id``; the void record."""
+    check_id(record_id)
+    checked_reason(reason)
+    who = store.identity(by)
     # the store fills in the patient of the record it voids, inside its transaction
-    new = NewRecord(kind="void", patient="", recorded_by=by, voids=record_id, reason=reason)
+    new = NewRecord(kind="void", patient="", recorded_by=who, voids=record_id, reason=reason)
     return store.append([new])[0]
+
+
+def verify_record(
+    store: LedgerStore, record_id: int, meaning: str = "verified", by: str | None = None
+) -> Signature:
+    """Put a second signature on record ``record_id``: someone other than its recorder
+    checked it. Bound to the record's hash; the signature as stored."""
+    check_id(record_id)
+    if meaning not in MEANINGS:
+        raise InputError("--meaning", f"must be one of {', '.join(MEANINGS)}, got {meaning!r}")
+    return store.sign(record_id, meaning, store.identity(by))
 
 
 @dataclass(frozen=True)
 class Listed:
-    """A record with the id of the void that voids it (``None`` while it is in effect)."""
+    """A record with the id of the void that voids it (``None`` while it is in effect)
+    and its second signatures."""
 
     record: Record
     voided_by: int | None
+    signatures: tuple[Signature, ...] = ()
 
     @property
     def in_effect(self) -> bool:
         return self.record.kind == "administration" and self.voided_by is None
 
 
-def annotate(records: Sequence[Record]) -> list[Listed]:
+def annotate(records: Sequence[Record], signatures: Sequence[Signature] = ()) -> list[Listed]:
     voided = {r.voids: r.id for r in records if r.kind == "void" and r.voids is not None}
-    return [Listed(r, voided.get(r.id)) for r in records]
+    signed: dict[int, list[Signature]] = {}
+    for s in signatures:
+        signed.setdefault(s.record_id, []).append(s)
+    return [Listed(r, voided.get(r.id), tuple(signed.get(r.id, ()))) for r in records]
 
 
 def listing(store: LedgerStore, patient: str, include_void: bool = False) -> list[Listed]:
     """A patient's records in id order: the administrations in effect, or every record."""
     checked_name(patient, "patient id")
-    records = store.records(patient)
+    with store.snapshot():
+        records = list(store.records(patient))
+        signatures = list(store.signatures(patient))
     if not records:
         raise LedgerError(f"unknown patient {patient!r}: no records in ledger {store.location}")
-    listed = annotate(records)
+    listed = annotate(records, signatures)
     return listed if include_void else [x for x in listed if x.in_effect]
 
 
-@dataclass(frozen=True)
-class CheckResult:
-    """``ledger check``: records verified, the head hash, the first break, storage problems."""
-
-    location: str
-    records: int
-    verified: int
-    head: str
-    chain_break: Break | None
-    problems: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        return self.chain_break is None and not self.problems
-
-
-def check(store: LedgerStore) -> CheckResult:
-    """Verify the hash chain of every record and the database's own integrity."""
-    problems = tuple(store.integrity())
-    records = store.records()
-    verified, head, broken = verify_chain(records)
-    return CheckResult(store.location, len(records), verified, head, broken, problems)
+__all__ = [
+    "CheckResult",
+    "Listed",
+    "annotate",
+    "check",
+    "listing",
+    "record",
+    "verify_record",
+    "void",
+]

@@ -16,13 +16,21 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from osdose.course import Administration, Course, Measurements, load_course, parse_administrations
+from osdose.course import (
+    Administration,
+    Course,
+    Measurements,
+    check_history,
+    load_course,
+    parse_administrations,
+)
 from osdose.drugs import DrugTable
 from osdose.errors import FileError, InputError, OsdoseError
 from osdose.ledger.records import NewRecord
 from osdose.source import Document
 
 FUTURE_ENV = "OSDOSE_LEDGER_FUTURE_DAYS"
+MAX_FUTURE_DAYS = 366  # a margin for clocks and time zones, not a way to record plans
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -59,31 +67,20 @@ def future_margin(days: int | None) -> int:
             days = int(raw)
         except ValueError:
             raise InputError(FUTURE_ENV, f"must be a whole number of days, got {raw!r}") from None
-    if days < 0:
-        raise InputError("future days", f"must be 0 or more, got {days}")
+    if not 0 <= days <= MAX_FUTURE_DAYS:
+        raise InputError(
+            "future days", f"must be a whole number from 0 to {MAX_FUTURE_DAYS}, got {days}"
+        )
     return days
 
 
-def check_dates(
-    administrations: Sequence[Administration], margin_days: int, today: dt.date | None = None
-) -> None:
+def check_dates(administrations: Sequence[Administration], margin_days: int) -> None:
     """Refuse any administration dated after today plus ``margin_days``: the ledger records
-    what was given, not what is planned."""
-    limit = (today or dt.date.today()) + dt.timedelta(days=margin_days)
-    for a in administrations:
-        if a.date > limit:
-            day = f" (cycle day {a.day})" if a.day is not None else ""
-            where = f"{a.source}:{a.line}: " if a.line else ""
-            raise OsdoseError(
-                f"{where}{a.drug} on {a.date}{day} is in the future (latest date accepted "
-                f"{limit}): record an administration once it has been given",
-            )
+    what was given, not what is planned (the one date check, :func:`check_history`)."""
+    check_history(administrations, margin_days, same_day=False)
 
 
-def _parse_one(
-    entry: dict[str, Any], table: DrugTable, future_days: int | None = 3660
-) -> list[Administration]:
-    # the dates are checked against the ledger's own margin (check_dates) by the caller
+def _parse_one(entry: dict[str, Any], table: DrugTable, future_days: int) -> list[Administration]:
     from osdose.documents import validate
     from osdose.formats.course import Entries
 
@@ -112,8 +109,10 @@ def from_options(
     regimen: str | None = None,
     cycle: int | None = None,
     dose_percent: float | None = None,
+    future_days: int = 0,
 ) -> list[Administration]:
-    """The administrations ``osdose ledger record`` was given: one drug, or a whole cycle."""
+    """The administrations ``osdose ledger record`` was given: one drug, or a whole cycle,
+    dated no later than today + ``future_days``."""
     if bsa is None and height is None and weight is None:
         raise InputError(
             "bsa",
@@ -134,7 +133,7 @@ def from_options(
                 "record needs --drug and --dose, or --regimen and --cycle for a whole cycle"
             )
         entry.update(regimen=regimen, cycle=cycle, dose_percent=dose_percent or 100.0)
-        return _parse_one(entry, table)
+        return _parse_one(entry, table, future_days)
     if drug is None:
         raise OsdoseError("--dose needs --drug (or give --regimen and --cycle alone)")
     if dose is None:
@@ -145,7 +144,7 @@ def from_options(
             "for one drug give the dose actually given"
         )
     entry.update(drug=drug, dose=dose)
-    adms = _parse_one(entry, table)
+    adms = _parse_one(entry, table, future_days)
     if regimen is None:
         return adms
     from osdose.library import load_regimen
@@ -160,9 +159,13 @@ def from_options(
     return out
 
 
-def from_course_file(path: str | Path, table: DrugTable) -> Course:
-    """A course file to import; every mg administration must know its day's BSA."""
-    course = load_course(path, table)
+def from_course_file(
+    path: str | Path, table: DrugTable, future_days: int, allow_same_day: bool = False
+) -> Course:
+    """A course file to import, its dates within the ledger's margin (``future_days``), a
+    drug twice on a day only when the file says so or ``allow_same_day``; every mg
+    administration must know its day's BSA."""
+    course = load_course(path, table, future_days, same_day=not allow_same_day)
     checked_name(course.patient, "patient id")
     for a in course.administrations:
         if a.unit == "mg" and a.dose_per_m2 is None:
@@ -198,3 +201,28 @@ def to_records(
         )
         for a in administrations
     ]
+
+
+def check_confirmed(
+    administrations: Sequence[Administration], table: DrugTable, confirmed: bool
+) -> None:
+    """Refuse, unless ``confirmed`` (``--confirm``), an administration above the thresholds
+    file's ``ledger.confirm_above_max_factor`` × the drug's maximum for one administration,
+    or one alone above its lifetime maximum (:func:`osdose.limits.needs_confirmation`)."""
+    if confirmed:
+        return
+    from osdose import thresholds
+    from osdose.limits import needs_confirmation
+
+    t = thresholds.current()
+    for a in administrations:
+        why = needs_confirmation(
+            table.resolve(a.drug), a.dose, a.unit, a.dose_per_m2, a.weight_kg,
+            t.confirm_above_max_factor,
+        )  # fmt: skip
+        if why is not None:
+            where = f"{a.source}:{a.line}: " if a.source and a.line else ""
+            raise OsdoseError(
+                f"{where}{why}: check the dose; if it was given as written, record it with "
+                f"--confirm ({t.confirm_source})"
+            )

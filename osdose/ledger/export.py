@@ -3,18 +3,21 @@
 
 Each administration becomes a single-drug entry with the BSA of its day, its dose written
 per m² or as the amount given, whichever reads back to the same pair of numbers. The ledger
-record id, regimen, cycle and day go in the entry's ``notes`` (a course entry for one drug
-has no fields for them).
+record id, regimen, cycle and day, and both signatures (who recorded it, who verified it,
+when) go in the entry's ``notes`` (a course entry for one drug has no fields for them).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from osdose.basis import parse_basis
 from osdose.course import Administration
+
+if TYPE_CHECKING:
+    from osdose.ledger.actions import Listed
 
 
 def _near(value: float, steps: int = 8) -> list[float]:
@@ -65,7 +68,15 @@ def dose_text(a: Administration) -> str:
     return f"{value!r} {a.unit}{'/m2' if per_m2 else ''}"
 
 
-def entry(a: Administration, record_id: int) -> dict[str, Any]:
+def signatures_note(item: Listed) -> str:
+    """Both signatures of a record, for its entry's notes."""
+    r = item.record
+    parts = [f"recorded by {r.recorded_by} at {r.recorded_at}"]
+    parts += [f"{s.meaning} by {s.signed_by} at {s.signed_at}" for s in item.signatures]
+    return "; ".join(parts)
+
+
+def entry(a: Administration, record_id: int, signed: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {"date": a.date, "drug": a.drug, "dose": dose_text(a)}
     if a.bsa_m2 is not None:
         out["bsa"] = a.bsa_m2
@@ -75,17 +86,27 @@ def entry(a: Administration, record_id: int) -> dict[str, Any]:
         day = f" day {a.day}" if a.day is not None else ""
         pct = f" at {a.dose_percent:g}%" if a.dose_percent != 100 else ""
         notes.append(f"{a.regimen}{cycle}{day}{pct}")
+    if signed:
+        notes.append(signed)
     out["notes"] = "; ".join(notes)
     return out
 
 
 def course_text(
-    patient: str, administrations: Sequence[tuple[Administration, int]], header: str
+    patient: str,
+    administrations: Sequence[tuple[Administration, int]],
+    header: str,
+    signed: Mapping[int, str] | None = None,
 ) -> str:
-    """The course file: ``header`` as comment lines, then patient and administrations."""
+    """The course file: ``header`` as comment lines, then patient and administrations
+    (``signed``: the signatures note of each record id)."""
     import yaml
 
-    doc = {"patient": {"id": patient}, "administrations": [entry(a, i) for a, i in administrations]}
+    notes = signed or {}
+    doc = {
+        "patient": {"id": patient},
+        "administrations": [entry(a, i, notes.get(i, "")) for a, i in administrations],
+    }
     body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False)
     comments = "".join(f"# {line}\n" for line in header.splitlines())
     return comments + body

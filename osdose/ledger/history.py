@@ -1,6 +1,8 @@
 """The ledger as a history source for ``cumulative``, ``plan`` and ``verify``.
 
-The signature is fixed so that those commands can take ``--ledger PATH --patient ID``.
+The signature is fixed so that those commands can take ``--patient ID`` with
+``--ledger PATH|URL`` (or ``$OSDOSE_LEDGER``, or the default ledger). It only reads: no
+ledger is created, no schema written.
 """
 
 from __future__ import annotations
@@ -42,8 +44,9 @@ def administration(item: Listed, drugs: DrugTable, location: str) -> Administrat
 
 
 def course_from_ledger(path: str | Path | None, patient: str, drugs: DrugTable) -> Course:
-    """The administrations in effect for ``patient`` in the ledger at ``path`` (``None``: the
-    default ledger location), as a :class:`Course`.
+    """The administrations in effect for ``patient`` in the ledger at ``path`` (a file or a
+    PostgreSQL URL; ``None``: ``$OSDOSE_LEDGER``, else the default file), as a
+    :class:`Course`.
 
     They come in the order they were recorded: an imported course file's own order, so that
     totals summed from the ledger and from the file are the same to the last bit.

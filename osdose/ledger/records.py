@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any, Literal
@@ -21,8 +22,17 @@ Kind = Literal["administration", "void"]
 GENESIS = "0" * 64  # the "previous hash" of the first record
 
 
+MAX_ID = 2**63 - 1  # ids are 64-bit signed integers in SQLite and PostgreSQL alike
+MEANINGS = ("verified",)  # what a second signature may mean (a schema step adds more)
+
+
 class LedgerError(OsdoseError):
     """A ledger that cannot be used as asked: missing, newer schema, an invalid void …"""
+
+
+class LedgerDamaged(LedgerError):
+    """The ledger is there but damaged (empty, truncated, unreadable pages): evidence of
+    loss, which ``ledger check`` reports with exit 1 rather than refusing with exit 2."""
 
 
 @dataclass(frozen=True)
@@ -61,9 +71,65 @@ class Record(NewRecord):
     hash: str = ""
 
 
+# The stored fields, in the order every backend keeps them.
+COLUMNS = (
+    "id", "kind", "patient", "date", "drug", "unit", "dose", "dose_per_m2", "bsa_m2",
+    "regimen", "cycle", "day", "dose_percent", "voids", "reason", "source", "recorded_at",
+    "recorded_by", "prev_hash", "hash",
+)  # fmt: skip
+SIGNATURE_COLUMNS = (
+    "id", "record_id", "record_hash", "meaning", "signed_at", "signed_by", "prev_hash", "hash"
+)  # fmt: skip
 _FLOATS = ("dose", "dose_per_m2", "bsa_m2", "dose_percent")
+# The last line of defence behind the parsers: the ranges a stored number must be in,
+# whatever reached the store. A dose of 1e9 mg (a tonne) or 1e9 IU is already absurd; the
+# bound only keeps infinities, NaN and overflowing sums out of every later total.
+MAX_DOSE = 1e9
+_RANGES: dict[str, tuple[float, float, str]] = {
+    "dose": (0.0, MAX_DOSE, "a dose"),
+    "dose_per_m2": (0.0, MAX_DOSE, "a dose per m²"),
+    "bsa_m2": (0.0, 10.0, "a BSA in m²"),
+    "dose_percent": (0.0, 1000.0, "a dose percent"),
+}
+_COUNTS = {"cycle": 1_000_000, "day": 1_000_000}
 # dataclasses.asdict deep-copies every value; these flat records need only getattr
 NEW_FIELDS = tuple(f.name for f in fields(NewRecord))
+
+
+def check_id(value: int, field: str = "record id") -> int:
+    """An id as the databases can hold it: a whole number from 1 to 2⁶³ − 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        raise LedgerError(f"{field} must be a whole number from 1 to {MAX_ID}, got {value!r}")
+    return value
+
+
+def check_values(record: NewRecord) -> NewRecord:
+    """Refuse a record whose numbers no ledger should hold: NaN, ±inf, a dose of 1e308.
+
+    Every backend calls this inside :meth:`append` before hashing, so a number that slipped
+    past a parser is refused here, with nothing written.
+    """
+    for name, (low, high, what) in _RANGES.items():
+        value = getattr(record, name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise LedgerError(f"{name} must be a number, got {value!r}")
+        if not (math.isfinite(value) and low < value <= high):
+            unit = f" {record.unit}" if name == "dose" and record.unit else ""
+            raise LedgerError(
+                f"{name} {value!r}{unit} is not {what} the ledger can hold: it must be a finite "
+                f"number above {low:g} and at most {high:g}; check the value recorded"
+            )
+    for name, high in _COUNTS.items():
+        value = getattr(record, name)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high
+        ):
+            raise LedgerError(f"{name} must be a whole number from 1 to {high:,}, got {value!r}")
+    if record.voids is not None:
+        check_id(record.voids, "the record to void")
+    return record
 
 
 def canonical(record: NewRecord, record_id: int, recorded_at: str, prev_hash: str) -> bytes:
@@ -97,6 +163,75 @@ def seal(record: NewRecord, record_id: int, recorded_at: str, prev_hash: str) ->
 
 
 @dataclass(frozen=True)
+class Signature:
+    """A second signature on a record: who, when and what it means, bound to the record's
+    hash. Signatures have their own chain (``prev_hash``), like records."""
+
+    id: int
+    record_id: int
+    record_hash: str
+    meaning: str
+    signed_at: str
+    signed_by: str
+    prev_hash: str = GENESIS
+    hash: str = ""
+
+
+def signature_hash(s: Signature) -> str:
+    """SHA-256 over the signature's canonical JSON (every field but ``hash``)."""
+    content = {
+        "id": s.id,
+        "record_id": s.record_id,
+        "record_hash": s.record_hash,
+        "meaning": s.meaning,
+        "signed_at": s.signed_at,
+        "signed_by": s.signed_by,
+        "prev_hash": s.prev_hash,
+    }
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# Signatures whose record is gone, changed since it was signed, or signed by its recorder:
+# the same query on every backend (the table names are filled in).
+UNBOUND_SIGNATURES = (
+    "SELECT s.id, s.record_id, r.id IS NOT NULL, r.hash = s.record_hash, "
+    "r.recorded_by = s.signed_by FROM {signatures} s LEFT JOIN {records} r "
+    "ON r.id = s.record_id WHERE r.id IS NULL OR r.hash <> s.record_hash "
+    "OR r.recorded_by = s.signed_by ORDER BY s.id"
+)
+
+
+def unbound(sig_id: int, record_id: int, exists: bool, same_hash: bool, by_recorder: bool) -> str:
+    """The problem of one row of :data:`UNBOUND_SIGNATURES`."""
+    if not exists:
+        return f"signature {sig_id} names record {record_id}, which does not exist"
+    if not same_hash:
+        return (
+            f"signature {sig_id} does not carry the hash of record {record_id}: the record was "
+            "changed after it was verified"
+        )
+    return f"signature {sig_id} on record {record_id} was made by the record's own recorder"
+
+
+def lost_tail(table: str, top: int, given: int) -> str:
+    """The problem of ids given up to ``given`` with ``top`` the highest left."""
+    what = "records" if table == "records" else "signatures"
+    first = top + 1
+    span = f"{what[:-1]} {first}" if first == given else f"{what} {first} to {given}"
+    return (
+        f"{span} {'is' if first == given else 'are'} missing: ids up to {given} were given "
+        f"but the highest left is {top} (the last {what} were removed)"
+    )
+
+
+def seal_signature(s: Signature) -> Signature:
+    from dataclasses import replace
+
+    return replace(s, hash=signature_hash(s))
+
+
+@dataclass(frozen=True)
 class Break:
     """Where the chain breaks: the first record that does not verify, and why."""
 
@@ -104,28 +239,63 @@ class Break:
     problem: str
 
 
+class Walk:
+    """Walks one hash chain in id order: how many rows, how many verify before the first
+    break, the head (the hash of the last row that verifies), and which of ``expect``
+    (head hashes kept elsewhere) it met among the rows that verify. It reads on after a
+    break, counting, so that a streamed chain is read once."""
+
+    def __init__(self, what: str = "record", expect: Iterable[str] = ()) -> None:
+        self.what = what
+        self.prev = GENESIS
+        self.last_id = 0
+        self.rows = 0
+        self.verified = 0
+        self.broken: Break | None = None
+        self.expect = set(expect)
+        self.met: set[str] = set()
+
+    def feed(self, row_id: int, prev_hash: str, stored: str, computed: str) -> None:
+        self.rows += 1
+        if self.broken is not None:
+            return
+        if row_id <= self.last_id:
+            self.broken = Break(row_id, f"id {row_id} is not after id {self.last_id}")
+        elif prev_hash != self.prev:
+            self.broken = Break(
+                row_id,
+                f"its previous hash does not match the {self.what} before it "
+                f"(a {self.what} before it was removed, inserted or changed)",
+            )
+        elif computed != stored:
+            self.broken = Break(row_id, "its content does not match its hash (it was changed)")
+        else:
+            self.prev, self.last_id = stored, row_id
+            self.verified += 1
+            if stored in self.expect:
+                self.met.add(stored)
+
+
+def walk_records(records: Iterable[Record], expect: Iterable[str] = ()) -> Walk:
+    w = Walk("record", expect)
+    for r in records:
+        w.feed(r.id, r.prev_hash, r.hash, record_hash(r, r.id, r.recorded_at, r.prev_hash))
+    return w
+
+
+def walk_signatures(signatures: Iterable[Signature], expect: Iterable[str] = ()) -> Walk:
+    """The signatures' own chain. (That each signature names an existing record and
+    carries its hash is checked by the store.)"""
+    w = Walk("signature", expect)
+    for s in signatures:
+        w.feed(s.id, s.prev_hash, s.hash, signature_hash(s))
+    return w
+
+
 def verify_chain(records: Iterable[Record]) -> tuple[int, str, Break | None]:
     """Walk ``records`` in id order: (how many verified, the head hash, the first break)."""
-    prev = GENESIS
-    last_id = 0
-    n = 0
-    for r in records:
-        if r.id <= last_id:
-            return n, prev, Break(r.id, f"id {r.id} is not after id {last_id}")
-        if r.prev_hash != prev:
-            return (
-                n,
-                prev,
-                Break(
-                    r.id,
-                    "its previous hash does not match the record before it "
-                    "(a record before it was removed, inserted or changed)",
-                ),
-            )
-        if record_hash(r, r.id, r.recorded_at, r.prev_hash) != r.hash:
-            return n, prev, Break(r.id, "its content does not match its hash (it was changed)")
-        prev, last_id, n = r.hash, r.id, n + 1
-    return n, prev, None
+    w = walk_records(records)
+    return w.verified, w.prev, w.broken
 
 
 def now_utc() -> str:

@@ -5,6 +5,10 @@ acknowledged is on disk even across a power cut; every write inside ``BEGIN IMME
 which takes the write lock before reading the chain's head, so concurrent writers
 serialise and never fork the chain. Triggers refuse UPDATE and DELETE as a second line of
 defence behind the code that never issues them; a unique index allows one void per record.
+
+Who records or verifies is ``--by`` or the operating-system user: SQLite has no logins,
+so on this backend the name is what the person at the desk says it is (see
+:mod:`osdose.ledger.postgres` for names the database authenticates).
 """
 
 from __future__ import annotations
@@ -19,107 +23,104 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from osdose.ledger.records import GENESIS, LedgerError, NewRecord, Record, now_utc, seal
-
-BUSY_SECONDS = 30.0
-APPLICATION_ID = 0x6F73646F  # "osdo": marks a SQLite file as an osdose ledger
-FILE_MODE = 0o600
-
-_COLUMNS = (
-    "id", "kind", "patient", "date", "drug", "unit", "dose", "dose_per_m2", "bsa_m2",
-    "regimen", "cycle", "day", "dose_percent", "voids", "reason", "source", "recorded_at",
-    "recorded_by", "prev_hash", "hash",
-)  # fmt: skip
-_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM records"
-_INSERT = f"INSERT INTO records ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
-_TRIGGERS = ("records_no_update", "records_no_delete")
-
-# One tuple of statements per schema version; opening a ledger applies the ones it lacks,
-# in one transaction, and sets PRAGMA user_version. Never edit a released step: add one.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE records (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            kind TEXT NOT NULL CHECK (kind IN ('administration', 'void')),
-            patient TEXT NOT NULL CHECK (length(patient) > 0),
-            date TEXT,
-            drug TEXT,
-            unit TEXT CHECK (unit IS NULL OR unit IN ('mg', 'IU')),
-            dose REAL,
-            dose_per_m2 REAL,
-            bsa_m2 REAL,
-            regimen TEXT,
-            cycle INTEGER,
-            day INTEGER,
-            dose_percent REAL,
-            voids INTEGER REFERENCES records (id),
-            reason TEXT,
-            source TEXT,
-            recorded_at TEXT NOT NULL,
-            recorded_by TEXT NOT NULL CHECK (length(recorded_by) > 0),
-            prev_hash TEXT NOT NULL,
-            hash TEXT NOT NULL UNIQUE,
-            CHECK ((kind = 'administration' AND date IS NOT NULL AND drug IS NOT NULL
-                    AND unit IS NOT NULL AND voids IS NULL)
-                OR (kind = 'void' AND voids IS NOT NULL AND length(reason) > 0))
-        )""",
-        "CREATE INDEX records_patient ON records (patient, drug, date)",
-        "CREATE UNIQUE INDEX records_one_void ON records (voids) WHERE voids IS NOT NULL",
-        """CREATE TRIGGER records_no_update BEFORE UPDATE ON records
-           BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: a record is never updated');
-           END""",
-        """CREATE TRIGGER records_no_delete BEFORE DELETE ON records
-           BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: a record is never deleted');
-           END""",
-    ),
+from osdose.ledger import sqlite_file
+from osdose.ledger.records import (
+    COLUMNS,
+    GENESIS,
+    SIGNATURE_COLUMNS,
+    UNBOUND_SIGNATURES,
+    LedgerDamaged,
+    LedgerError,
+    NewRecord,
+    Record,
+    Signature,
+    lost_tail,
+    now_utc,
+    seal,
+    seal_signature,
+    unbound,
 )
+from osdose.ledger.rules import Key, check_signable, checked_batch
+from osdose.ledger.sqlite_schema import APPLICATION_ID, migrate, schema_problems, version
 
+BUSY_SECONDS = sqlite_file.BUSY_SECONDS
 
-def create_file(path: Path) -> None:
-    """Create an empty ledger file readable and writable by its owner only.
-
-    The file exists with mode 0600 before SQLite opens it; SQLite then gives its -wal and
-    -shm files the same mode. The folder is created 0700 when missing.
-    """
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with contextlib.suppress(FileExistsError):  # another process created it first: fine
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
+_SELECT = f"SELECT {', '.join(COLUMNS)} FROM records"
+_INSERT = f"INSERT INTO records ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})"
+_SIGN = (
+    f"INSERT INTO signatures ({', '.join(SIGNATURE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in SIGNATURE_COLUMNS)})"
+)
+# One patient's records: the index records_patient_id (patient, id) gives them in id
+# order, O(that patient's records) whatever the size of the ledger (a test EXPLAINs it).
+PATIENT_QUERY = f"{_SELECT} WHERE patient = ? ORDER BY id"
 
 
 def _record(row: tuple[Any, ...]) -> Record:
-    f = dict(zip(_COLUMNS, row, strict=True))
+    f = dict(zip(COLUMNS, row, strict=True))
     if f["date"] is not None:
         f["date"] = dt.date.fromisoformat(f["date"])
     return Record(**f)
 
 
-class SQLiteLedger:
-    """A ledger in one SQLite file. Implements :class:`osdose.ledger.store.LedgerStore`."""
+def _signature(row: tuple[Any, ...]) -> Signature:
+    return Signature(*row)
 
-    def __init__(self, path: Path, create: bool = False) -> None:
-        self.path = path
+
+class SQLiteLedger:
+    """A ledger in one SQLite file. Implements :class:`osdose.ledger.store.LedgerStore`.
+
+    ``write=False`` opens it for reading only: nothing is created, migrated or switched;
+    ``create=True`` creates a missing ledger (complete, in one step).
+    """
+
+    def __init__(self, path: str | Path, create: bool = False, write: bool = False) -> None:
         self.location = str(path)
-        if path.is_dir():
-            raise LedgerError(f"ledger {path} is a folder, not a file")
-        if not path.exists():
+        self.writing = write or create
+        self.schema_version = self.found_version = version()
+        given = Path(path)
+        real = sqlite_file.real_path(given, self.location)
+        self._pending: Path | None = None
+        if real is None:
             if not create:
                 raise LedgerError(
-                    f"no ledger at {path} (record or import creates it; or give --ledger PATH "
-                    "or set OSDOSE_LEDGER)"
+                    f"no ledger at {self.location} (record or import creates it; or give "
+                    "--ledger PATH or set OSDOSE_LEDGER)"
                 )
-            create_file(path)
-        try:
-            self.conn = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise LedgerError(f"ledger {path} cannot be opened: {exc}") from None
+            # Created by the first append, once its records pass every check: a refused
+            # record leaves no new ledger behind. Until then an empty ledger in memory
+            # answers the reads.
+            self._pending = self.path = given
+            self.conn = sqlite3.connect(":memory:", isolation_level=None)
+            migrate(self.conn, 0)
+            return
+        self._open(real)
+
+    def _open(self, real: Path) -> None:
+        self.path = real
+        self.header = sqlite_file.inspect(real, self.location)
+        if self.writing:
+            sqlite_file.check_writable(real, self.location)
+        self.conn = sqlite_file.connect(real, self.location, self.writing)
         try:
             self._setup()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
-            raise LedgerError(f"ledger {path} cannot be used: {exc}") from None
+            raise LedgerDamaged(
+                f"ledger {self.location} cannot be used ({exc}): run osdose ledger check"
+            ) from None
         except LedgerError:
             self.conn.close()
             raise
+
+    def _ensure(self) -> None:
+        """Create the ledger a ``create=True`` store found missing (first append)."""
+        if self._pending is not None:
+            given, self._pending = self._pending, None
+            self.conn.close()
+            if sqlite_file.real_path(given, self.location) is None:
+                sqlite_file.create(given, self.location)
+            self._open(sqlite_file.real_path(given, self.location) or given)
 
     # -- opening -------------------------------------------------------------------------
 
@@ -128,25 +129,30 @@ class SQLiteLedger:
         c.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
         c.execute("PRAGMA foreign_keys = ON")
         c.execute("PRAGMA synchronous = FULL")
-        app_id = c.execute("PRAGMA application_id").fetchone()[0]
-        if app_id not in (0, APPLICATION_ID):
-            raise LedgerError(f"{self.path} is a SQLite file of another program, not a ledger")
-        if c.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            self._set_wal()
-        version = self._version()
-        if version != len(MIGRATIONS):
-            self._migrate()
+        if c.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            raise LedgerError(f"{self.location} is a SQLite database but not an osdose ledger")
+        self.schema_version = self.found_version = self._version()
+        if self.schema_version > version():
+            raise LedgerError(
+                f"ledger {self.location} has schema version {self.schema_version}, newer than "
+                f"this osdose knows ({version()}): upgrade osdose"
+            )
+        if self.writing:
+            if c.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self._set_wal()
+            if self.schema_version < version():
+                self.upgrade()
 
     def _set_wal(self) -> None:
         # Switching the journal mode needs the file to itself; the busy handler does not
-        # always apply, so a few short retries cover writers opening a new ledger at once.
+        # always apply, so a few short retries cover writers opening at once.
         for attempt in range(100):
             try:
                 mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if mode != "wal":  # SQLite answers with the mode it kept when WAL is impossible
                     raise LedgerError(
-                        f"ledger {self.path} cannot use WAL mode here (journal mode {mode}): "
-                        "keep the ledger on a local disk, not a network share"
+                        f"ledger {self.location} cannot use WAL mode here (journal mode "
+                        f"{mode}): keep the ledger on a local disk, not a network share"
                     )
                 return
             except sqlite3.OperationalError:
@@ -157,149 +163,231 @@ class SQLiteLedger:
     def _version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
-    def _migrate(self, steps: tuple[tuple[str, ...], ...] | None = None) -> None:
-        steps = MIGRATIONS if steps is None else steps
+    def upgrade(self) -> list[int]:
+        """Apply the schema steps this ledger lacks (one transaction); the versions applied."""
         with self._write():
-            version = self._version()  # again, under the write lock
-            if version > len(steps):
+            current = self._version()  # again, under the write lock
+            if current > version():
                 raise LedgerError(
-                    f"ledger {self.path} has schema version {version}, newer than this osdose "
-                    f"knows ({len(steps)}): upgrade osdose"
+                    f"ledger {self.location} has schema version {current}, newer than this "
+                    f"osdose knows ({version()}): upgrade osdose"
                 )
-            tables = self.conn.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-            ).fetchone()[0]
-            if version == 0 and tables:
-                raise LedgerError(f"{self.path} is a SQLite file with tables, not a ledger")
-            for number in range(version, len(steps)):
-                for statement in steps[number]:
-                    self.conn.execute(statement)
-            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            self.conn.execute(f"PRAGMA user_version = {len(steps)}")
+            applied = migrate(self.conn, current)
+        self.schema_version = version()
+        return applied
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        if not self.writing:
+            raise LedgerError(f"ledger {self.location} was opened for reading only")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise LedgerError(
-                f"ledger {self.path} is busy ({exc}): another writer held it for more than "
-                f"{BUSY_SECONDS:g} s; nothing was recorded"
-            ) from None
+            raise self._failed(exc) from None
         try:
             yield self.conn
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+            raise self._failed(exc) from None
+
+    def _failed(self, exc: sqlite3.Error) -> LedgerError:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return LedgerError(
+                f"ledger {self.location} is busy ({text}): another writer held it for more "
+                f"than {BUSY_SECONDS:g} s; nothing was recorded"
+            )
+        if "readonly" in text or "read-only" in text:
+            return LedgerError(
+                f"ledger {self.location} cannot be written ({text}): check the permissions "
+                "of the file and its folder; nothing was recorded"
+            )
+        if isinstance(exc, sqlite3.IntegrityError):
+            return LedgerError(f"ledger {self.location} refused the record: {text}")
+        if isinstance(exc, sqlite3.OperationalError):
+            return LedgerError(
+                f"ledger {self.location} cannot be written ({text}); nothing was recorded"
+            )
+        return LedgerDamaged(
+            f"ledger {self.location} cannot be used ({text}): run osdose ledger check"
+        )
 
     # -- the interface -------------------------------------------------------------------
 
+    def identity(self, claimed: str | None) -> str:
+        """``--by`` as given, else the operating-system user (SQLite has no logins)."""
+        from osdose.ledger.entries import recorded_by
+
+        return recorded_by(claimed)
+
     def append(self, records: Sequence[NewRecord], allow_same_day: bool = False) -> list[Record]:
+        if self._pending is not None:
+            # Refused against the empty ledger in memory before a file is created for them;
+            # the rules run again in the real transaction (another writer may create it).
+            checked_batch(records, self, 1, allow_same_day)
+        self._ensure()
         out: list[Record] = []
         try:
             with self._write() as c:
-                head = c.execute("SELECT id, hash FROM records ORDER BY id DESC LIMIT 1").fetchone()
-                seq = c.execute("SELECT seq FROM sqlite_sequence WHERE name = 'records'").fetchone()
-                last = max(head[0] if head else 0, seq[0] if seq else 0)
-                prev = head[1] if head else GENESIS
-                for new in records:
-                    checked = self._checked(c, new, allow_same_day)
+                last, prev = self._head("records")
+                checked = checked_batch(records, self, last + 1, allow_same_day)
+                for new in checked:
                     last += 1
-                    r = seal(checked, last, now_utc(), prev)
-                    c.execute(_INSERT, self._row(r))
+                    r = seal(new, last, now_utc(), prev)
+                    c.execute(_INSERT, _row(r))
                     prev = r.hash
                     out.append(r)
-        except sqlite3.IntegrityError as exc:
-            raise LedgerError(f"ledger {self.path} refused the record: {exc}") from None
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
         return out
 
-    @staticmethod
-    def _row(r: Record) -> tuple[Any, ...]:
-        values = []
-        for name in _COLUMNS:
-            v = getattr(r, name)
-            values.append(v.isoformat() if isinstance(v, dt.date) else v)
-        return tuple(values)
-
-    def _checked(self, c: sqlite3.Connection, new: NewRecord, allow_same_day: bool) -> NewRecord:
-        if new.kind == "void":
-            return self._checked_void(c, new)
-        if not allow_same_day and new.date is not None:
-            same = c.execute(
-                "SELECT r.id FROM records r WHERE r.kind = 'administration' AND r.patient = ? "
-                "AND r.drug = ? AND r.date = ? AND NOT EXISTS "
-                "(SELECT 1 FROM records v WHERE v.voids = r.id) LIMIT 1",
-                (new.patient, new.drug, new.date.isoformat()),
-            ).fetchone()
-            if same:
-                raise LedgerError(
-                    f"patient {new.patient} already has {new.drug} on {new.date} (record "
-                    f"{same[0]}): void that record if it is wrong, or allow a second "
-                    "administration on the same day (--allow-same-day)"
+    def sign(self, record_id: int, meaning: str, signer: str) -> Signature:
+        if self._pending is not None:
+            raise LedgerError(f"record {record_id} does not exist in ledger {self.location}")
+        try:
+            with self._write() as c:
+                done = c.execute(
+                    "SELECT signed_by FROM signatures WHERE record_id = ? AND meaning = ?",
+                    (record_id, meaning),
+                ).fetchone()
+                target = check_signable(
+                    self.get(record_id), record_id, signer, self, done[0] if done else None
                 )
-        return new
+                last, prev = self._head("signatures")
+                s = seal_signature(
+                    Signature(last + 1, record_id, target.hash, meaning, now_utc(), signer, prev)
+                )
+                c.execute(_SIGN, tuple(getattr(s, k) for k in SIGNATURE_COLUMNS))
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
+        return s
 
-    def _checked_void(self, c: sqlite3.Connection, new: NewRecord) -> NewRecord:
-        from dataclasses import replace
+    def _head(self, table: str) -> tuple[int, str]:
+        """The highest id ever given in ``table`` and the hash of its last row."""
+        c = self.conn
+        head = c.execute(f"SELECT id, hash FROM {table} ORDER BY id DESC LIMIT 1").fetchone()
+        seq = c.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+        return max(head[0] if head else 0, seq[0] if seq else 0), head[1] if head else GENESIS
 
-        row = c.execute(f"{_SELECT} WHERE id = ?", (new.voids,)).fetchone()
-        if row is None:
-            raise LedgerError(f"record {new.voids} does not exist in ledger {self.path}")
-        target = _record(row)
-        if target.kind == "void":
-            raise LedgerError(
-                f"record {target.id} is a void (of record {target.voids}); a void cannot be "
-                "voided: record the administration again if it was given"
-            )
-        done = c.execute("SELECT id FROM records WHERE voids = ?", (target.id,)).fetchone()
-        if done:
-            raise LedgerError(f"record {target.id} is already voided by record {done[0]}")
-        if new.patient and new.patient != target.patient:
-            raise LedgerError(
-                f"record {target.id} belongs to patient {target.patient}, not {new.patient}"
-            )
-        return replace(new, patient=target.patient)
-
-    def records(self, patient: str | None = None) -> list[Record]:
-        if patient is None:
-            rows = self.conn.execute(f"{_SELECT} ORDER BY id").fetchall()
-        else:
-            rows = self.conn.execute(
-                f"{_SELECT} WHERE patient = ? ORDER BY id", (patient,)
-            ).fetchall()
-        return [_record(r) for r in rows]
+    # the rules' Lookup (osdose.ledger.rules), inside the write transaction
 
     def get(self, record_id: int) -> Record | None:
         row = self.conn.execute(f"{_SELECT} WHERE id = ?", (record_id,)).fetchone()
         return _record(row) if row else None
 
+    def voided_by(self, record_id: int) -> int | None:
+        row = self.conn.execute("SELECT id FROM records WHERE voids = ?", (record_id,)).fetchone()
+        return int(row[0]) if row else None
+
+    def same_day(self, keys: Sequence[Key]) -> dict[Key, int]:
+        out = {}
+        for patient, drug, date in keys:
+            row = self.conn.execute(
+                "SELECT min(r.id) FROM records r WHERE r.kind = 'administration' "
+                "AND r.patient = ? AND r.drug = ? AND r.date = ? AND NOT EXISTS "
+                "(SELECT 1 FROM records v WHERE v.voids = r.id)",
+                (patient, drug, date.isoformat()),
+            ).fetchone()
+            if row[0] is not None:
+                out[(patient, drug, date)] = int(row[0])
+        return out
+
+    # reading
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read inside sees the same state of the ledger (one read transaction)."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(sqlite3.Error):  # it only read: nothing to keep
+                self.conn.execute("ROLLBACK")
+
+    def records(self, patient: str | None = None) -> Iterator[Record]:
+        if patient is None:
+            cur = self.conn.execute(f"{_SELECT} ORDER BY id")
+        else:
+            cur = self.conn.execute(PATIENT_QUERY, (patient,))
+        try:
+            for row in cur:
+                yield _record(row)
+        except sqlite3.DatabaseError as exc:
+            raise LedgerDamaged(
+                f"ledger {self.location} cannot be read ({exc}): it is damaged; restore it "
+                "from a backup"
+            ) from None
+
+    def signatures(self, patient: str | None = None) -> Iterator[Signature]:
+        if self.schema_version < 2:
+            return
+        columns = ", ".join(f"s.{c}" for c in SIGNATURE_COLUMNS)
+        if patient is None:
+            cur = self.conn.execute(f"SELECT {columns} FROM signatures s ORDER BY s.id")
+        else:
+            cur = self.conn.execute(
+                f"SELECT {columns} FROM signatures s JOIN records r ON r.id = s.record_id "
+                "WHERE r.patient = ? ORDER BY s.id",
+                (patient,),
+            )
+        for row in cur:
+            yield _signature(row)
+
     def integrity(self) -> list[str]:
         c = self.conn
-        problems = [
-            f"integrity_check: {row[0]}"
-            for row in c.execute("PRAGMA integrity_check").fetchall()
-            if row[0] != "ok"
-        ]
-        problems += [
-            f"foreign_key_check: record {row[1]} names a record that does not exist"
-            for row in c.execute("PRAGMA foreign_key_check(records)").fetchall()
-        ]
-        present = {
-            row[0] for row in c.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        }
-        problems += [
-            f"the append-only trigger {t} is missing (someone removed it)"
-            for t in _TRIGGERS
-            if t not in present
-        ]
-        if os.name == "posix":  # Windows keeps access in ACLs, not in these bits
+        try:
+            problems = [
+                f"integrity_check: {row[0]}"
+                for row in c.execute("PRAGMA integrity_check").fetchall()
+                if row[0] != "ok"
+            ]
+            problems += [
+                f"foreign_key_check: {row[0]} row {row[1]} names a record that does not exist"
+                for row in c.execute("PRAGMA foreign_key_check").fetchall()
+            ]
+            tables = ("records", "signatures") if self.schema_version >= 2 else ("records",)
+            for table in tables:
+                problems += self._lost_tail(table)
+            if self.schema_version >= 2:
+                query = UNBOUND_SIGNATURES.format(signatures="signatures", records="records")
+                problems += [
+                    unbound(i, r, bool(e), bool(same), bool(own))
+                    for i, r, e, same, own in c.execute(query)
+                ]
+            problems += schema_problems(c, self.schema_version)
+        except sqlite3.DatabaseError as exc:
+            raise LedgerDamaged(
+                f"ledger {self.location} cannot be read ({exc}): it is damaged; restore it "
+                "from a backup"
+            ) from None
+        if os.name == "posix" and self._pending is None:  # Windows: ACLs, not these bits
             mode = self.path.stat().st_mode & 0o777
             if mode & 0o077:
                 problems.append(
-                    f"the ledger file is mode {mode:04o}, readable by others: chmod 600 {self.path}"
+                    f"the ledger file is mode {mode:04o}, readable by others: "
+                    f"chmod 600 {self.location}"
                 )
         return problems
+
+    def _lost_tail(self, table: str) -> list[str]:
+        """The highest id is below the AUTOINCREMENT high-water mark: the last rows were
+        removed (the chain of what is left still verifies, so only this shows it)."""
+        c = self.conn
+        top = c.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
+        seq = c.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+        given = seq[0] if seq else 0
+        if given <= top:
+            return []
+        return [lost_tail(table, top, given)]
 
     def close(self) -> None:
         self.conn.close()
@@ -314,3 +402,23 @@ class SQLiteLedger:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _row(r: Record) -> tuple[Any, ...]:
+    values = []
+    for name in COLUMNS:
+        v = getattr(r, name)
+        values.append(v.isoformat() if isinstance(v, dt.date) else v)
+    return tuple(values)
+
+
+def initialise(path: str | Path) -> tuple[bool, list[int], int]:
+    """``ledger init`` for a file: (created, versions applied, schema version)."""
+    where = Path(path)
+    existed = sqlite_file.real_path(where, str(path)) is not None
+    with SQLiteLedger(where, create=True) as store:
+        store._ensure()
+        before = store.found_version
+    if not existed:
+        return True, list(range(1, version() + 1)), version()
+    return False, list(range(before + 1, version() + 1)), version()

@@ -9,8 +9,10 @@ from osdose.render.json import _amount  # the one {"value", "unit"} shape of eve
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from rich.text import Text
 
     from osdose.ledger.actions import CheckResult, Listed
+    from osdose.ledger.records import Break
 
 
 def record_doc(item: Listed) -> dict[str, Any]:
@@ -35,6 +37,16 @@ def record_doc(item: Listed) -> dict[str, Any]:
         "dose_percent": r.dose_percent,
         "recorded_at": r.recorded_at,
         "recorded_by": r.recorded_by,
+        "signatures": [
+            {
+                "meaning": g.meaning,
+                "signed_by": g.signed_by,
+                "signed_at": g.signed_at,
+                "record_hash": g.record_hash,
+                "hash": g.hash,
+            }
+            for g in item.signatures
+        ],
         "source": r.source,
         "voids": r.voids,
         "reason": r.reason,
@@ -48,15 +60,22 @@ def records_json(items: Sequence[Listed]) -> list[dict[str, Any]]:
     return [record_doc(x) for x in items]
 
 
+def _break(b: Break | None) -> dict[str, Any] | None:
+    return None if b is None else {"id": b.record_id, "problem": b.problem}
+
+
 def check_json(result: CheckResult) -> dict[str, Any]:
-    b = result.chain_break
     return {
         "ok": result.ok,
         "ledger": result.location,
         "records": result.records,
         "verified": result.verified,
         "head_hash": result.head,
-        "break": None if b is None else {"id": b.record_id, "problem": b.problem},
+        "break": _break(result.chain_break),
+        "signatures": result.signatures,
+        "signatures_verified": result.signatures_verified,
+        "signatures_head_hash": result.signatures_head,
+        "signature_break": _break(result.signature_break),
         "problems": list(result.problems),
     }
 
@@ -64,9 +83,15 @@ def check_json(result: CheckResult) -> dict[str, Any]:
 def check_lines(result: CheckResult) -> list[str]:
     """``ledger check`` for people: one line when sound, one line per problem otherwise."""
     if result.ok:
+        signed = (
+            f"; {result.signatures} signature{'s' if result.signatures != 1 else ''}, "
+            f"signatures head {result.signatures_head}"
+            if result.signatures
+            else ""
+        )
         return [
             f"ok: {result.records} records in {result.location}; hash chain verified, "
-            f"database integrity ok; head {result.head}"
+            f"database integrity ok; head {result.head}{signed}"
         ]
     lines = []
     b = result.chain_break
@@ -74,6 +99,12 @@ def check_lines(result: CheckResult) -> list[str]:
         lines.append(
             f"BROKEN: record {b.record_id}: {b.problem} "
             f"({result.verified} of {result.records} records verify before it)"
+        )
+    s = result.signature_break
+    if s is not None:
+        lines.append(
+            f"BROKEN: signature {s.record_id}: {s.problem} "
+            f"({result.signatures_verified} of {result.signatures} signatures verify before it)"
         )
     lines += [f"BROKEN: {p}" for p in result.problems]
     return lines
@@ -85,6 +116,7 @@ def _num(x: float | None, digits: int = 2) -> str:
 
 def records_table(patient: str, items: Sequence[Listed], include_void: bool) -> RenderableType:
     from rich import box
+    from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
 
@@ -92,7 +124,7 @@ def records_table(patient: str, items: Sequence[Listed], include_void: bool) -> 
     t = Table(
         box=box.SIMPLE_HEAD,
         collapse_padding=True,
-        title=f"Ledger — patient {patient} — {shown}",
+        title=f"Ledger — patient {escape(patient)} — {shown}",
         caption="per m²: the dose's unit per m² of that day's BSA; times, hashes: --format json",
     )
     # numbers, dates, names and the status are never cut short; only free text may wrap
@@ -100,12 +132,14 @@ def records_table(patient: str, items: Sequence[Listed], include_void: bool) -> 
         t.add_column(col, justify="left" if col in ("date", "drug") else "right", no_wrap=True)
     t.add_column("note", min_width=12)
     t.add_column("by", overflow="fold", min_width=6)
+    t.add_column("verified by", overflow="fold", min_width=6)
     for x in items:
         r = x.record
         if r.kind == "void":
             t.add_row(
                 str(r.id), "", "", "", "", "",
-                Text(f"VOID of {r.voids}: {r.reason}", style="yellow"), r.recorded_by,
+                Text(f"VOID of {r.voids}: {r.reason}", style="yellow"), Text(r.recorded_by),
+                _verified(x),
             )  # fmt: skip
             continue
         note = ""
@@ -121,6 +155,13 @@ def records_table(patient: str, items: Sequence[Listed], include_void: bool) -> 
         t.add_row(
             str(r.id), str(r.date), r.drug or "",
             f"{_num(r.dose)} {r.unit}" if r.dose is not None else "—",
-            _num(r.dose_per_m2), _num(r.bsa_m2), cell, r.recorded_by,
+            _num(r.dose_per_m2), _num(r.bsa_m2), cell, Text(r.recorded_by), _verified(x),
         )  # fmt: skip
     return t
+
+
+def _verified(item: Listed) -> Text:
+    from rich.text import Text
+
+    names = ", ".join(s.signed_by for s in item.signatures if s.meaning == "verified")
+    return Text(names or "—", style="" if names else "dim")

@@ -26,9 +26,10 @@ PARALLEL_FROM = 2000  # orders; below this, starting processes costs more than i
 
 @dataclass(frozen=True)
 class Ledger:
-    """Take each order's history from the ledger (``--ledger PATH [--patient ID]``)."""
+    """Take each order's history from the ledger (``--ledger PATH [--patient ID]``): a
+    file's path, or a PostgreSQL URL (a ``str``: a ``Path`` would fold its ``//``)."""
 
-    path: Path
+    path: str | Path
     patient: str | None = None
 
     def apply(self, order: Order, table: DrugTable) -> Order:

@@ -182,7 +182,9 @@ def cumulative(ctx: Context) -> list[CheckResult]:
     administrations and this order's, added and assessed by the one cumulative engine."""
     o = ctx.order
     table = ctx.table
-    tracked = [p for p in o.prescribed if table.drugs[p.drug].ceiling or table.drugs[p.drug].watch]
+    tracked = [
+        p for p in o.prescribed if (d := table.drugs[p.drug]).ceiling or d.watch or d.age_ceilings
+    ]
     groups = {g.name: g for p in o.prescribed if (g := table.group_of(p.drug)) is not None}
     if o.history is None:
         names = [p.drug for p in tracked] + [g.basis for g in groups.values()]
@@ -198,20 +200,16 @@ def cumulative(ctx: Context) -> list[CheckResult]:
         ]
     running = o.history.running.copy().extend(order_administrations(ctx))
     age = o.patient.age
-    names = {p.drug for p in o.prescribed}
-    after = assess(running, table, o.patient.id, age_years=age, only=names)
+    given = {p.drug for p in o.prescribed}
+    after = assess(running, table, o.patient.id, age_years=age, only=given)
     before = (
-        assess(o.history.running, table, o.patient.id, age_years=age, only=())
-        if groups
-        else None
+        assess(o.history.running, table, o.patient.id, age_years=age, only=()) if groups else None
     )
     out = []
     for p in tracked:
         t = after.get(p.drug)
         if t is not None and t.ceiling_unit is not None:
-            out.append(
-                _drug_row(ctx, t, _before(o.history.running, p.drug, t.ceiling_unit))
-            )
+            out.append(_drug_row(ctx, t, _before(o.history.running, p.drug, t.ceiling_unit)))
     for c in after.combined:
         if c.group in groups:
             out.append(_combined_row(c, before.group(c.group) if before else None))

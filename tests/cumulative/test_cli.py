@@ -328,7 +328,8 @@ def test_every_bad_file_is_tested() -> None:
         ([DATA / "epirubicin-850.yaml", "--ledger", "x.db"], "not both"),
         ([DATA / "epirubicin-850.yaml", "--patient", "P-1"], "not both"),
         (["--ledger", "x.db"], "needs both --ledger and --patient: --patient ID"),
-        (["--patient", "P-1"], "needs both --ledger and --patient: --ledger PATH"),
+        # without --ledger, $OSDOSE_LEDGER or the default ledger (none here)
+        (["--patient", "P-1"], "no ledger at "),
     ],
 )
 def test_exactly_one_history_source(command: str, args: list[Any], fragment: str) -> None:

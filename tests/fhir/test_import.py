@@ -56,7 +56,7 @@ def test_into_the_ledger_in_one_transaction_naming_each_resource(tmp_path: Path)
         f"imported 3 administrations for P-0042 into {ledger}\n"
     )
     with open_ledger(ledger) as store:
-        records = store.records()
+        records = list(store.records())
     assert [r.source for r in records] == [
         f"{HOSPITAL} MedicationAdministration/adm-ddp",
         f"{HOSPITAL} MedicationAdministration/adm-epi",
@@ -72,7 +72,7 @@ def test_importing_the_same_bundle_twice_is_refused_whole(tmp_path: Path) -> Non
     assert r.exit_code == 2
     assert "patient P-0042 already has cisplatin on 2021-04-12 (record 1)" in r.stderr
     with open_ledger(ledger) as store:
-        assert len(store.records()) == 3
+        assert len(list(store.records())) == 3
 
 
 def test_to_a_course_file_that_reads_back_the_same(tmp_path: Path) -> None:

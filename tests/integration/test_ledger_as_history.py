@@ -1,4 +1,5 @@
-"""The ledger and a course file give the same answers for the same administrations."""
+"""The ledger (on either backend) and a course file give the same answers for the same
+administrations; `--patient` alone reads the ledger of $OSDOSE_LEDGER."""
 
 from __future__ import annotations
 
@@ -25,8 +26,7 @@ def invoke(*args: str) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize(("course", "patient"), COURSES)
-def test_cumulative_and_plan_from_the_ledger(tmp_path: Path, course: Path, patient: str) -> None:
-    ledger = str(tmp_path / "ledger.db")
+def test_cumulative_and_plan_from_the_ledger(ledger: str, course: Path, patient: str) -> None:
     code, _ = invoke("ledger", "import", "--ledger", ledger, str(course))
     assert code == 0
     from_file = invoke("cumulative", str(course), "--format", "json")
@@ -57,10 +57,9 @@ def test_cumulative_and_plan_from_the_ledger(tmp_path: Path, course: Path, patie
     )
 
 
-def test_verify_takes_its_history_from_the_ledger(tmp_path: Path) -> None:
+def test_verify_takes_its_history_from_the_ledger(ledger: str) -> None:
     data = ROOT / "tests" / "verify" / "data"
     order, course = data / "order-ddp-epi-cycle3.yaml", data / "course-ddp-epi-two-cycles.yaml"
-    ledger = str(tmp_path / "ledger.db")
     # the course's two DDP+EPI cycles need a BSA in the ledger: record them with the patient's
     assert runner.invoke(app, ["ledger", "import", "--ledger", ledger, str(course)]).exit_code == 0
     with_file = runner.invoke(app, ["verify", str(order), "--format", "json"])
@@ -80,3 +79,45 @@ def test_verify_takes_its_history_from_the_ledger(tmp_path: Path) -> None:
     }
     for c in compared:
         assert c == by_name[(c["check"], c["drug"])]
+
+
+def test_patient_alone_reads_the_ledger_of_the_environment(
+    ledger: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    course, patient = COURSES[0]
+    assert invoke("ledger", "import", "--ledger", ledger, str(course))[0] == 0
+    monkeypatch.setenv("OSDOSE_LEDGER", ledger)
+    # the ledger keeps no age: the course file's (29 years) is given
+    assert invoke("cumulative", "--patient", patient, "--age", "29", "--format", "json") == invoke(
+        "cumulative", str(course), "--format", "json"
+    )
+    plan = ("--regimen", "DDP+EPI", "--cycles", "2", "--bsa", "1.8", "--format", "json")
+    assert invoke("plan", "--patient", patient, "--age", "29", *plan) == invoke(
+        "plan", str(course), *plan
+    )
+
+
+def test_verify_with_patient_alone_reads_the_ledger_of_the_environment(
+    ledger: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = ROOT / "tests" / "verify" / "data"
+    order, course = data / "order-ddp-epi-cycle3.yaml", data / "course-ddp-epi-two-cycles.yaml"
+    assert runner.invoke(app, ["ledger", "import", "--ledger", ledger, str(course)]).exit_code == 0
+    explicit = runner.invoke(
+        app, ["verify", str(order), "--ledger", ledger, "--patient", "P-0042", "--format", "json"]
+    )
+    monkeypatch.setenv("OSDOSE_LEDGER", ledger)
+    implicit = runner.invoke(app, ["verify", str(order), "--patient", "P-0042", "--format", "json"])
+    assert (implicit.exit_code, implicit.stdout) == (explicit.exit_code, explicit.stdout)
+    assert json.loads(implicit.stdout)["checks"]
+
+
+def test_patient_alone_without_a_ledger_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "none.sqlite3"
+    monkeypatch.setenv("OSDOSE_LEDGER", str(missing))
+    r = runner.invoke(app, ["cumulative", "--patient", "P-1"])
+    assert (r.exit_code, r.stdout) == (2, "")
+    assert r.stderr.startswith(f"osdose: error: no ledger at {missing} ")
+    assert not missing.exists()

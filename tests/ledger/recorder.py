@@ -17,6 +17,6 @@ with open_ledger(path, create=True) as store:
     for i in range(count):
         day = first + dt.timedelta(days=i)
         adms = from_options(table, date=day, drug="EPI", dose="60 mg", bsa="1.5")
-        (r,) = record(store, adms, patient, "loop")
+        (r,) = record(store, adms, patient)
         print(r.id, flush=True)
 """

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,11 +34,36 @@ def test_exported_dose_reads_back_exactly(amount: float, bsa: float, per_m2: boo
     ]
 
 
-def test_a_url_is_refused_not_taken_for_a_file(tmp_path: object) -> None:
-    import pytest
-
+@pytest.mark.parametrize(
+    ("location", "problem"),
+    [
+        ("mysql://ledger.example/osdose", "mysql: is not a kind of ledger osdose knows"),
+        # what pathlib makes of postgresql://ledger.example/osdose
+        ("postgresql:/ledger.example/osdose", "a PostgreSQL URL must start postgresql://"),
+    ],
+)
+def test_other_urls_are_refused_not_taken_for_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, location: str, problem: str
+) -> None:
     from osdose.ledger.records import LedgerError
     from osdose.ledger.store import open_ledger
 
-    with pytest.raises(LedgerError, match="only a local SQLite file"):
-        open_ledger("postgresql://ledger.example/osdose")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(LedgerError, match=problem):
+        open_ledger(location, create=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_password_never_shows_in_a_message() -> None:
+    from osdose.ledger.location import redact
+
+    assert redact("postgresql://ann:s3cret@db.example:5432/osdose") == (
+        "postgresql://ann:***@db.example:5432/osdose"
+    )
+    assert redact("postgresql://db.example/osdose?user=ann&password=s3cret&sslmode=require") == (
+        "postgresql://db.example/osdose?user=ann&password=***&sslmode=require"
+    )
+    assert redact("host=/run/pg dbname=osdose password='s e c' user=ann") == (
+        "host=/run/pg dbname=osdose password=*** user=ann"
+    )
+    assert redact("/srv/ledger.sqlite3") == "/srv/ledger.sqlite3"

@@ -1,0 +1,106 @@
+"""Writing an output file so that it is whole or absent, and never where it must not be.
+
+:func:`write_atomic` writes a temporary file in the destination's folder, syncs it to disk
+and renames it into place: a reader (or a crash) sees the old file or the new one, never
+half of one. It refuses to write through a symbolic link, to replace an existing file
+without ``force``, and to overwrite one of the run's own inputs (an order, a regimen, a
+ledger). The file is created with ``mode`` (0600 by default: outputs hold patient data).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from osdose.errors import FileError
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.absolute() == b.absolute()
+
+
+def write_atomic(
+    path: str | Path,
+    text: str,
+    *,
+    force: bool,
+    mode: int = 0o600,
+    inputs: Iterable[str | Path] = (),
+) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically; the path written.
+
+    Refused, with nothing written: ``path`` is one of ``inputs`` (compared as files, links
+    and relative spellings resolved); ``path`` is a symbolic link (dangling or not); an
+    existing file without ``force``; anything that is not a regular file; a missing folder.
+    """
+    target = Path(path)
+    for given in inputs:
+        if _same_file(target, Path(given)):
+            raise FileError(
+                target, None, "is one of this command's inputs: write the output elsewhere"
+            )
+    try:
+        st = target.lstat()
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise FileError(target, None, f"cannot be written ({exc.strerror})") from None
+    if st is not None:
+        if stat.S_ISLNK(st.st_mode):
+            raise FileError(
+                target, None, "is a symbolic link: osdose never writes through one; give the "
+                "path of a regular file",
+            )  # fmt: skip
+        if not stat.S_ISREG(st.st_mode):
+            raise FileError(target, None, "exists and is not a regular file")
+        if not force:
+            raise FileError(target, None, "exists: give --force to replace it")
+    folder = target.parent
+    if not folder.is_dir():
+        raise FileError(target, None, f"cannot be written: the folder {folder} does not exist")
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise FileError(target, None, f"cannot be written ({exc.strerror})") from None
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            if hasattr(os, "fchmod"):  # not on Windows, where the folder's ACL applies
+                os.fchmod(f.fileno(), mode)
+            os.fsync(f.fileno())
+        if st is None:
+            # no file there when we looked: link, which fails rather than replace one that
+            # appeared since (replacing needs --force)
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                raise FileError(target, None, "exists: give --force to replace it") from None
+            tmp.unlink()
+        else:
+            os.replace(tmp, target)
+        _sync_folder(folder)
+    except OSError as exc:
+        raise FileError(target, None, f"cannot be written ({exc.strerror})") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return target
+
+
+def _sync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return  # Windows cannot open a folder to sync it
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,307 @@
+"""`ledger check` notices every loss it can (issue 10 §7), on both backends: a changed,
+removed or forged record, a removed tail, guards changed or turned off, a chain recomputed
+after an edit (against a head kept elsewhere), an empty or truncated file. Exit 0 intact,
+1 tampering or loss, 2 unusable input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from osdose.drugs import load_drugs
+from osdose.ledger.actions import listing, record
+from osdose.ledger.check import check
+from osdose.ledger.entries import from_options
+from osdose.ledger.records import GENESIS, seal
+from osdose.ledger.store import open_ledger
+
+from .backends import superuser, tamper
+from .conftest import as_user, epi_60, is_pg, run, snapshot
+
+
+def _fill(ledger: str, n: int = 3, patient: str = "P-1") -> None:
+    table = load_drugs()
+    with open_ledger(as_user(ledger, "tester"), create=True) as store:
+        for i in range(n):
+            adms = from_options(
+                table,
+                date=dt.date(2025, 1, 1) + dt.timedelta(days=i),
+                drug="EPI",
+                dose="60 mg",
+                bsa="1.5",
+            )
+            record(store, adms, patient, "tester")
+
+
+def _check(ledger: str, *args: str) -> tuple[int, str]:
+    r = run(ledger, "check", *args)
+    assert r.stderr == "", r.stderr
+    return r.exit_code, r.stdout
+
+
+def _head(ledger: str) -> str:
+    return str(json.loads(run(ledger, "check", "-f", "json").stdout)["head_hash"])
+
+
+# On SQLite, tampering means dropping the append-only triggers first (check names them
+# too); on PostgreSQL the owner disables the guards and enables them again afterwards.
+def _guards_dropped(ledger: str) -> list[str]:
+    if is_pg(ledger):
+        return []
+    return [
+        f"BROKEN: the append-only trigger {t} is missing (someone removed it)"
+        for t in (
+            "records_no_update",
+            "records_no_delete",
+            "signatures_no_update",
+            "signatures_no_delete",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("statement", "line"),
+    [
+        (
+            "UPDATE records SET dose = 6.0 WHERE id = 2",
+            "BROKEN: record 2: its content does not match its hash (it was changed) "
+            "(1 of 3 records verify before it)",
+        ),
+        (
+            "UPDATE records SET recorded_by = 'someone else' WHERE id = 1",
+            "BROKEN: record 1: its content does not match its hash (it was changed) "
+            "(0 of 3 records verify before it)",
+        ),
+        (
+            "DELETE FROM records WHERE id = 2",
+            "BROKEN: record 3: its previous hash does not match the record before it (a record "
+            "before it was removed, inserted or changed) (1 of 2 records verify before it)",
+        ),
+    ],
+    ids=["dose changed", "recorder changed", "middle record removed"],
+)
+def test_check_names_the_record_that_breaks_the_chain(
+    ledger: str, statement: str, line: str
+) -> None:
+    _fill(ledger, 3)
+    tamper(ledger, statement)
+    code, out = _check(ledger)
+    assert code == 1
+    assert out.splitlines() == [line, *_guards_dropped(ledger)]
+
+
+def test_a_rehashed_forgery_still_breaks_at_the_next_record(ledger: str) -> None:
+    # Changing record 2 and recomputing its own hash moves the break to record 3.
+    _fill(ledger, 3)
+    with open_ledger(ledger) as store:
+        second = list(store.records())[1]
+    forged = seal(replace(second, dose=6.0), 2, second.recorded_at, second.prev_hash)
+    tamper(ledger, f"UPDATE records SET dose = 6.0, hash = '{forged.hash}' WHERE id = 2")
+    with open_ledger(ledger) as store:
+        result = check(store)
+    assert result.chain_break is not None and result.chain_break.record_id == 3
+    assert result.verified == 2
+
+
+def _recompute_chain_after(ledger: str, changed_id: int, dose: float) -> None:
+    """What a careful forger does: change a record, then recompute every hash after it."""
+    with open_ledger(ledger) as store:
+        records = list(store.records())
+    statements = []
+    prev = GENESIS
+    for r in records:
+        new = replace(r, dose=dose) if r.id == changed_id else r
+        sealed = seal(new, r.id, r.recorded_at, prev)
+        statements.append(
+            f"UPDATE records SET dose = {sealed.dose!r}, prev_hash = '{prev}', "
+            f"hash = '{sealed.hash}' WHERE id = {r.id}"
+        )
+        prev = sealed.hash
+    tamper(ledger, *reversed(statements))  # from the end: hashes stay unique throughout
+
+
+def test_a_recomputed_chain_is_caught_by_the_head_kept_elsewhere(ledger: str) -> None:
+    _fill(ledger, 3)
+    kept = _head(ledger)  # printed by record and by check; kept where writers cannot reach
+    assert _check(ledger, "--expect-head", kept)[0] == 0
+    _fill(ledger, 1, patient="P-2")  # the ledger grows: the old head stays in it
+    assert _check(ledger, "--expect-head", kept)[0] == 0
+    _recompute_chain_after(ledger, 2, 6.0)
+    code, out = _check(ledger)
+    assert code == (0 if is_pg(ledger) else 1)  # SQLite: only the dropped triggers show
+    code, out = _check(ledger, "--expect-head", kept.upper())
+    assert code == 1
+    assert (
+        f"BROKEN: the head {kept} kept earlier (--expect-head) is not in the ledger: records "
+        "up to it were changed and the chain recomputed, or removed"
+    ) in out.splitlines()
+
+
+def test_a_removed_tail_is_caught_by_the_high_water_mark(ledger: str) -> None:
+    # The chain of what is left still verifies: only the ids given before show the loss.
+    _fill(ledger, 5)
+    tamper(ledger, "DELETE FROM records WHERE id >= 4")
+    code, out = _check(ledger)
+    assert code == 1
+    assert out.splitlines() == [
+        "BROKEN: records 4 to 5 are missing: ids up to 5 were given but the highest left is 3 "
+        "(the last records were removed)",
+        *_guards_dropped(ledger),
+    ]
+    # and the next record does not reuse the ids
+    r = run(ledger, *epi_60("P-1", "2025-02-01", "--by", "x"))
+    assert r.stdout == "6\n"
+
+
+def test_a_removed_tail_and_mark_is_caught_by_the_head_kept_elsewhere(ledger: str) -> None:
+    _fill(ledger, 5)
+    kept = _head(ledger)
+    mark = "DELETE FROM high_water" if is_pg(ledger) else "DELETE FROM sqlite_sequence"
+    tamper(ledger, "DELETE FROM records WHERE id >= 4", mark)
+    assert _check(ledger)[0] == (0 if is_pg(ledger) else 1)
+    code, out = _check(ledger, "--expect-head", kept)
+    assert code == 1
+    assert f"BROKEN: the head {kept} kept earlier" in out
+
+
+def test_a_changed_guard_is_named_even_when_it_keeps_its_name(ledger: str) -> None:
+    _fill(ledger, 1)
+    if is_pg(ledger):
+        with superuser(ledger) as conn:
+            conn.execute(
+                "CREATE OR REPLACE FUNCTION osdose.refuse_change() RETURNS trigger "
+                "LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$"
+            )
+        expected = [
+            "BROKEN: the function refuse_change differs from the one osdose installs (it was changed)"
+        ]
+    else:
+        conn = superuser(ledger)
+        conn.execute("DROP TRIGGER records_no_update")
+        conn.execute(
+            "CREATE TRIGGER records_no_update BEFORE UPDATE ON records WHEN 0 "
+            "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END"
+        )
+        conn.close()
+        expected = [
+            "BROKEN: the append-only trigger records_no_update differs from the one osdose "
+            "installs (its SQL was changed)"
+        ]
+    code, out = _check(ledger)
+    assert (code, out.splitlines()) == (1, expected)
+
+
+def test_an_added_trigger_is_named(ledger: str) -> None:
+    _fill(ledger, 1)
+    conn = superuser(ledger)
+    if is_pg(ledger):
+        conn.execute(
+            "CREATE TRIGGER sneaky BEFORE INSERT ON osdose.records FOR EACH ROW "
+            "EXECUTE FUNCTION osdose.refuse_change()"
+        )
+        expected = "BROKEN: the trigger sneaky was not installed by osdose (someone added it)"
+    else:
+        conn.execute("CREATE TRIGGER sneaky AFTER INSERT ON records BEGIN SELECT 1; END")
+        expected = (
+            "BROKEN: the trigger sneaky on records was not installed by osdose (someone added it)"
+        )
+    conn.close()
+    assert _check(ledger) == (1, expected + "\n")
+
+
+def test_a_removed_index_is_named(ledger: str) -> None:
+    _fill(ledger, 1)
+    conn = superuser(ledger)
+    conn.execute(f"DROP INDEX {'osdose.' if is_pg(ledger) else ''}records_one_void")
+    conn.close()
+    assert _check(ledger) == (
+        1,
+        "BROKEN: the index records_one_void is missing (someone removed it)\n",
+    )
+
+
+def test_listing_in_effect_after_tampering_is_still_possible(ledger: str) -> None:
+    _fill(ledger, 2)
+    tamper(ledger, "UPDATE records SET dose = 6.0 WHERE id = 2")
+    with open_ledger(ledger) as store:
+        assert [x.record.id for x in listing(store, "P-1")] == [1, 2]
+
+
+def test_unusable_input_is_exit_2(ledger: str, tmp_path: Path) -> None:
+    missing = tmp_path / "none.sqlite3"
+    r = run(missing, "check")
+    assert (r.exit_code, r.stdout) == (2, "")
+    assert r.stderr.startswith(f"osdose: error: no ledger at {missing}")
+    if is_pg(ledger):
+        gone = ledger.rsplit("/", 1)[0] + "/no_such_database_osdose"
+        r = run(gone, "check")
+        assert r.exit_code == 2
+        assert r.stderr.startswith(
+            f"osdose: error: cannot connect to the PostgreSQL ledger {gone}: "
+        )
+
+
+# -- damaged SQLite files ------------------------------------------------------------------
+
+
+def test_an_empty_file_is_a_loss_for_check_and_an_error_for_everything_else(
+    sqlite_ledger: Path,
+) -> None:
+    _fill(str(sqlite_ledger), 3)
+    os.truncate(sqlite_ledger, 0)
+    empty = (
+        f"ledger {sqlite_ledger} is empty (0 bytes): an osdose ledger never is, so it was "
+        "truncated; restore it from a backup (or remove the file if it is not a ledger)"
+    )
+    assert _check(str(sqlite_ledger)) == (1, f"BROKEN: {empty}\n")
+    r = run(sqlite_ledger, "check", "-f", "json")
+    assert (r.exit_code, json.loads(r.stdout)["problems"]) == (1, [empty])
+    for args in (
+        ["list", "-p", "P-1"],
+        epi_60("P-1", "2025-02-01", "--by", "x"),
+        ["export", "-p", "P-1"],
+    ):
+        r = run(sqlite_ledger, *args)
+        assert (r.exit_code, r.stderr) == (2, f"osdose: error: {empty}\n")
+    from typer.testing import CliRunner
+
+    from osdose.cli import app
+
+    r = CliRunner().invoke(app, ["cumulative", "--ledger", str(sqlite_ledger), "--patient", "P-1"])
+    assert (r.exit_code, r.stderr) == (2, f"osdose: error: {empty}\n")
+    assert sqlite_ledger.stat().st_size == 0  # record did not start again at id 1
+
+
+@pytest.mark.parametrize("keep", [0.5, 50 / 4096, 0.99])
+def test_a_truncated_file_is_a_loss(sqlite_ledger: Path, keep: float) -> None:
+    _fill(str(sqlite_ledger), 40)
+    size = sqlite_ledger.stat().st_size
+    os.truncate(sqlite_ledger, int(size * keep))
+    code, out = _check(str(sqlite_ledger))
+    assert code == 1
+    assert out.startswith(f"BROKEN: ledger {sqlite_ledger} is truncated")
+    r = run(sqlite_ledger, "list", "-p", "P-1")
+    assert r.exit_code == 2 and "is truncated" in r.stderr
+
+
+def test_a_damaged_page_is_a_loss(sqlite_ledger: Path) -> None:
+    _fill(str(sqlite_ledger), 40)
+    data = bytearray(sqlite_ledger.read_bytes())
+    page = 4096
+    data[2 * page : 3 * page] = b"\xff" * page  # a page of the records table, overwritten
+    sqlite_ledger.write_bytes(bytes(data))
+    code, out = _check(str(sqlite_ledger))
+    assert code == 1
+    assert out.startswith("BROKEN: ")
+
+
+def test_check_reads_only(ledger: str) -> None:
+    _fill(ledger, 2)
+    before = snapshot(ledger)
+    assert _check(ledger)[0] == 0
+    assert snapshot(ledger) == before
