@@ -26,7 +26,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 	$(BIN)/osdose lint --strict regimens/
-	$(BIN)/osdose snapshot regimens/ --patients tests/golden/patients.yaml --check tests/golden/regimens.snapshot.yaml
+	$(BIN)/osdose snapshot --builtin
 
 bench: $(VENV)/.installed-demo
 	for b in startup cumulative lint verify ledger; do $(BIN)/python benchmarks/$$b.py || exit 1; done

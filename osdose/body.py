@@ -14,23 +14,47 @@ from typing import Any
 from osdose import thresholds, units
 from osdose.errors import InputError
 
+#: The units a bare number of a height or weight could have been meant in (to the base unit).
+_GUESSES = {"length": (("cm", 1.0), ("m", 100.0), ("in", 2.54)),
+            "mass": (("kg", 1.0), ("lb", 0.45359237), ("g", 0.001))}  # fmt: skip
 
-def _measure(text: Any, field: str, dimension: str, unit: str, example: str) -> tuple[float, str]:
-    q = units.parse(text, field, example=example)
+
+def _example(text: Any, dimension: str, limit: thresholds.Limit) -> str:
+    """For a bare number, the units in which it would be a plausible value ('1.6' → 'm'
+    for a height), to suggest; never used to read the number."""
+    s = str(text).strip() if isinstance(text, (str, int, float)) else ""
+    if not units.is_bare_number(s):
+        return _GUESSES[dimension][0][0]
+    try:
+        value = float(s)
+    except ValueError:
+        return _GUESSES[dimension][0][0]
+    fits = [u for u, f in _GUESSES[dimension] if limit.low <= value * f <= limit.high]
+    if not fits:
+        return ""  # no unit makes it plausible: suggest none
+    return f"{fits[0]}' or '{s} {fits[1]}" if len(fits) > 1 else fits[0]
+
+
+def _measure(
+    text: Any, field: str, dimension: str, unit: str, limit: thresholds.Limit
+) -> tuple[float, str]:
+    q = units.parse(text, field, example=_example(text, dimension, limit))
     units.expect(q, dimension, field, units.dimension_words(dimension))
     return q.to(unit), q.text
 
 
 def height_cm(text: Any, field: str = "height") -> float:
     """A height in cm, checked for dimension and plausibility."""
-    value, shown = _measure(text, field, "length", "cm", "cm")
-    return thresholds.check(value, thresholds.current().height, field, shown)
+    limit = thresholds.current().height
+    value, shown = _measure(text, field, "length", "cm", limit)
+    return thresholds.check(value, limit, field, shown)
 
 
 def weight_kg(text: Any, field: str = "weight") -> float:
     """A weight in kg, checked for dimension and plausibility."""
-    value, shown = _measure(text, field, "mass", "kg", "kg")
-    return thresholds.check(value, thresholds.current().weight, field, shown)
+    limit = thresholds.current().weight
+    value, shown = _measure(text, field, "mass", "kg", limit)
+    return thresholds.check(value, limit, field, shown)
 
 
 def bsa_m2(text: Any, field: str = "bsa") -> float:

@@ -19,6 +19,7 @@ import typer
 
 from osdose import __version__
 from osdose.cli_common import (
+    HELP,
     CrclWeight,
     Format,
     GfrCapOpt,
@@ -31,17 +32,21 @@ from osdose.cli_common import (
     ml_min,
     state,
 )
+from osdose.cli_help import plain_help
 from osdose.errors import OsdoseError
 
+plain_help()
 app = typer.Typer(
     name="osdose",
     help="Chemotherapy dose and cumulative-toxicity calculator. It calculates, checks and "
     "reports; it never decides treatment.",
     no_args_is_help=True,
-    add_completion=False,
+    context_settings=HELP,
     pretty_exceptions_show_locals=False,  # never put patient data on screen in a traceback
 )
-regimens_app = typer.Typer(help="List and show the regimens osdose knows.", no_args_is_help=True)
+regimens_app = typer.Typer(
+    help="List and show the regimens osdose knows.", no_args_is_help=True, context_settings=HELP
+)
 app.add_typer(regimens_app, name="regimens")
 
 
@@ -179,7 +184,10 @@ def bsa(
 @guarded
 def dose(
     regimen: Annotated[
-        str, typer.Argument(help="Regimen name or alias (DIA, ddp-epi) or a path to a YAML file.")
+        str,
+        typer.Argument(
+            metavar="REGIMEN", help="Regimen name or alias (DIA, ddp-epi) or a path to a YAML file."
+        ),
     ],
     height: HeightOpt = None,
     weight: WeightOpt = None,
@@ -347,7 +355,9 @@ def regimens_list(format: FormatOpt = Format.table) -> None:
 @regimens_app.command("show")
 @guarded
 def regimens_show(
-    name: Annotated[str, typer.Argument(help="Regimen name or alias, or a path to a YAML file.")],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="Regimen name or alias, or a path to a YAML file.")
+    ],
     format: FormatOpt = Format.table,
 ) -> None:
     """One regimen: drugs, doses per day, days, route, supportive care, sources."""
@@ -366,9 +376,9 @@ def regimens_show(
 
 def _register_features() -> None:
     # Each feature keeps its commands in its own module; they import heavy modules lazily.
-    from osdose import cli_cumulative, cli_fhir, cli_ledger, cli_lint, cli_verify
+    from osdose import cli_cumulative, cli_fhir, cli_ledger, cli_lint, cli_start, cli_verify
 
-    for feature in (cli_cumulative, cli_verify, cli_lint, cli_ledger, cli_fhir):
+    for feature in (cli_cumulative, cli_verify, cli_lint, cli_ledger, cli_fhir, cli_start):
         feature.register(app)
 
 
@@ -389,6 +399,11 @@ def main(argv: list[str] | None = None) -> None:
     exceptions = _click_exceptions()
     try:
         code = app(args=argv, prog_name="osdose", standalone_mode=False)
+    except exceptions.NoArgsIsHelpError as exc:
+        # a bare `osdose`, `osdose ledger`: the help is the answer, not an error
+        if exc.format_message().strip():
+            print(exc.format_message())
+        sys.exit(0)
     except exceptions.UsageError as exc:
         command = exc.ctx.command_path if exc.ctx else "osdose"
         print(f"osdose: error: {exc.format_message()} (see '{command} --help')", file=sys.stderr)

@@ -73,6 +73,10 @@ def drug_table() -> Any:
     return load_drugs(state.drugs)
 
 
+#: Every command and group: ``-h`` as well as ``--help``.
+HELP = {"help_option_names": ["-h", "--help"]}
+
+
 class GfrMethod(StrEnum):
     measured = "measured"
     cockcroft_gault = "cockcroft-gault"

@@ -14,13 +14,14 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from osdose.cli_common import drug_table, guarded
+from osdose.cli_common import HELP, drug_table, guarded
 from osdose.errors import OsdoseError
 
 fhir_app = typer.Typer(
     help="FHIR R4: administrations as mCODE MedicationAdministration bundles (export and "
     "import), regimens as PlanDefinition.",
     no_args_is_help=True,
+    context_settings=HELP,
 )
 
 OutputOpt = Annotated[
@@ -67,7 +68,7 @@ def _emit(text: str, output: Path | None, force: bool, what: str) -> None:
 @guarded
 def export(
     course: Annotated[
-        Path | None, typer.Argument(metavar="[COURSE]", help="A course file (YAML).")
+        Path | None, typer.Argument(metavar="COURSE", help="A course file (YAML).")
     ] = None,
     ledger: Annotated[
         Path | None,
@@ -203,7 +204,7 @@ def import_(
 def regimen(
     name: Annotated[
         str | None,
-        typer.Argument(metavar="[REGIMEN]", help="Regimen name or alias, or a YAML file."),
+        typer.Argument(metavar="REGIMEN", help="Regimen name or alias, or a YAML file."),
     ] = None,
     import_: Annotated[
         Path | None,

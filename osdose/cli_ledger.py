@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from osdose.cli_common import Format, drug_table, emit_json, emit_rich, guarded
+from osdose.cli_common import HELP, Format, drug_table, emit_json, emit_rich, guarded
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -21,6 +21,7 @@ ledger_app = typer.Typer(
     help="The administration ledger: an append-only, tamper-evident record of what each "
     "patient received.",
     no_args_is_help=True,
+    context_settings=HELP,
 )
 
 LedgerOpt = Annotated[

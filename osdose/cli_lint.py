@@ -23,7 +23,7 @@ class LintFormat(StrEnum):
 
 
 PathsArg = Annotated[
-    list[Path],
+    list[Path] | None,
     typer.Argument(
         exists=True,
         metavar="PATH",
@@ -31,6 +31,24 @@ PathsArg = Annotated[
         show_default=False,
     ),
 ]
+BuiltinOpt = Annotated[
+    bool,
+    typer.Option(
+        "--builtin",
+        help="The regimen library shipped with osdose (named osdose:regimens/…), instead of PATHs.",
+    ),
+]
+
+
+def _sources(paths: list[Path] | None, builtin: bool) -> list[Path] | None:
+    """The PATHs, or ``None`` for the shipped library; exactly one of the two."""
+    from osdose.errors import OsdoseError
+
+    if builtin and paths:
+        raise OsdoseError("give PATHs or --builtin, not both")
+    if not builtin and not paths:
+        raise OsdoseError("give the regimen files or folders to check (PATH...), or --builtin")
+    return None if builtin else paths
 
 
 def _summary(files: int, errors: int, warnings: int, acknowledged: int) -> str:
@@ -44,7 +62,8 @@ def _summary(files: int, errors: int, warnings: int, acknowledged: int) -> str:
 
 
 def lint(
-    paths: PathsArg,
+    paths: PathsArg = None,
+    builtin: BuiltinOpt = False,
     format: Annotated[
         LintFormat,
         typer.Option(
@@ -60,12 +79,17 @@ def lint(
     Exit 0 when clean, 1 when any error (or, with --strict, any warning) is not acknowledged in its file, 2 for a usage error such as a path that does not exist.
     """  # noqa: E501 - typer keeps a docstring's line breaks in --help
     from osdose.errors import OsdoseError
-    from osdose.lint import lint_paths
+    from osdose.library import library_files
+    from osdose.lint import lint_paths, lint_texts
     from osdose.render.findings import renderer
 
-    result = lint_paths(paths, drug_table())
-    if not result.files:
-        raise OsdoseError(f"no *.yaml or *.yml files in {', '.join(map(str, paths))}")
+    chosen = _sources(paths, builtin)
+    if chosen is None:
+        result = lint_texts(library_files(), drug_table())
+    else:
+        result = lint_paths(chosen, drug_table())
+        if not result.files:
+            raise OsdoseError(f"no *.yaml or *.yml files in {', '.join(map(str, chosen))}")
     report = renderer(format.value)(result)
     if isinstance(report, str):
         sys.stdout.write(report)
@@ -86,29 +110,46 @@ def lint(
         raise typer.Exit(1)
 
 
-def schema() -> None:
-    """Print the JSON Schema of regimen files, for editors and other validators.
+class FileKind(StrEnum):
+    regimen = "regimen"
+    course = "course"
+    order = "order"
+    drugs = "drugs"
+    patients = "patients"
 
-    It is generated from the same model the loader validates with.
-    """
+
+def schema(
+    kind: Annotated[
+        FileKind,
+        typer.Argument(
+            metavar="KIND", help="regimen (the default), course, order, drugs or patients."
+        ),
+    ] = FileKind.regimen,
+) -> None:
+    """Print the JSON Schema of a file format (regimen files by default), for editors and other validators.
+
+    It is generated from the same model the loader validates with; osdose template KIND prints a commented example of the same format.
+    """  # noqa: E501 - typer keeps a docstring's line breaks in --help
     import json
 
     from osdose.schema import json_schema
 
-    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(json_schema(kind.value), indent=2, ensure_ascii=False) + "\n")
 
 
 def snapshot(
-    paths: PathsArg,
+    paths: PathsArg = None,
+    builtin: BuiltinOpt = False,
     patients: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--patients",
             exists=True,
             dir_okay=False,
-            help="YAML file of reference patients (id, height, weight, formula, bsa_cap).",
+            help="YAML file of reference patients (osdose template patients); default: the "
+            "four shipped with osdose.",
         ),
-    ],
+    ] = None,
     write: Annotated[
         Path | None,
         typer.Option("--write", dir_okay=False, metavar="FILE", help="Write the snapshot here."),
@@ -126,14 +167,21 @@ def snapshot(
 ) -> None:
     """Golden dose snapshots: every regimen's daily and cycle dose per reference patient.
 
-    --write FILE records them. --check FILE recomputes them and prints each difference as "regimen / patient / drug: daily old mg → new mg", exiting 1 when there is any. Without either, the snapshot is printed.
+    --write FILE records them. --check FILE recomputes them and prints each difference as "regimen / patient / drug: daily old mg → new mg", exiting 1 when there is any. Without either, the snapshot is printed. --builtin alone checks the shipped library against the snapshot shipped with it.
     """  # noqa: E501 - typer keeps a docstring's line breaks in --help
     from osdose import snapshot as snap
     from osdose.errors import OsdoseError
 
     if write is not None and check is not None:
         raise OsdoseError("give --write or --check, not both")
-    current = snap.compute_paths(paths, patients, drug_table())
+    chosen = _sources(paths, builtin)
+    people = snap.load_patients(patients) if patients else snap.shipped_patients()
+    if chosen is None:
+        current = snap.compute_builtin(people, drug_table())
+        if write is None and check is None:
+            check = snap.shipped(snap.SHIPPED_SNAPSHOT)
+    else:
+        current = snap.compute_paths(chosen, people, drug_table())
     if check is not None:
         changes = snap.diff(snap.load_snapshot(check), current)
         for c in changes:
@@ -147,12 +195,9 @@ def snapshot(
             raise typer.Exit(1)
         print(f"osdose snapshot: {len(current.doses)} doses match {check}", file=sys.stderr)
         return
-    command = (
-        f"osdose snapshot {' '.join(p.as_posix() for p in paths)} "
-        f"--patients {patients.as_posix()} --write {write.as_posix()}"
-        if write is not None
-        else ""
-    )
+    where = "--builtin" if chosen is None else " ".join(p.as_posix() for p in chosen)
+    people_option = f" --patients {patients.as_posix()}" if patients else ""
+    command = f"osdose snapshot {where}{people_option} --write {write.as_posix()}" if write else ""
     text = snap.dumps(current, command)
     if write is None:
         sys.stdout.write(text)

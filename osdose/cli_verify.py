@@ -43,7 +43,9 @@ def register(app: typer.Typer) -> None:
     def verify(
         orders: Annotated[
             list[Path] | None,
-            typer.Argument(help="Order YAML files, or folders of them.", show_default=False),
+            typer.Argument(
+                metavar="ORDER", help="Order YAML files, or folders of them.", show_default=False
+            ),
         ] = None,
         batch: Annotated[
             Path | None,

@@ -134,7 +134,9 @@ def measurements(
     doc: Document, path: Where, raw: Any, default: Measurements, formula: str
 ) -> Measurements:
     """The height, weight and BSA an entry (or the patient) gives, each checked; the
-    ``default`` when it gives none."""
+    ``default`` when it gives none. An entry that gives the day's weight alone takes the
+    patient's height (an adult's height does not change from cycle to cycle; the weight
+    does); a height without a weight is refused."""
 
     def field(name: str, fn: Any) -> Any:
         value = getattr(raw, name)
@@ -150,6 +152,8 @@ def measurements(
     b = field("bsa", _bsa_m2)
     if h is None and w is None and b is None:
         return default
+    if h is None and w is not None and b is None:
+        h = default.height_cm
     try:
         if b is None:
             bsa_mod.resolve(h, w, None, formula)  # both-or-neither, BMI, computed range

@@ -21,14 +21,18 @@ from osdose.errors import FileError, OsdoseError, UnknownNameError
 from osdose.regimen import Regimen, build, name_key
 from osdose.source import parse_text, read_text
 
+#: How a shipped regimen is named in output: not a path that exists where the user stands.
+BUILTIN = "osdose:regimens/"
+
 
 def library_files() -> list[tuple[str, str]]:
-    """The shipped regimen files as (display path, text), sorted by file name."""
+    """The shipped regimen files as (display name, text), sorted by file name; displayed
+    as ``osdose:regimens/DIA.yaml``."""
     folder = resources.files("osdose.regimens")
     out = []
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.endswith((".yaml", ".yml")):
-            out.append((f"regimens/{entry.name}", entry.read_text("utf-8")))
+            out.append((f"{BUILTIN}{entry.name}", entry.read_text("utf-8")))
     return out
 
 

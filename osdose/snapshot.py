@@ -18,7 +18,7 @@ from osdose import body
 from osdose import bsa as bsa_mod
 from osdose.dosing import Patient as DosePatient
 from osdose.dosing import dose_sheet
-from osdose.drugs import DrugTable
+from osdose.drugs import DrugTable, load_drugs
 from osdose.errors import FileError, InputError, OsdoseError
 from osdose.fields import FieldError, decimal
 from osdose.kidney import measured_gfr
@@ -154,13 +154,40 @@ def compute(regimens: Iterable[Regimen], patients: tuple[Patient, ...]) -> Snaps
 
 
 def compute_paths(
-    paths: Iterable[str | Path], patients_path: str | Path, drugs: DrugTable | None = None
+    paths: Iterable[str | Path],
+    patients: str | Path | tuple[Patient, ...],
+    drugs: DrugTable | None = None,
 ) -> Snapshot:
-    """The snapshot of the regimen files and folders at ``paths``."""
+    """The snapshot of the regimen files and folders at ``paths`` for ``patients`` (a
+    patients file, or loaded patients)."""
     from osdose.lint.runner import collect
 
-    patients = load_patients(patients_path)
-    return compute((load_file(f, drugs) for f in collect(paths)), patients)
+    people = patients if isinstance(patients, tuple) else load_patients(patients)
+    return compute((load_file(f, drugs) for f in collect(paths)), people)
+
+
+def shipped(name: str) -> Path:
+    """A file shipped in osdose's data folder (an installed wheel is unpacked: a real path)."""
+    from importlib import resources
+
+    return Path(str(resources.files("osdose").joinpath("data", name)))
+
+
+#: The reference patients and the snapshot of the shipped library, shipped beside it.
+SHIPPED_PATIENTS = "reference-patients.yaml"
+SHIPPED_SNAPSHOT = "regimens.snapshot.yaml"
+
+
+def shipped_patients() -> tuple[Patient, ...]:
+    """The four reference patients shipped with osdose (``osdose template patients``)."""
+    return load_patients(shipped(SHIPPED_PATIENTS))
+
+
+def compute_builtin(patients: tuple[Patient, ...], drugs: DrugTable | None = None) -> Snapshot:
+    """The snapshot of the shipped regimen library."""
+    from osdose.library import library
+
+    return compute(library(drugs or load_drugs()), patients)
 
 
 def _q(text: str) -> str:

@@ -176,9 +176,11 @@ def regimen_detail(r: Regimen) -> Group:
 
 
 def console() -> Console:
-    """stdout console: colour only on a terminal; rich itself honours NO_COLOR. Off a
-    terminal (a pipe, a file, CI logs) lines are laid out 120 wide instead of 80 so that
-    a dose and its trace are not broken across lines."""
+    """stdout console: colour only on a terminal; rich itself honours NO_COLOR and COLUMNS.
+    Off a terminal (a pipe, a file, CI logs) without COLUMNS, lines are laid out 120 wide
+    instead of 80 so that a dose and its trace are not broken across lines."""
+    import os
     import sys
 
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+    wide = sys.stdout.isatty() or os.environ.get("COLUMNS")
+    return Console(highlight=False, width=None if wide else 120)

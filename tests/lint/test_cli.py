@@ -92,7 +92,12 @@ def test_pre_commit_hook_runs_lint() -> None:
 def test_snapshot_write_to_a_missing_folder_is_a_clean_error(tmp_path: Path) -> None:
     target = tmp_path / "no" / "snap.yaml"
     code, _, err = invoke(
-        "snapshot", "regimens", "--patients", "tests/golden/patients.yaml", "--write", str(target)
+        "snapshot",
+        "regimens",
+        "--patients",
+        "osdose/data/reference-patients.yaml",
+        "--write",
+        str(target),
     )
     assert code == 2
     assert err.startswith(f"osdose: error: {target}: cannot be written")

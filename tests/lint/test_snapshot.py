@@ -14,8 +14,8 @@ from osdose.library import load_file
 from osdose.snapshot import compute, compute_paths, load_patients
 
 ROOT = Path(__file__).resolve().parents[2]
-PATIENTS = ROOT / "tests" / "golden" / "patients.yaml"
-GOLDEN = ROOT / "tests" / "golden" / "regimens.snapshot.yaml"
+PATIENTS = ROOT / "osdose" / "data" / "reference-patients.yaml"
+GOLDEN = ROOT / "osdose" / "data" / "regimens.snapshot.yaml"
 
 
 def invoke(*args: str) -> tuple[int, str, str]:

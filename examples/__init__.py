@@ -1,0 +1,1 @@
+"""The example files shipped with osdose (``osdose examples --to DIR`` copies them)."""
