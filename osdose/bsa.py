@@ -166,11 +166,14 @@ CAP_ADVICE = (
 #: How the inputs of :func:`resolve` are named in messages: in files, and on the command line.
 FILE_NAMES = {
     "height": "height", "weight": "weight", "bsa": "bsa", "formula": "bsa_formula",
-    "cap": "bsa_cap", "cap_reason": "cap_reason",
+    "cap": "bsa_cap", "cap_reason": "cap_reason", "age": "age", "creatinine": "creatinine",
+    "gfr": "gfr", "gfr_cap": "gfr_cap", "floor": "creatinine_floor",
 }  # fmt: skip
 CLI_NAMES = {
     "height": "--height", "weight": "--weight", "bsa": "--bsa", "formula": "--formula",
-    "cap": "--bsa-cap", "cap_reason": "--cap-reason",
+    "cap": "--bsa-cap", "cap_reason": "--cap-reason", "age": "--age",
+    "creatinine": "--creatinine", "gfr": "--gfr", "gfr_cap": "--gfr-cap",
+    "floor": "--creatinine-floor",
 }  # fmt: skip
 
 

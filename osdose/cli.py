@@ -24,12 +24,11 @@ from osdose.cli_common import (
     Format,
     GfrCapOpt,
     GfrMethodOpt,
+    Renderers,
     Sex,
     drug_table,
-    emit_json,
-    emit_rich,
     guarded,
-    ml_min,
+    render,
     state,
 )
 from osdose.cli_help import plain_help
@@ -118,22 +117,26 @@ CapReasonOpt = Annotated[
 ]
 
 
-def _reason(text: str | None) -> str | None:
-    from osdose.errors import InputError
-    from osdose.fields import FieldError, reason
-
-    if text is None:
-        return None
-    try:
-        return reason(text)
-    except FieldError as exc:
-        raise InputError("--cap-reason", str(exc)) from None
-
-
-def _cap(text: str | None) -> float | None:
-    from osdose import body
-
-    return None if text is None else body.bsa_m2(text, "bsa cap")
+BSA_RENDERERS: Renderers = {
+    Format.table: "osdose.render.table:bsa_table",
+    Format.json: "osdose.render.json:bsa_results",
+}
+DOSE_RENDERERS: Renderers = {
+    Format.table: "osdose.render.table:dose_table",
+    Format.json: "osdose.render.json:dose_sheet",
+}
+GFR_RENDERERS: Renderers = {
+    Format.table: "osdose.render.gfr:gfr_table",
+    Format.json: "osdose.render.gfr:gfr_doc",
+}
+REGIMENS_RENDERERS: Renderers = {
+    Format.table: "osdose.render.table:regimens_table",
+    Format.json: "osdose.render.json:regimen_list",
+}
+REGIMEN_RENDERERS: Renderers = {
+    Format.table: "osdose.render.table:regimen_detail",
+    Format.json: "osdose.render.json:regimen_doc",
+}
 
 
 @app.command()
@@ -150,34 +153,19 @@ def bsa(
     format: FormatOpt = Format.table,
 ) -> None:
     """Body surface area by one formula or all of them side by side."""
-    from osdose import body
-    from osdose import bsa as bsa_mod
+    from osdose import api
+    from osdose.bsa import CLI_NAMES
 
     if height is None or weight is None:
         raise OsdoseError(
             "bsa needs both --height and --weight, with units "
             "(for example --height 175cm --weight 70kg)"
         )
-    h = body.height_cm(height)
-    w = body.weight_kg(weight)
-    cap = _cap(bsa_cap)
-    why = _reason(cap_reason)
-    if cap is not None and why is None:
-        raise OsdoseError(f"--bsa-cap needs --cap-reason: {bsa_mod.CAP_ADVICE}")
-    names = (
-        list(bsa_mod.FORMULAS)
-        if formula.strip().lower() == "all"
-        else [bsa_mod.formula(formula).name]
-    )
-    results = [bsa_mod.compute(h, w, n, cap, why) for n in names]
-    if format is Format.json:
-        from osdose.render.json import bsa_results
-
-        emit_json(bsa_results(h, w, results))
-    else:
-        from osdose.render.table import bsa_table
-
-        emit_rich(bsa_table(h, w, results))
+    results = api.bsa(
+        height=height, weight=weight, formula=formula, bsa_cap=bsa_cap, cap_reason=cap_reason,
+        names=CLI_NAMES,
+    )  # fmt: skip
+    render(BSA_RENDERERS, format, results)
 
 
 @app.command()
@@ -242,42 +230,19 @@ def dose(
 
     A dose by AUC (carboplatin) needs the GFR: a measured --gfr, or --age, --sex and
     --creatinine to estimate it."""
-    from osdose import body
-    from osdose import bsa as bsa_mod
-    from osdose.dosing import Patient, dose_sheet
-    from osdose.labs import concentration_mg_dl
-    from osdose.library import load_regimen
+    from osdose import api
+    from osdose.bsa import CLI_NAMES
 
-    table = drug_table()
-    reg = load_regimen(regimen, table)
-    h = body.height_cm(height) if height is not None else None
-    w = body.weight_kg(weight) if weight is not None else None
-    given = body.bsa_m2(bsa) if bsa is not None else None
-    b = bsa_mod.resolve(h, w, given, formula, _cap(bsa_cap), bsa_mod.CLI_NAMES, _reason(cap_reason))
-    if b is None and any(d.basis.per == "m2" for d in reg.drugs):
-        raise OsdoseError(f"{reg.name} has doses per m²: give --height and --weight, or --bsa")
-    patient = Patient(
-        age_years=body.age_years(age, "--age") if age is not None else None,
-        sex=sex.value if sex is not None else None,
-        height_cm=h,
-        creatinine_mg_dl=concentration_mg_dl(creatinine, "--creatinine") if creatinine else None,
-        measured_gfr=ml_min(gfr, "--gfr"),
-        gfr_method=gfr_method.value if gfr_method is not None else None,
-        gfr_cap=ml_min(gfr_cap, "--gfr-cap"),
-        creatinine_floor_mg_dl=concentration_mg_dl(creatinine_floor, "creatinine floor")
-        if creatinine_floor
-        else None,
+    sheet = api.dose(
+        regimen, height=height, weight=weight, bsa=bsa, formula=formula, bsa_cap=bsa_cap,
+        cap_reason=cap_reason, dose_percent=dose_percent, age=age,
+        sex=sex.value if sex is not None else None, creatinine=creatinine, gfr=gfr,
+        gfr_method=gfr_method.value if gfr_method is not None else None, gfr_cap=gfr_cap,
+        creatinine_floor=creatinine_floor,
         crcl_weight=crcl_weight.value if crcl_weight is not None else None,
-    )
-    sheet = dose_sheet(reg, b, w, dose_percent, table, patient)
-    if format is Format.json:
-        from osdose.render.json import dose_sheet as doc
-
-        emit_json(doc(sheet))
-    else:
-        from osdose.render.table import dose_table
-
-        emit_rich(dose_table(sheet))
+        drugs=drug_table(), names=CLI_NAMES,
+    )  # fmt: skip
+    render(DOSE_RENDERERS, format, sheet)
 
 
 @app.command()
@@ -312,44 +277,24 @@ def gfr(
 ) -> None:
     """Kidney function side by side: Cockcroft–Gault, CKD-EPI 2021 (per 1.73 m² and de-indexed
     to the patient's BSA), and bedside Schwartz for children, each with its formula."""
-    from osdose import body
-    from osdose.kidney import report
-    from osdose.labs import concentration_mg_dl
+    from osdose import api
+    from osdose.bsa import CLI_NAMES
 
-    r = report(
-        body.age_years(age, "--age"),
-        sex.value,
-        concentration_mg_dl(creatinine, "--creatinine"),
-        body.height_cm(height, "--height") if height is not None else None,
-        body.weight_kg(weight, "--weight") if weight is not None else None,
-        crcl_weight.value if crcl_weight is not None else None,
-        concentration_mg_dl(creatinine_floor, "creatinine floor") if creatinine_floor else None,
-    )
-    if format is Format.json:
-        from osdose.render.gfr import gfr_doc
-
-        emit_json(gfr_doc(r))
-    else:
-        from osdose.render.gfr import gfr_table
-
-        emit_rich(gfr_table(r))
+    r = api.gfr(
+        age=age, sex=sex.value, creatinine=creatinine, height=height, weight=weight,
+        crcl_weight=crcl_weight.value if crcl_weight is not None else None,
+        creatinine_floor=creatinine_floor, names=CLI_NAMES,
+    )  # fmt: skip
+    render(GFR_RENDERERS, format, r)
 
 
 @regimens_app.command("list")
 @guarded
 def regimens_list(format: FormatOpt = Format.table) -> None:
     """Every regimen in the shipped library."""
-    from osdose.library import library
+    from osdose import api
 
-    regs = library(drug_table())
-    if format is Format.json:
-        from osdose.render.json import regimen_list
-
-        emit_json(regimen_list(regs))
-    else:
-        from osdose.render.table import regimens_table
-
-        emit_rich(regimens_table(regs))
+    render(REGIMENS_RENDERERS, format, api.regimens(drug_table()))
 
 
 @regimens_app.command("show")
@@ -361,17 +306,9 @@ def regimens_show(
     format: FormatOpt = Format.table,
 ) -> None:
     """One regimen: drugs, doses per day, days, route, supportive care, sources."""
-    from osdose.library import load_regimen
+    from osdose import api
 
-    reg = load_regimen(name, drug_table())
-    if format is Format.json:
-        from osdose.render.json import regimen_doc
-
-        emit_json(regimen_doc(reg))
-    else:
-        from osdose.render.table import regimen_detail
-
-        emit_rich(regimen_detail(reg))
+    render(REGIMEN_RENDERERS, format, api.regimen(name, drug_table()))
 
 
 def _register_features() -> None:

@@ -55,6 +55,25 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+#: A command's renderers: for each output format, "module:function" turning the command's
+#: result into a JSON document (json) or a rich renderable (table); imported when used, so
+#: that a JSON run never imports rich. tests/test_cli.py holds every command to a renderer
+#: for each of its formats.
+Renderers = dict[Format, str]
+
+
+def render(renderers: Renderers, format: Format, value: Any) -> None:
+    """Render ``value`` in ``format`` with the command's renderer, to stdout."""
+    import importlib
+
+    module, name = renderers[format].split(":")
+    doc = getattr(importlib.import_module(module), name)(value)
+    if format is Format.json:
+        emit_json(doc)
+    else:
+        emit_rich(doc)
+
+
 def emit_json(doc: Any) -> None:
     from osdose.render.json import dumps
 

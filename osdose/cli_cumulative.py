@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from osdose.cli_common import Format, drug_table, emit_json, emit_rich, guarded
+from osdose.cli_common import Format, Renderers, drug_table, guarded, render
 from osdose.errors import OsdoseError
-
-if TYPE_CHECKING:
-    from osdose.course import Course
 
 
 class FailOn(StrEnum):
@@ -71,39 +68,14 @@ AgeOpt = Annotated[
 ]
 
 
-def load_history(
-    course: Path | None, ledger: str | None, patient: str | None, age: str | None = None
-) -> Course:
-    """The history from exactly one source: a course file, or the ledger for one patient
-    (``--ledger``, else ``$OSDOSE_LEDGER``, else the default ledger); with ``age``
-    (``--age``), that age replaces the course file's age or date of birth."""
-    h = _load_history(course, ledger, patient)
-    if age is None:
-        return h
-    from dataclasses import replace
-
-    from osdose import body
-
-    return replace(h, age_years=body.age_years(age, "--age"), dob=None)
-
-
-def _load_history(course: Path | None, ledger: str | None, patient: str | None) -> Course:
-    if course is not None and (ledger is not None or patient is not None):
-        raise OsdoseError("give either a COURSE file or --ledger PATH --patient ID, not both")
-    if course is None:
-        if ledger is None and patient is None:
-            raise OsdoseError(
-                "give a COURSE file, or --ledger PATH --patient ID (without --ledger: "
-                "$OSDOSE_LEDGER, else the default ledger)"
-            )
-        if patient is None:
-            raise OsdoseError("reading the ledger needs both --ledger and --patient: --patient ID")
-        from osdose.ledger.history import course_from_ledger
-
-        return course_from_ledger(ledger, patient, drug_table())
-    from osdose.course import load_course
-
-    return load_course(course, drug_table())
+EXPOSURE_RENDERERS: Renderers = {
+    Format.table: "osdose.render.cumulative_table:exposure_table",
+    Format.json: "osdose.render.cumulative_json:exposure_doc",
+}
+PLAN_RENDERERS: Renderers = {
+    Format.table: "osdose.render.cumulative_table:plan_table",
+    Format.json: "osdose.render.cumulative_json:plan_doc",
+}
 
 
 def _eq(e: Equivalence | None) -> str | None:
@@ -138,16 +110,14 @@ def cumulative(
 
     Exit 0; with --fail-on S, exit 1 when a drug's or the combined status is S or worse;
     2 for bad input."""
-    from osdose.cumulative import exposure
+    from osdose import api
     from osdose.status import Level
 
     if chart and format is Format.json:
         raise OsdoseError("--chart draws for people: use it with --format table, or use --plot")
-    history = load_history(course, ledger, patient, age)
     table = drug_table()
-    adms = history.administrations
-    years = history.age_on(max(a.date for a in adms)) if adms else history.age_years
-    e = exposure(adms, table, history.patient, _eq(equivalence), years)
+    history = api.history(course, ledger=ledger, patient=patient, age=age, drugs=table)
+    e = api.exposure_of(history, _eq(equivalence), table)
     if chart or plot is not None:
         from osdose.timeline import timeline
 
@@ -157,18 +127,11 @@ def cumulative(
 
             draw(t, plot)
             typer.echo(f"osdose: wrote {plot}", err=True)
-    if format is Format.json:
-        from osdose.render.cumulative_json import exposure_doc
+    render(EXPOSURE_RENDERERS, format, e)
+    if format is Format.table and chart:
+        from osdose.render.chart import chart as draw_chart
 
-        emit_json(exposure_doc(e))
-    else:
-        from osdose.render.cumulative_table import exposure_table
-
-        emit_rich(exposure_table(e))
-        if chart:
-            from osdose.render.chart import chart as draw_chart
-
-            typer.echo(draw_chart(t))
+        typer.echo(draw_chart(t))
     if fail_on is not None and e.status.rank >= Level(fail_on.value).rank:
         raise typer.Exit(1)
 
@@ -212,10 +175,7 @@ def plan(
     many full-dose cycles of each regimen are left.
 
     Exit 1 if the plan goes over a maximum, 0 otherwise, 2 for bad input."""
-    from osdose import body
-    from osdose.library import load_regimen
-    from osdose.plan import Step, patient_for_plan
-    from osdose.plan import plan as project
+    from osdose import api
 
     regs, counts = regimen or [], cycles or []
     if not regs or len(regs) != len(counts):
@@ -223,30 +183,12 @@ def plan(
             "give each planned regimen with its number of cycles: --regimen NAME --cycles N "
             f"(got {len(regs)} --regimen and {len(counts)} --cycles)"
         )
-    history = load_history(course, ledger, patient, age)
-    table = drug_table()
-    steps = [Step(load_regimen(r, table), n) for r, n in zip(regs, counts, strict=True)]
-    p = project(
-        history,
-        steps,
-        table,
-        dose_percent,
-        patient_for_plan(
-            history,
-            body.height_cm(height) if height is not None else None,
-            body.weight_kg(weight) if weight is not None else None,
-            body.bsa_m2(bsa) if bsa is not None else None,
-        ),
-        _eq(equivalence),
-    )
-    if format is Format.json:
-        from osdose.render.cumulative_json import plan_doc
-
-        emit_json(plan_doc(p))
-    else:
-        from osdose.render.cumulative_table import plan_table
-
-        emit_rich(plan_table(p))
+    p = api.plan(
+        course, steps=list(zip(regs, counts, strict=True)), ledger=ledger, patient=patient,
+        dose_percent=dose_percent, height=height, weight=weight, bsa=bsa, age=age,
+        equivalence=_eq(equivalence), drugs=drug_table(),
+    )  # fmt: skip
+    render(PLAN_RENDERERS, format, p)
     if p.goes_over:
         raise typer.Exit(1)
 

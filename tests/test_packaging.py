@@ -51,7 +51,7 @@ def test_usage_error_is_one_line_exit_2() -> None:
 def test_error_has_no_traceback_and_writes_nothing_to_stdout() -> None:
     r = osdose("dose", "DIA", "--height", "175cm", "--weight", "70cm")
     assert (r.returncode, r.stdout) == (2, "")
-    assert r.stderr == "osdose: error: weight must be a mass, got 70 cm\n"
+    assert r.stderr == "osdose: error: --weight must be a mass, got 70 cm\n"
 
 
 def pint_imported_by(*args: str) -> bool:

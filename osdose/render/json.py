@@ -34,10 +34,11 @@ def bsa_doc(b: BSA | None) -> dict[str, Any] | None:
     return out
 
 
-def bsa_results(height_cm: float, weight_kg: float, results: list[BSA]) -> dict[str, Any]:
+def bsa_results(results: list[BSA]) -> dict[str, Any]:
+    """One patient's BSA by one or more formulas (computed from the same height and weight)."""
     return {
-        "height_cm": height_cm,
-        "weight_kg": weight_kg,
+        "height_cm": results[0].height_cm,
+        "weight_kg": results[0].weight_kg,
         "results": [
             {
                 "formula": r.formula,

@@ -46,8 +46,11 @@ def bsa_line(b: BSA | None, weight_kg: float | None) -> str:
     return "".join(parts)
 
 
-def bsa_table(height_cm: float, weight_kg: float, results: list[BSA]) -> Table:
-    t = Table(title=f"BSA for height {height_cm:g} cm, weight {weight_kg:g} kg")
+def bsa_table(results: list[BSA]) -> Table:
+    """One patient's BSA by one or more formulas (computed from the same height and weight)."""
+    t = Table(
+        title=f"BSA for height {results[0].height_cm:g} cm, weight {results[0].weight_kg:g} kg"
+    )
     t.add_column("formula")
     t.add_column("m²", justify="right")
     t.add_column("expression (H cm, W kg)", overflow="fold")
