@@ -79,6 +79,10 @@ def test_verify_takes_its_history_from_the_ledger(ledger: str) -> None:
     }
     for c in compared:
         assert c == by_name[(c["check"], c["drug"])]
+    # the ledger's patient must be the order's
+    wrong = runner.invoke(app, ["verify", str(order), "--ledger", ledger, "--patient", "P-0099"])
+    assert wrong.exit_code == 2
+    assert "is not the order's patient" in wrong.stderr
 
 
 def test_patient_alone_reads_the_ledger_of_the_environment(

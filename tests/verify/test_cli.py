@@ -303,27 +303,6 @@ def test_options_are_checked() -> None:
     assert run("verify").exit_code == 2
 
 
-def test_ledger_history_replaces_the_orders(monkeypatch: pytest.MonkeyPatch) -> None:
-    from osdose.course import load_course
-    from osdose.ledger import history
-
-    calls: list[tuple[Any, str]] = []
-
-    def fake(path: Any, patient: str, drugs: Any) -> Any:
-        calls.append((path, patient))
-        return load_course(DATA / "course-ddp-epi-two-cycles.yaml", drugs)
-
-    monkeypatch.setattr(history, "course_from_ledger", fake)
-    result = run("verify", FIRST, "--ledger", "ledger.db", "--patient", "P-0042", "-f", "json")
-    assert calls == [(Path("ledger.db"), "P-0042")]
-    doc = json.loads(result.stdout)
-    cis = [c for c in doc["checks"] if c["check"] == "cumulative" and c["drug"] == "cisplatin"]
-    assert "(history 280 + this order 139.9)" in cis[0]["message"]
-    wrong = run("verify", FIRST, "--ledger", "ledger.db", "--patient", "P-0099")
-    assert wrong.exit_code == 2
-    assert "is not the order's patient" in wrong.stderr
-
-
 def test_worksheet(tmp_path: Path) -> None:
     order = tmp_path / "order.yaml"
     text = (DATA / "order-ddp-epi-first-course.yaml").read_text("utf-8")
