@@ -38,10 +38,13 @@ def type_of(prop: dict[str, Any]) -> str:
         return f"`{prop['const']}`"
     if "anyOf" in prop:
         options = [o for o in prop["anyOf"] if o.get("type") != "null"]
+        if len(options) == 2 and options[0].get("items") == options[1]:  # days: 1 or [1, 8]
+            return f"{type_of(options[1])}, or a list of them"
         return " or ".join(type_of(o) for o in options)
     kind = prop.get("type")
     if kind == "array":
-        return f"list of {type_of(prop['items'])}"
+        each = type_of(prop["items"])
+        return f"list, each {each}" if each.startswith("one of") else f"list of {each}"
     if kind == "object":
         return f"mapping of names to {type_of(prop.get('additionalProperties', {}))}"
     if prop.get("format") == "date":
