@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench clean
+.PHONY: demo test docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +18,21 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,fhir,postgres]'
 	touch $@ $(VENV)/.installed-demo
 
+$(VENV)/.installed-docs: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $@
+
 demo: $(VENV)/.installed-demo
 	$(BIN)/osdose dose DIA --height 175cm --weight 70kg
 
-test: $(VENV)/.installed-test
+# The documentation site, built into site/; any warning (a broken link or anchor, a page
+# left out of the navigation) fails it.
+docs: $(VENV)/.installed-docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+test: $(VENV)/.installed-test docs
 	$(BIN)/ruff check osdose tests benchmarks scripts
+	$(BIN)/ruff format --check osdose tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 	$(BIN)/osdose lint --strict regimens/
@@ -32,4 +42,4 @@ bench: $(VENV)/.installed-demo
 	for b in startup cumulative lint verify ledger; do $(BIN)/python benchmarks/$$b.py || exit 1; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build site *.egg-info

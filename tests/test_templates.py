@@ -108,7 +108,7 @@ def test_examples_copy_and_refuse_to_overwrite(tmp_path: Path) -> None:
     assert "examples/case-report-course.yaml" in listed
     r = run("examples", "--to", str(tmp_path))
     assert r.exit_code == 0, r.stderr
-    copied = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.yaml"))
+    copied = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
     assert copied == sorted(listed)
     again = run("examples", "--to", str(tmp_path))
     assert again.exit_code == 2
