@@ -121,6 +121,7 @@ def dose(
     from osdose import body
     from osdose import bsa as bsa_mod
     from osdose.dosing import Patient, dose_sheet
+    from osdose.governance import admit
     from osdose.kidney import measured_gfr
     from osdose.labs import concentration_mg_dl
     from osdose.library import load_regimen
@@ -128,6 +129,7 @@ def dose(
     n = names or bsa_mod.FILE_NAMES
     table = _table(drugs)
     reg = load_regimen(regimen, table)
+    life_cycle = admit(reg)  # a retired regimen is refused here, a draft warned of
     h = _read(height, body.height_cm, n["height"])
     w = _read(weight, body.weight_kg, n["weight"])
     given = _read(bsa, body.bsa_m2, n["bsa"])
@@ -149,7 +151,7 @@ def dose(
         creatinine_floor_mg_dl=_read(creatinine_floor, concentration_mg_dl, "creatinine floor"),
         crcl_weight=crcl_weight,
     )
-    return dose_sheet(reg, b, w, dose_percent, table, patient)
+    return dose_sheet(reg, b, w, dose_percent, table, patient, life_cycle)
 
 
 def gfr(
@@ -263,8 +265,10 @@ def plan(
     drugs: DrugTable | str | Path | None = None,
 ) -> Plan:
     """Planned cycles (``steps``: (regimen, cycles) in order) on top of the history, with
-    the cumulative totals after each: ``osdose plan``."""
+    the cumulative totals after each: ``osdose plan``. Planning cycles is planning
+    treatment: a retired regimen is refused, a draft warned of (``Plan.warnings``)."""
     from osdose import body
+    from osdose.governance import admit
     from osdose.library import load_regimen
     from osdose.plan import Step, patient_for_plan
     from osdose.plan import plan as project
@@ -273,9 +277,11 @@ def plan(
         raise OsdoseError("give each planned regimen with its number of cycles")
     table = _table(drugs)
     h = history(course, ledger=ledger, patient=patient, age=age, drugs=table)
+    planned = [Step(load_regimen(r, table), n) for r, n in steps]
+    warnings = tuple(dict.fromkeys(w for s in planned for w in admit(s.regimen)))
     return project(
         h,
-        [Step(load_regimen(r, table), n) for r, n in steps],
+        planned,
         table,
         dose_percent,
         patient_for_plan(
@@ -285,6 +291,7 @@ def plan(
             body.bsa_m2(bsa) if bsa is not None else None,
         ),
         equivalence,
+        warnings,
     )
 
 
@@ -310,17 +317,19 @@ def lint(
     paths: Sequence[str | Path] = (),
     *,
     builtin: bool = False,
+    base: str | None = None,
     drugs: DrugTable | str | Path | None = None,
 ) -> LintResult:
     """Every finding of the regimen files and folders at ``paths`` (or of the shipped
-    library, ``builtin``): ``osdose lint``."""
+    library, ``builtin``), each file compared with its version at the git revision ``base``
+    when given: ``osdose lint``."""
     from osdose.library import library_files
     from osdose.lint import lint_paths, lint_texts
 
     if builtin == bool(paths):
         raise OsdoseError("give PATHs or --builtin (one of them)")
     table = _table(drugs)
-    return lint_texts(library_files(), table) if builtin else lint_paths(paths, table)
+    return lint_texts(library_files(), table) if builtin else lint_paths(paths, table, base)
 
 
 def snapshot(

@@ -226,7 +226,8 @@ def dose(
     format: FormatOpt = Format.table,
 ) -> None:
     """Per-day and per-cycle doses of every drug of a regimen, each with how it was reached,
-    and each drug against its usual maxima. A regimen file with a lint error is refused.
+    and each drug against its usual maxima. A regimen file with a lint error is refused, and
+    so is a retired regimen (naming its successor); a draft is calculated with a warning.
 
     A dose by AUC (carboplatin) needs the GFR: a measured --gfr, or --age, --sex and
     --creatinine to estimate it."""
@@ -313,9 +314,25 @@ def regimens_show(
 
 def _register_features() -> None:
     # Each feature keeps its commands in its own module; they import heavy modules lazily.
-    from osdose import cli_cumulative, cli_fhir, cli_ledger, cli_lint, cli_start, cli_verify
+    from osdose import (
+        cli_cumulative,
+        cli_diff,
+        cli_fhir,
+        cli_ledger,
+        cli_lint,
+        cli_start,
+        cli_verify,
+    )
 
-    for feature in (cli_cumulative, cli_verify, cli_lint, cli_ledger, cli_fhir, cli_start):
+    for feature in (
+        cli_cumulative,
+        cli_verify,
+        cli_lint,
+        cli_diff,
+        cli_ledger,
+        cli_fhir,
+        cli_start,
+    ):
         feature.register(app)
 
 

@@ -172,7 +172,8 @@ def plan(
 ) -> None:
     """Project planned cycles on top of the history: the cumulative mg/m² after each cycle,
     the first cycle reaching a warn threshold and the first going over a maximum, and how
-    many full-dose cycles of each regimen are left.
+    many full-dose cycles of each regimen are left. A retired regimen is refused; a draft,
+    or a regimen without an approval record, is warned of on stderr.
 
     Exit 1 if the plan goes over a maximum, 0 otherwise, 2 for bad input."""
     from osdose import api

@@ -73,10 +73,20 @@ def lint(
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail on warnings too, not only on errors.")
     ] = False,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            metavar="REF",
+            help="Compare each file with its version at this git revision (origin/main): the "
+            "version must increase, and an active regimen be approved again, when a dose "
+            "changes.",
+        ),
+    ] = None,
 ) -> None:
     """Check regimen files for errors and implausible doses, collecting every finding.
 
-    Exit 0 when clean, 1 when any error (or, with --strict, any warning) is not acknowledged in its file, 2 for a usage error such as a path that does not exist.
+    Exit 0 when clean, 1 when any error (or, with --strict, any warning) is not acknowledged in its file, 2 for a usage error such as a path that does not exist, or --base outside a git repository or with a revision git does not know.
     """  # noqa: E501 - typer keeps a docstring's line breaks in --help
     from osdose.errors import OsdoseError
     from osdose.library import library_files
@@ -85,9 +95,11 @@ def lint(
 
     chosen = _sources(paths, builtin)
     if chosen is None:
+        if base is not None:
+            raise OsdoseError("--base compares files in git with their versions at REF: give PATHs")
         result = lint_texts(library_files(), drug_table())
     else:
-        result = lint_paths(chosen, drug_table())
+        result = lint_paths(chosen, drug_table(), base)
         if not result.files:
             raise OsdoseError(f"no *.yaml or *.yml files in {', '.join(map(str, chosen))}")
     report = renderer(format.value)(result)

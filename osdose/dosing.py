@@ -401,6 +401,21 @@ def daily_dose(
     )
 
 
+def acknowledged_maximum(regimen: Regimen, drug: str) -> str | None:
+    """The regimen's reason for giving ``drug`` above its usual maximum (its acknowledgement
+    of lint's ``dose-implausible``), or ``None``."""
+    return next(
+        (
+            reason
+            for d in regimen.drugs
+            if d.drug == drug
+            for rule, reason in d.acknowledged
+            if rule == "dose-implausible"
+        ),
+        None,
+    )
+
+
 def dose_sheet(
     regimen: Regimen,
     bsa: BSA | None,
@@ -408,10 +423,12 @@ def dose_sheet(
     dose_percent: float = 100.0,
     table: DrugTable | None = None,
     patient: Patient | None = None,
+    warnings: tuple[str, ...] = (),
 ) -> DoseSheet:
     """Every drug of ``regimen`` for a patient of ``bsa`` (and ``weight_kg`` for per-kg doses,
     ``patient`` for small-patient rules and AUC doses); with the drug ``table``, each drug's
-    schedule against its usual maxima too."""
+    schedule against its usual maxima too. ``warnings`` come from outside the dose engine
+    (the regimen's life cycle, :func:`osdose.governance.admit`) and are shown first."""
     pct = check_percent(dose_percent)
     who = patient or Patient()
     m2 = bsa.m2 if bsa else None
@@ -426,14 +443,13 @@ def dose_sheet(
         )
         for d in regimen.drugs
     )
-    warnings = small_patient_warnings(lines, m2, weight_kg, who.age_years)
+    warnings = (*warnings, *small_patient_warnings(lines, m2, weight_kg, who.age_years))
     if table is None:
         return DoseSheet(regimen, bsa, weight_kg, pct, lines, warnings=warnings, patient=who)
     found: list[Limit] = []
     skipped: list[str] = []
     size = Size(m2, weight_kg)
     for name in dict.fromkeys(line.drug for line in lines):
-        entries = [d for d in regimen.drugs if d.drug == name]
         # what each day gives, in mg; a dose by AUC is bounded by Calvert's capped GFR (its
         # trace says so), not by a maximum per m²
         given = [
@@ -446,9 +462,7 @@ def dose_sheet(
         comparisons, why = compare(
             table.resolve(name), schedule(given), regimen.cycle_length_days, size
         )
-        ack = next(
-            (r for d in entries for rule, r in d.acknowledged if rule == "dose-implausible"), None
-        )
+        ack = acknowledged_maximum(regimen, name)
         found += [Limit(c, ack if c.over else None) for c in comparisons]
         skipped += why
     return DoseSheet(

@@ -200,6 +200,22 @@ def date(value: Any, low: dt.date = MIN_DATE, high: dt.date = MAX_DATE) -> dt.da
     return day
 
 
+def date_not_after_today(value: Any) -> dt.date:
+    """A date written ``YYYY-MM-DD`` that has happened: the date of something done, such as
+    an approval. As for history, tomorrow is still accepted (the thresholds file's
+    ``dates.history_future_days``: a date written where the day has begun, read where it
+    has not)."""
+    from osdose import clock, thresholds
+
+    day = date(value)
+    latest = clock.today() + dt.timedelta(days=thresholds.current().history_future_days)
+    if day > latest:
+        raise FieldError(
+            f"{day} is in the future (latest date accepted {latest}): write the date it was done"
+        )
+    return day
+
+
 def days_value(value: Any) -> list[int | str] | int | str:
     """Days as written (``[1, 8]``, ``1``, ``"1-5"``, ``"1-3, 8"``), with each plain day read
     as a whole number whether YAML text or JSON, so that the same days compare equal;
@@ -262,6 +278,9 @@ FreeText = Annotated[str, _wrap(free_text), _STR]
 Reason = Annotated[str, _wrap(reason), _STR]
 QuantityText = Annotated[str, _wrap(quantity_text), WithJsonSchema({"type": ["string", "number"]})]
 Date = Annotated[dt.date, _wrap(date), WithJsonSchema({"type": "string", "format": "date"})]
+PastDate = Annotated[
+    dt.date, _wrap(date_not_after_today), WithJsonSchema({"type": "string", "format": "date"})
+]
 Bool = Annotated[bool, _wrap(boolean), WithJsonSchema({"type": ["boolean", "string"]})]
 Days = Annotated[
     list[int | str] | int | str,

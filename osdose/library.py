@@ -36,6 +36,18 @@ def library_files() -> list[tuple[str, str]]:
     return out
 
 
+def shipped_text(display: str) -> str | None:
+    """The text of a shipped regimen named as osdose names it (``osdose:regimens/DIA.yaml``),
+    or ``None`` for any other name."""
+    if not display.startswith(BUILTIN):
+        return None
+    found = dict(library_files()).get(display)
+    if found is None:
+        names = ", ".join(d for d, _ in library_files())
+        raise OsdoseError(f"{display}: no such shipped regimen (shipped: {names})")
+    return found
+
+
 def checked(text: str, display: str, table: DrugTable) -> Regimen:
     """The regimen in ``text``, refused when lint finds an unacknowledged error in it."""
     from osdose.lint import lint_texts

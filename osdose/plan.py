@@ -30,10 +30,10 @@ from osdose.course import (
     expand_cycle,
 )
 from osdose.cumulative import Exposure, Running, assess, per_m2_unit, threshold_unit
-from osdose.dosing import check_percent
+from osdose.dosing import Limit, acknowledged_maximum, check_percent
 from osdose.drugs import DrugTable
 from osdose.errors import InputError, OsdoseError
-from osdose.limits import Comparison, Size, compare, schedule
+from osdose.limits import Size, compare, schedule
 from osdose.regimen import Regimen
 from osdose.status import Level, worst
 
@@ -85,8 +85,9 @@ class Plan:
     first_over_cycle: int | None
     cycles_left_before_max: dict[str, int | None] = field(hash=False)
     equivalence: str
-    limits: tuple[tuple[str, Comparison], ...] = ()  # (regimen, a maximum it is above)
+    limits: tuple[tuple[str, Limit], ...] = ()  # (regimen, a maximum it is above)
     history: Exposure | None = None
+    warnings: tuple[str, ...] = ()  # from outside the engine: the regimens' life cycle
 
     @property
     def goes_over(self) -> bool:
@@ -157,8 +158,10 @@ def plan(
     dose_percent: float = 100.0,
     patient: PlanPatient | None = None,
     equivalence: str | None = None,
+    warnings: tuple[str, ...] = (),
 ) -> Plan:
-    """Apply ``steps`` in order on top of ``course`` and report each cycle's totals."""
+    """Apply ``steps`` in order on top of ``course`` and report each cycle's totals;
+    ``warnings`` (a draft regimen's) are carried to the output."""
     if not steps:
         raise InputError("plan", "needs at least one --regimen NAME --cycles N")
     check_percent(dose_percent)
@@ -218,14 +221,15 @@ def plan(
                 )
             )
     left = _cycles_left(history, history_run, full_adms, table, equivalence, age)
-    limits: list[tuple[str, Comparison]] = []
+    limits: list[tuple[str, Limit]] = []
     size = Size(who.bsa_m2, who.weight_kg)
     for reg in {s.regimen.name: s.regimen for s in steps}.values():
         for name in dict.fromkeys(d.drug for d in reg.drugs):
             drug = table.resolve(name)
             doses = schedule((d.basis, d.days) for d in reg.drugs if d.drug == name)
             found, _ = compare(drug, doses, reg.cycle_length_days, size)
-            limits += [(reg.name, c) for c in found if c.over]
+            ack = acknowledged_maximum(reg, name)
+            limits += [(reg.name, Limit(c, ack)) for c in found if c.over]
     return Plan(
         patient=course.patient,
         dose_percent=float(dose_percent),
@@ -242,6 +246,7 @@ def plan(
         equivalence=history.equivalence,
         limits=tuple(limits),
         history=history,
+        warnings=warnings,
     )
 
 

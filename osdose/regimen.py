@@ -13,6 +13,7 @@ file, by path or by name, is :mod:`osdose.library`'s job.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -124,7 +125,19 @@ class DrugDose:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """Who approved a regimen's version for use (``by``, one line) and on which ``date``."""
+
+    by: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
 class Regimen:
+    """A checked regimen. Its life cycle (``status``, ``version``, ``approved``,
+    ``superseded_by``) is read here and enforced by :mod:`osdose.governance` only;
+    ``status_line`` is the line of ``status`` (of ``name`` when the file has none)."""
+
     name: str
     aliases: tuple[str, ...]
     description: str | None
@@ -138,6 +151,11 @@ class Regimen:
     path: str = ""
     sha256: str = ""
     counts: tuple[CountGate, ...] = ()
+    status: Literal["draft", "active", "retired"] = "active"
+    version: int | None = None
+    approved: Approval | None = None
+    superseded_by: str | None = None
+    status_line: int = 0
 
     @property
     def treatment_days(self) -> int:
@@ -376,6 +394,11 @@ def build(doc: Document, drugs: DrugTable | None = None, sha256: str = "") -> Re
         path=doc.path,
         sha256=sha256,
         counts=_counts(doc, model.counts),
+        status=model.status,
+        version=model.version,
+        approved=Approval(model.approved.by, model.approved.date) if model.approved else None,
+        superseded_by=model.superseded_by,
+        status_line=doc.line(("status",) if "status" in model.model_fields_set else ("name",)),
     )
 
 

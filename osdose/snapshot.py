@@ -16,8 +16,8 @@ from typing import Any
 
 from osdose import body
 from osdose import bsa as bsa_mod
+from osdose.dosing import DoseLine, dose_sheet
 from osdose.dosing import Patient as DosePatient
-from osdose.dosing import dose_sheet
 from osdose.drugs import DrugTable, load_drugs
 from osdose.errors import FileError, InputError, OsdoseError
 from osdose.fields import FieldError, decimal
@@ -131,20 +131,25 @@ def load_patients(path: str | Path) -> tuple[Patient, ...]:
     return tuple(patients)
 
 
+def patient_lines(reg: Regimen, p: Patient) -> tuple[DoseLine, ...]:
+    """Every drug's dose of ``reg`` for the reference patient ``p``, by the one dose engine;
+    what the patient lacks for it (an age, a creatinine) is refused, naming the patient."""
+    try:
+        return dose_sheet(reg, p.bsa(), p.weight_kg, patient=p.more).lines
+    except InputError as exc:
+        raise OsdoseError(
+            f"{reg.path or reg.name}: reference patient {p.id}: {exc} (add it to the "
+            "patients file: age, sex, creatinine or gfr)"
+        ) from None
+
+
 def compute(regimens: Iterable[Regimen], patients: tuple[Patient, ...]) -> Snapshot:
     """Every drug's daily and cycle dose of every regimen for every patient, rounded."""
     doses = []
     for reg in regimens:
         for p in patients:
             seen: dict[str, int] = {}
-            try:
-                lines = dose_sheet(reg, p.bsa(), p.weight_kg, patient=p.more).lines
-            except InputError as exc:
-                raise OsdoseError(
-                    f"{reg.path or reg.name}: reference patient {p.id}: {exc} (add it to the "
-                    "patients file: age, sex, creatinine or gfr)"
-                ) from None
-            for line in lines:
+            for line in patient_lines(reg, p):
                 # a drug given twice in one regimen (two schedules) keeps both, numbered
                 seen[line.drug] = seen.get(line.drug, 0) + 1
                 name = line.drug if seen[line.drug] == 1 else f"{line.drug}#{seen[line.drug]}"

@@ -75,7 +75,9 @@ def test_a_weekly_maximum_and_a_flat_cap_compare_in_mg() -> None:
 def _regimen(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "regimen.yaml"
     path.write_text(
-        f"name: TEST\ncycle_length_days: 21\nreferences: [test]\ndrugs:\n{body}", "utf-8"
+        f"name: TEST\ncycle_length_days: 21\nreferences: [test]\n"
+        f"approved: {{by: test, date: 2026-01-01}}\ndrugs:\n{body}",
+        "utf-8",
     )
     return path
 
@@ -86,7 +88,7 @@ CIS_DAYS_1_5 = "  - drug: cisplatin\n    dose: 100 mg/m2\n    days: 1-5\n"
 def test_lint_dose_verify_and_plan_all_stop_cisplatin_days_1_to_5(tmp_path: Path) -> None:
     path = _regimen(tmp_path, CIS_DAYS_1_5)
     (f,) = lint_paths([path]).findings
-    assert (f.rule, f.severity, f.line) == ("dose-implausible", "error", 6)
+    assert (f.rule, f.severity, f.line) == ("dose-implausible", "error", 7)
     assert f.message.startswith(
         "cisplatin 500 mg/m² per 21-day cycle (100 mg/m² on days 1–5) is above the usual maximum "
         "100 mg/m² per 21-day cycle (5 times; more than 3 times: a dose per cycle written per "
@@ -95,7 +97,7 @@ def test_lint_dose_verify_and_plan_all_stop_cisplatin_days_1_to_5(tmp_path: Path
     # dose refuses what lint refuses, naming the file and line and the command to see it all
     r = CliRunner().invoke(app, ["dose", str(path), "-H", "175cm", "-W", "70kg"])
     assert r.exit_code == 2
-    assert r.stderr.startswith(f"osdose: error: {path}:6: cisplatin 500 mg/m² per 21-day cycle")
+    assert r.stderr.startswith(f"osdose: error: {path}:7: cisplatin 500 mg/m² per 21-day cycle")
     assert f"see 'osdose lint {path}'" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
 

@@ -23,6 +23,10 @@ from osdose.cli import app
 DATA = Path(__file__).parents[1] / "examples" / "regimens"
 WITH = str(DATA / "etoposide-infant-rules.yaml")
 WITHOUT = str(DATA / "etoposide-no-infant-rule.yaml")
+DRAFT = (
+    "DRAFT regimen: {} version 1 is a draft, not approved for use: check every dose against "
+    "its protocol before anything is given"
+)
 
 
 def dose(regimen: str, height: str, weight: str, *more: str) -> Any:
@@ -42,13 +46,15 @@ def test_eight_kg_infant_by_bsa_and_by_the_per_kg_rule() -> None:
     assert line["daily_mg"] == pytest.approx(75 / 30 * 8) and round(line["daily_mg"], 1) == 20.0
     assert line["small_patient_rule"] == "weight below 10 kg: dose per kg = dose per m² ÷ 30"
     assert "small-patient rule (weight below 10 kg" in line["trace"][0]
-    assert ruled["warnings"] == []
+    # the example regimen is a draft (docs only): said first, and nothing else to warn of
+    assert ruled["warnings"] == [DRAFT.format("etoposide-infant-example")]
 
 
 def test_no_rule_below_the_thresholds_warns_loudly() -> None:
     doc = dose(WITHOUT, "70cm", "8kg", "--age", "10 months")
-    assert len(doc["warnings"]) == 1
-    assert doc["warnings"][0].startswith(
+    assert len(doc["warnings"]) == 2
+    assert doc["warnings"][0] == DRAFT.format("etoposide-no-infant-rule-example")
+    assert doc["warnings"][1].startswith(
         "etoposide: weight 8 kg is below 10 kg, and no small-patient rule applies"
     )
     r = CliRunner().invoke(app, ["dose", WITHOUT, "--height", "70cm", "--weight", "8kg"])
@@ -62,7 +68,7 @@ def test_weight_exactly_10_kg_is_not_below() -> None:
     line = doc["drugs"][0]
     assert line["small_patient_rule"] is None
     assert line["daily_mg"] == pytest.approx(75 * math.sqrt(80 * 10 / 3600))
-    assert "BSA 0.471 m² is below 0.6 m²" in doc["warnings"][0]
+    assert "BSA 0.471 m² is below 0.6 m²" in doc["warnings"][1]
 
 
 def test_the_first_matching_rule_applies() -> None:

@@ -27,7 +27,16 @@ from osdose.drugs import DrugTable, load_drugs
 from osdose.errors import FileError, OsdoseError
 from osdose.fhir import codes, model, require
 from osdose.fhir.bundle import BundleRefused, Refusal, document, problems, read_json
-from osdose.fhir.regimen_fields import DRUG, REGIMEN, Item, MappingError, Plan, unmapped
+from osdose.fhir.regimen_fields import (
+    DRUG,
+    REGIMEN,
+    Item,
+    MappingError,
+    Plan,
+    approved_by,
+    unmapped,
+    whole_version,
+)
 from osdose.formats.regimen import RegimenFile
 from osdose.library import library_files, load_regimen
 from osdose.regimen import Regimen, build
@@ -120,7 +129,7 @@ def plan_definition(reg: Regimen) -> dict[str, Any]:
         activity: dict[str, Any] = {
             "resourceType": "ActivityDefinition",
             "id": rid,
-            "status": "active",
+            "status": m.status,  # each drug's definition lives and retires with its regimen
             "kind": "MedicationRequest",
             "dosage": [{"text": _dose_text(entry, built)}],
         }
@@ -149,6 +158,7 @@ _PLAN_KEYS = (
     "contained",
     "extension",
     "url",
+    "version",
     "name",
     "title",
     "type",
@@ -156,6 +166,8 @@ _PLAN_KEYS = (
     "description",
     "useContext",
     "usage",
+    "approvalDate",
+    "endorser",
     "relatedArtifact",
     "action",
 )
@@ -202,22 +214,7 @@ def _plan(pd: dict[str, Any], path: str) -> tuple[Plan, list[str]]:
         raise BundleRefused(
             path, [Refusal(path, label, "type is not clinical-protocol")], "written"
         )
-    warnings = []
-    if pd.get("status") == "retired":
-        raise BundleRefused(
-            path,
-            [
-                Refusal(
-                    path,
-                    label,
-                    "status retired: a retired regimen is not imported (osdose "
-                    "regimen files have no status yet)",
-                )
-            ],
-            "written",
-        )
-    if pd.get("status") == "draft":
-        warnings.append(f"{label} is a draft: check it before use")
+    warnings = _life_cycle_warnings(pd, label)
     actions = pd.get("action") or []
     if len(actions) != 1 or not actions[0].get("action"):
         raise BundleRefused(
@@ -251,6 +248,37 @@ def _plan(pd: dict[str, Any], path: str) -> tuple[Plan, list[str]]:
             )
         plan.items.append(Item(a, activity))
     return plan, warnings
+
+
+def _life_cycle_warnings(pd: dict[str, Any], label: str) -> list[str]:
+    """What the import says of the PlanDefinition's status, version and approval: a retired
+    regimen is imported as retired (history may name it; osdose never doses it), an
+    ``unknown`` status as a draft, and what could not be carried is named."""
+    warnings = []
+    status = pd.get("status")
+    if status == "retired":
+        successor = [r.get("display") for r in pd.get("relatedArtifact") or []
+                     if r.get("type") == "successor"]  # fmt: skip
+        instead = f", superseded by {successor[0]}" if successor and successor[0] else ""
+        warnings.append(
+            f"{label} is retired{instead}: written with status: retired, which osdose never "
+            "calculates for new treatment"
+        )
+    elif status == "draft":
+        warnings.append(f"{label} is a draft: check it before use")
+    elif status == "unknown":
+        warnings.append(f"{label} has status unknown: written as status: draft")
+    version = pd.get("version")
+    if version is not None and whole_version(version) is None:
+        warnings.append(
+            f"{label} version {version!r} is not a whole number: left out (osdose versions are "
+            "whole numbers that increase whenever a dose changes)"
+        )
+    by, day = approved_by(pd), pd.get("approvalDate")
+    if (by is None) != (day is None):
+        missing = "endorser (who approved it)" if by is None else "approvalDate"
+        warnings.append(f"{label} has no {missing}: the approval is left out")
+    return warnings
 
 
 def read_plan_definition(path: str | Path, table: DrugTable | None = None) -> ImportedRegimen:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from osdose.basis import Basis, parse_basis
 from osdose.errors import OsdoseError
@@ -332,6 +333,74 @@ def _root_ack_put(plan: Plan, m: Any) -> None:
     _ack_put(plan.root, m.acknowledge)
 
 
+# -- the life cycle ----------------------------------------------------------------------
+
+#: FHIR's publication status → the regimen file's; ``unknown`` is read as a draft (never as
+#: an approved regimen), and the import says so
+STATUS_OF = {"draft": "draft", "active": "active", "retired": "retired", "unknown": "draft"}
+
+
+def _status_take(plan: Plan) -> dict[str, Any]:
+    status = STATUS_OF.get(str(plan.root.get("status")))
+    if status is None:
+        raise MappingError(f"status {plan.root.get('status')!r} is not a publication status")
+    return {"status": status}
+
+
+def whole_version(text: Any) -> int | None:
+    """A PlanDefinition's ``version`` as osdose's whole number, or ``None`` when it is not
+    one (``1.2.0``): such a version is left out of the regimen file, and the import says so."""
+    return int(text) if isinstance(text, str) and text.isascii() and text.isdigit() else None
+
+
+def _version_take(plan: Plan) -> dict[str, Any]:
+    version = whole_version(plan.root.get("version"))
+    return {"version": version} if version is not None else {}
+
+
+def _approved_put(plan: Plan, m: Any) -> None:
+    if m.approved is not None:
+        plan.root["approvalDate"] = m.approved.date.isoformat()
+        plan.root["endorser"] = [{"name": m.approved.by}]
+
+
+def approved_by(root: dict[str, Any]) -> str | None:
+    """Who endorsed the PlanDefinition for use: the first endorser's name."""
+    names = [e.get("name") for e in root.get("endorser") or [] if e.get("name")]
+    return str(names[0]) if names else None
+
+
+def _approved_take(plan: Plan) -> dict[str, Any]:
+    by, day = approved_by(plan.root), plan.root.get("approvalDate")
+    if by is None or day is None:
+        return {}  # half an approval is no approval; the import says which half is missing
+    return {"approved": {"by": by, "date": day}}
+
+
+def _successor_put(plan: Plan, m: Any) -> None:
+    if m.superseded_by is not None:
+        plan.root.setdefault("relatedArtifact", []).append(
+            {
+                "type": "successor",
+                "display": m.superseded_by,
+                "resource": f"{codes.BASE}/PlanDefinition/{quote(m.superseded_by, safe='')}",
+            }
+        )
+
+
+def _successor_take(plan: Plan) -> dict[str, Any]:
+    found = [
+        r.get("display") or r.get("label")
+        for r in plan.root.get("relatedArtifact") or []
+        if r.get("type") == "successor"
+    ]
+    if len(found) > 1:
+        raise MappingError(f"names {len(found)} successors (relatedArtifact successor): which one?")
+    if found and not found[0]:
+        raise MappingError("names a successor without its name (relatedArtifact.display)")
+    return {"superseded_by": found[0]} if found else {}
+
+
 REGIMEN: tuple[Row, ...] = (
     Row(("name",), "title", _name_put, _name_take),
     Row(
@@ -367,6 +436,20 @@ REGIMEN: tuple[Row, ...] = (
     _structured(COUNTS, "counts", f"extension {COUNTS} (JSON)", _root),
     Row(
         ("acknowledge",), f"extension {ACKNOWLEDGEMENT}", _root_ack_put, lambda p: _ack_take(p.root)
+    ),
+    Row(("status",), "status", lambda p, m: p.root.update(status=m.status), _status_take),
+    Row(
+        ("version",),
+        "version (a whole number as text)",
+        lambda p, m: p.root.update(version=str(m.version)) if m.version is not None else None,
+        _version_take,
+    ),
+    Row(("approved",), "approvalDate + endorser[0].name", _approved_put, _approved_take),
+    Row(
+        ("superseded_by",),
+        "relatedArtifact (successor: display, resource)",
+        _successor_put,
+        _successor_take,
     ),
 )
 
@@ -567,6 +650,7 @@ def mapped() -> dict[str, set[str]]:
         "DrugEntry": {f for r in DRUG for f in r.fields},
         "SupportiveCare": set(SUPPORT),
         "Acknowledgement": set(ACK_PARTS),
+        "Approval": {"by", "date"},  # carried by the row of "approved"
         # carried whole as JSON by the rows of "paediatric" and "counts"
         "PaediatricRule": {"when", "rule", "divisor", "percent", "source"},
         "PaediatricWhen": {"weight_below", "bsa_below", "age_below"},

@@ -12,6 +12,7 @@ from osdose.fields import (
     Days,
     FreeText,
     Identifier,
+    PastDate,
     QuantityText,
     Reason,
     decimal_in,
@@ -120,6 +121,16 @@ class SupportiveCare(Strict):
     other: list[FreeText] = Field(default_factory=list)
 
 
+class Approval(Strict):
+    """Who approved this version of the regimen for use, and when."""
+
+    by: Reason = Field(
+        description="Who approved it: a committee or person, and what was reviewed "
+        "(one line), e.g. 'Pharmacy & Therapeutics Committee, minute 2026-14'"
+    )
+    date: PastDate = Field(description="When it was approved, YYYY-MM-DD (not in the future)")
+
+
 class RegimenFile(Strict):
     """A chemotherapy regimen: one YAML file per regimen."""
 
@@ -151,4 +162,22 @@ class RegimenFile(Strict):
     )
     acknowledge: list[Acknowledgement] = Field(
         default_factory=list, description="Intended exceptions to regimen-level lint rules"
+    )
+    status: Literal["draft", "active", "retired"] = Field(
+        "active",
+        description="Life cycle: draft (calculated with a loud warning), active (in use; "
+        "needs approved), retired (never calculated for new treatment). Default active, "
+        "for files written before osdose knew a status",
+    )
+    version: Annotated[int, whole_in(1, 1_000_000), INT_SCHEMA] | None = Field(
+        None,
+        description="Version of the regimen, a whole number that must increase whenever a "
+        "dose changes (osdose lint --base REF checks it)",
+    )
+    approved: Approval | None = Field(
+        None, description="Who approved this version for use, and when (an active regimen needs it)"
+    )
+    superseded_by: Identifier | None = Field(
+        None,
+        description="With status retired: the name of the regimen that replaces this one",
     )

@@ -3,6 +3,7 @@ and comparing what is in the database with what osdose installs (``ledger check`
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,9 @@ def driver() -> Any:
         raise LedgerError(
             "a PostgreSQL ledger needs the psycopg driver: pip install 'osdose[postgres]'"
         ) from None
+    # psycopg logs what it ignores while closing a lost connection ("error ignored
+    # terminating ... Pipeline"); osdose reports the loss itself, in one line.
+    logging.getLogger("psycopg").addHandler(logging.NullHandler())
     return psycopg
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from osdose.basis import Basis, parse_basis
 from osdose.documents import Problem, problems
@@ -18,13 +18,30 @@ from osdose.lint.finding import Finding, Severity
 from osdose.regimen import check_days, dose_field, is_no_cap, parse_days, per_day
 from osdose.source import Document
 
+if TYPE_CHECKING:
+    from osdose.diff import DoseDifference
+    from osdose.lint.base import BaseFile
+    from osdose.regimen import Regimen
+
 Where = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class AgainstBase:
+    """A linted file's regimen and the one it was at ``lint --base REF``, and what changed
+    in their doses (:func:`osdose.diff.dose_differences`)."""
+
+    since: str
+    old: Regimen
+    new: Regimen
+    differences: tuple[DoseDifference, ...]
 
 
 @dataclass
 class FileContext:
     doc: Document
     drugs: DrugTable
+    base: BaseFile | None = None  # the file at lint --base REF (None without --base)
 
     @property
     def path(self) -> str:
@@ -75,6 +92,49 @@ class FileContext:
             for i, entry in enumerate(drugs):
                 if isinstance(entry, dict):
                     yield i, entry
+
+    @cached_property
+    def against_base(self) -> AgainstBase | str | None:
+        """The file against its version at ``--base``: ``None`` without ``--base``, for a file
+        new since then, or while this file does not build (its own findings say why); a text
+        saying why the version at ``--base`` cannot be read as a regimen."""
+        from osdose.diff import dose_differences
+        from osdose.errors import OsdoseError
+        from osdose.regimen import build
+        from osdose.source import decode, parse_text
+
+        if self.base is None or self.base.raw is None:
+            return None
+        try:
+            new = build(self.doc, self.drugs)
+        except OsdoseError:
+            return None
+        since = self.base.ref
+        try:
+            label = f"{since}:{self.path}"
+            old = build(parse_text(decode(self.base.raw, label), label), self.drugs)
+        except OsdoseError as exc:
+            return str(exc)
+        return AgainstBase(since, old, new, dose_differences(old, new))
+
+    def base_findings(
+        self,
+        rule: str,
+        field: str,
+        problem: Callable[[Regimen, Regimen, tuple[DoseDifference, ...], str], str | None],
+    ) -> Iterator[Finding]:
+        """An error of ``rule`` at ``field`` when ``problem`` (a rule of
+        :mod:`osdose.governance`) finds one in the file against its version at ``--base``."""
+        against = self.against_base
+        if not isinstance(against, AgainstBase):
+            return
+        found = problem(against.old, against.new, against.differences, against.since)
+        if found is not None:
+            yield self.finding(rule, "error", self.at_field(field), found, key=True)
+
+    def at_field(self, name: str) -> Where:
+        """Where to report a regimen-level field: at it, or at ``name:`` when it is absent."""
+        return (name,) if name in self.data else ("name",)
 
     def finding(
         self, rule: str, severity: Severity, where: Where, message: str, *, key: bool = False

@@ -9,6 +9,8 @@ from types import ModuleType
 from osdose.lint import (
     absolute_cap,
     acknowledge,
+    approval_missing,
+    approval_not_renewed,
     cycle_ceiling,
     day_out_of_cycle,
     dose_implausible,
@@ -19,8 +21,11 @@ from osdose.lint import (
     invalid_value,
     missing_field,
     missing_reference,
+    superseded_by_unknown,
+    superseded_not_retired,
     unknown_drug,
     unknown_field,
+    version_not_increased,
     yaml_syntax,
 )
 from osdose.lint.context import FileContext
@@ -41,6 +46,10 @@ FILE_RULES: tuple[FileRule, ...] = (
     absolute_cap.check,
     cycle_ceiling.check,
     missing_reference.check,
+    approval_missing.check,
+    superseded_not_retired.check,
+    version_not_increased.check,
+    approval_not_renewed.check,
 )
 
 
@@ -76,6 +85,11 @@ RULES: dict[str, RuleInfo] = {
             duplicate_regimen,
             missing_reference,
             acknowledge,
+            approval_missing,
+            superseded_not_retired,
+            superseded_by_unknown,
+            version_not_increased,
+            approval_not_renewed,
         ),
     )
 }

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from osdose.drugs import DrugTable, load_drugs
 from osdose.errors import OsdoseError
-from osdose.lint import acknowledge, duplicate_regimen, yaml_syntax
+from osdose.lint import acknowledge, duplicate_regimen, superseded_by_unknown, yaml_syntax
+from osdose.lint.base import BaseFile, check_ref, read_base
 from osdose.lint.context import FileContext
 from osdose.lint.finding import Finding
 from osdose.lint.rules import FILE_RULES
@@ -56,29 +57,55 @@ def collect(paths: Iterable[str | Path]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def lint_paths(paths: Iterable[str | Path], drugs: DrugTable | None = None) -> LintResult:
-    """Lint the files and folders at ``paths``."""
+def lint_paths(
+    paths: Iterable[str | Path], drugs: DrugTable | None = None, base: str | None = None
+) -> LintResult:
+    """Lint the files and folders at ``paths``; with ``base`` (a git revision), each file
+    against its version there too (the version must increase when a dose changes)."""
     files = collect(paths)
-    return _lint([(f, yaml_syntax.read(f)) for f in files], drugs)
+    bases: dict[str, BaseFile] = {}
+    if base is not None:
+        checked: set[Path] = set()
+        for f in files:
+            folder = Path(f).resolve().parent
+            if folder not in checked:
+                check_ref(base, f)
+                checked.add(folder)
+            bases[f] = read_base(base, f)
+    return _lint([(f, yaml_syntax.read(f)) for f in files], drugs, bases, on_disk=True)
 
 
 def lint_texts(items: Iterable[tuple[str, str]], drugs: DrugTable | None = None) -> LintResult:
-    """Lint texts given as (display path, YAML text)."""
+    """Lint texts given as (display path, YAML text).
+
+    Texts have no folder: superseded-by-unknown, which looks for the successor in the
+    library on disk, is :func:`lint_paths`' only. The loader lints one text, so it never
+    refuses a regimen for its successor's name: a course file naming a regimen retired long
+    ago still reads when its successor has been renamed since."""
     return _lint([(path, yaml_syntax.parse(text, path)) for path, text in items], drugs)
 
 
-def _lint(read: list[tuple[str, Document | Finding]], drugs: DrugTable | None) -> LintResult:
+def _lint(
+    read: list[tuple[str, Document | Finding]],
+    drugs: DrugTable | None,
+    bases: dict[str, BaseFile] | None = None,
+    on_disk: bool = False,
+) -> LintResult:
     table = drugs or load_drugs()
     findings: list[Finding] = []
     contexts: list[FileContext] = []
-    for _, doc in read:
+    for path, doc in read:
         if isinstance(doc, Finding):
             findings.append(doc)
         else:
-            contexts.append(FileContext(doc, table))
+            contexts.append(FileContext(doc, table, (bases or {}).get(path)))
     per_file = {ctx.path: [f for rule in FILE_RULES for f in rule(ctx)] for ctx in contexts}
-    for f in duplicate_regimen.check_set(contexts):
-        per_file[f.path].append(f)
+    set_rules = [duplicate_regimen.check_set]
+    if on_disk:
+        set_rules.append(superseded_by_unknown.check_set)
+    for set_rule in set_rules:
+        for f in set_rule(contexts):
+            per_file[f.path].append(f)
     for ctx in contexts:
         findings.extend(acknowledge.apply(ctx, per_file[ctx.path]))
     findings.sort(key=Finding.sort_key)

@@ -122,7 +122,15 @@ def plan_doc(p: Plan) -> dict[str, Any]:
         },
         "equivalence": p.equivalence,
         "above_usual_maximum": [
-            {"regimen": r, "drug": c.drug, "message": c.text, "value": c.value, "limit": c.limit}
-            for r, c in p.limits
+            {
+                "regimen": r,
+                "drug": x.comparison.drug,
+                "message": x.comparison.text,
+                "value": x.comparison.value,
+                "limit": x.comparison.limit,
+                "acknowledged": x.acknowledged,
+            }
+            for r, x in p.limits
         ],
+        "warnings": list(p.warnings),
     }

@@ -206,7 +206,13 @@ def plan_table(p: Plan) -> Group:
                 style=STYLE[s],
             )
     for reg, x in p.limits:
-        tail.append(f"{reg}: {x.text} ({x.maximum.cited})\n", style=STYLE["warn"])
+        above = f"{reg}: {x.comparison.text} ({x.comparison.maximum.cited})"
+        if x.acknowledged:
+            tail.append(f"{above}; acknowledged: {x.acknowledged}\n")
+        else:
+            tail.append(f"{above}\n", style=STYLE["warn"])
+    for w in p.warnings:
+        tail.append(f"WARNING: {w}\n", style=STYLE["over"])
     for reg, n in p.cycles_left_before_max.items():
         if n is None:
             tail.append(f"{reg}: holds no drug with a maximum; no limit on cycles from ceilings\n")

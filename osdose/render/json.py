@@ -165,6 +165,19 @@ def regimen_doc(r: Regimen) -> dict[str, Any]:
         "assumptions": list(r.assumptions),
         "path": r.path,
         "sha256": r.sha256,
+        **life_cycle(r),
+    }
+
+
+def life_cycle(r: Regimen) -> dict[str, Any]:
+    """Where the regimen is in its approval life cycle (osdose.governance)."""
+    return {
+        "status": r.status,
+        "version": r.version,
+        "approved": {"by": r.approved.by, "date": r.approved.date.isoformat()}
+        if r.approved
+        else None,
+        "superseded_by": r.superseded_by,
     }
 
 
@@ -177,6 +190,7 @@ def regimen_list(regs: tuple[Regimen, ...]) -> list[dict[str, Any]]:
             "cycles": r.cycles,
             "drugs": [d.drug for d in r.drugs],
             "path": r.path,
+            "status": r.status,
         }
         for r in regs
     ]

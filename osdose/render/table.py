@@ -67,6 +67,8 @@ def dose_table(sheet: DoseSheet) -> Group:
     title = f"{r.name} — cycle of {r.cycle_length_days} days"
     if sheet.dose_percent != 100:
         title += f" — at {sheet.dose_percent:g}% dose"
+    if r.status == "draft":
+        title += " — DRAFT, not approved for use"
     t = Table(title=title)
     t.add_column("drug")
     t.add_column("dose per day (basis)")
@@ -133,7 +135,7 @@ def regimens_table(regs: tuple[Regimen, ...]) -> Table:
         t.add_column(col)
     for r in regs:
         t.add_row(
-            r.name,
+            r.name if r.status == "active" else f"{r.name} ({r.status})",
             ", ".join(r.aliases),
             f"{r.cycle_length_days} d",
             str(r.cycles or "—"),
@@ -151,6 +153,9 @@ def regimen_detail(r: Regimen) -> Group:
         f"\n{r.description or ''}\ncycle length {r.cycle_length_days} days; "
         f"usual cycles {r.cycles or 'not set'}; file {r.path}\n"
     )
+    from osdose.governance import describe
+
+    head.append(f"{describe(r)}\n", style="bold red" if r.status != "active" else "")
     t = Table()
     for col in ("drug", "dose per day", "days", "route", "diluent / volume / duration", "source"):
         t.add_column(col)

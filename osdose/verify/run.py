@@ -10,6 +10,7 @@ from osdose.drugs import DrugTable
 from osdose.kidney import Clearance
 from osdose.status import Verdict, worst
 from osdose.verify import (
+    checks_approval,
     checks_dose,
     checks_labs,
     checks_patient,
@@ -24,6 +25,7 @@ Check = Callable[[Context], list[CheckResult]]
 
 #: The named checks, in report order; their names are this dict's keys (CHECKS).
 CHECK_FUNCTIONS: dict[str, Check] = {
+    "approval": checks_approval.approval,
     "dose": checks_dose.dose,
     "error-pattern": checks_dose.error_pattern,
     "missing-drug": checks_schedule.missing_drug,

@@ -7,6 +7,7 @@ from osdose.lint import lint_texts
 BASE = """\
 name: ack
 cycle_length_days: 21
+approved: {{by: test, date: 2026-01-01}}
 drugs:
   - drug: cisplatin
     dose: 140 mg/m2

@@ -54,6 +54,11 @@ EXPECTED: dict[str, list[tuple[int, int, str, str]]] = {
     "invalid-value-list.yaml": [(1, 1, "invalid-value", "error")],
     "invalid-value-scalar.yaml": [(1, 1, "invalid-value", "error")],
     "invalid-value-empty.yaml": [(1, 1, "invalid-value", "error")],
+    "invalid-value-approved-in-future.yaml": [(5, 9, "invalid-value", "error")],
+    "invalid-value-status-unknown.yaml": [(2, 9, "invalid-value", "error")],
+    # at the status line (at name: when the file has no status)
+    "approval-missing.yaml": [(2, 1, "approval-missing", "warning")],
+    "superseded-not-retired.yaml": [(3, 1, "superseded-not-retired", "error")],
 }
 
 
@@ -90,6 +95,16 @@ def test_duplicate_regimen_across_files() -> None:
             "duplicate-regimen",
             f"regimen name 'ddp-epi' is already used by 'DDP+EPI' at {first}:1",
         )
+    ]
+
+
+def test_superseded_by_unknown_across_the_library() -> None:
+    # a rule of the library on disk, as duplicate-regimen is of the linted set: the loader,
+    # which lints one text, leaves it to osdose lint (a successor renamed since never blocks
+    # a history that names the retired regimen)
+    path = (DATA / "superseded-by-unknown" / "retired.yaml").as_posix()
+    assert [(f.path, f.line, f.column, f.rule, f.level) for f in lint_paths([path]).findings] == [
+        (path, 3, 16, "superseded-by-unknown", "error")
     ]
 
 

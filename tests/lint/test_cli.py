@@ -25,10 +25,10 @@ def test_shipped_regimens_lint_clean_under_strict() -> None:
     # 21 days), and DIA's epirubicin 120 mg/m² every 14 days (above 120 per 21), are
     # acknowledged, not dropped
     assert [(Path(f.path).name, f.line, f.rule, f.level) for f in result.findings] == [
-        ("DDP+EPI.yaml", 12, "dose-implausible", "acknowledged"),
-        ("DDP+IFO.yaml", 13, "dose-implausible", "acknowledged"),
-        ("DIA.yaml", 13, "dose-implausible", "acknowledged"),
-        ("DIA.yaml", 22, "dose-implausible", "acknowledged"),
+        ("DDP+EPI.yaml", 17, "dose-implausible", "acknowledged"),
+        ("DDP+IFO.yaml", 18, "dose-implausible", "acknowledged"),
+        ("DIA.yaml", 18, "dose-implausible", "acknowledged"),
+        ("DIA.yaml", 27, "dose-implausible", "acknowledged"),
     ]
     code, _, _ = invoke("lint", "--strict", str(ROOT / "regimens"))
     assert code == 0

@@ -44,6 +44,14 @@ def test_json_contract_for_one_order() -> None:
         "bsa_m2": pytest.approx(BSA, rel=1e-12),
         "checks": [
             _check(
+                "approval",
+                None,
+                "pass",
+                "DDP+EPI: status active; version 1; approved 2026-11-29 by osdose maintainers: "
+                "transcription of the sources in references reviewed (an example library, not an "
+                "institution's approval for use)",
+            ),
+            _check(
                 "dose",
                 "cisplatin",
                 "pass",

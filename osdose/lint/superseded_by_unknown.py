@@ -1,0 +1,130 @@
+"""superseded-by-unknown: ``superseded_by`` must name a regimen of the library that is in
+use — not an unknown name, not the regimen itself, not another retired regimen.
+
+The library is every regimen osdose can see from the linted files: the linted files
+themselves, the other regimen files in their folders (a pre-commit hook lints only the
+files of a commit), and osdose's shipped library. Names compare as the loader compares them
+(case, spaces, ``+`` and ``-`` alike).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from osdose.lint.context import FileContext
+from osdose.lint.finding import Finding, Severity
+from osdose.regimen import name_key
+
+ID = "superseded-by-unknown"
+SEVERITY: Severity = "error"
+DESCRIPTION = (
+    "superseded_by names no regimen of the library (the linted files, the other regimen "
+    "files in their folders, osdose's shipped library), names the regimen itself, or names "
+    "a retired one."
+)
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Known:
+    """A regimen of the library: its name, its status and where it is."""
+
+    name: str
+    status: str
+    path: str
+
+
+def _names(data: Any) -> list[str]:
+    if not isinstance(data, dict):
+        return []
+    names = [data.get("name"), *(data.get("aliases") or [])]
+    return [n for n in names if isinstance(n, str)]
+
+
+def _entries(data: Any, path: str) -> Iterator[tuple[str, Known]]:
+    names = _names(data)
+    if names:
+        status = data.get("status", "active")
+        known = Known(names[0], status if isinstance(status, str) else "?", path)
+        for n in names:
+            yield name_key(n), known
+
+
+@cache
+def _shipped() -> dict[str, Known]:
+    from osdose.library import library_files
+    from osdose.source import parse_text
+
+    out: dict[str, Known] = {}
+    for display, text in library_files():
+        for key, known in _entries(parse_text(text, display).data, display):
+            out.setdefault(key, known)
+    return out
+
+
+def _siblings(contexts: Iterable[FileContext]) -> dict[str, Known]:
+    """The regimen files next to the linted ones that are not linted themselves."""
+    from osdose.errors import FileError
+    from osdose.source import load
+
+    linted = {Path(c.path).resolve() for c in contexts}
+    folders = {Path(c.path).resolve().parent for c in contexts if Path(c.path).exists()}
+    out: dict[str, Known] = {}
+    for folder in sorted(folders):
+        for f in sorted(folder.iterdir()):
+            if f.suffix not in SUFFIXES or not f.is_file() or f in linted:
+                continue
+            try:
+                data = load(f).data
+            except FileError:
+                continue  # not a regimen anyone could name; linting it says why
+            for key, known in _entries(data, f.as_posix()):
+                out.setdefault(key, known)
+    return out
+
+
+def library(contexts: list[FileContext]) -> dict[str, Known]:
+    """Every regimen name the linted files can refer to, the linted files' first."""
+    out: dict[str, Known] = {}
+    for ctx in contexts:
+        for key, known in _entries(ctx.data, ctx.path):
+            out.setdefault(key, known)
+    for more in (_siblings(contexts), _shipped()):
+        for key, known in more.items():
+            out.setdefault(key, known)
+    return out
+
+
+def check_set(contexts: list[FileContext]) -> Iterator[Finding]:
+    naming = [c for c in contexts if isinstance(c.data.get("superseded_by"), str)]
+    if not naming:
+        return
+    known = library(contexts)
+    for ctx in naming:
+        successor = ctx.data["superseded_by"]
+        key = name_key(successor)
+        own = {name_key(n) for n in _names(ctx.data)}
+        found = known.get(key)
+        if key in own:
+            problem = (
+                f"superseded_by names {successor!r}, the regimen itself: name the regimen that "
+                "replaces it"
+            )
+        elif found is None:
+            problem = (
+                f"superseded_by names {successor!r}, which is no regimen of the library (the "
+                "linted files, the other regimen files in their folders, osdose's shipped "
+                "library): check the name, or add the successor's file"
+            )
+        elif found.status == "retired":
+            problem = (
+                f"superseded_by names {successor!r} ({found.path}), which is retired too: name "
+                "the regimen that replaces them now"
+            )
+        else:
+            continue
+        yield ctx.finding(ID, SEVERITY, ("superseded_by",), problem)
