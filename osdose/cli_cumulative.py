@@ -5,6 +5,7 @@ Registered by :mod:`osdose.cli`; import heavy modules inside the commands, not h
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -190,6 +191,9 @@ def plan(
         equivalence=_eq(equivalence), drugs=drug_table(),
     )  # fmt: skip
     render(PLAN_RENDERERS, format, p)
+    if format is not Format.table:  # the table shows them; machine output keeps stdout clean
+        for w in p.warnings:
+            print(f"osdose: warning: {w}", file=sys.stderr)
     if p.goes_over:
         raise typer.Exit(1)
 

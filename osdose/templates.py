@@ -79,7 +79,7 @@ def template(kind: str) -> Template:
 
 def examples() -> list[tuple[str, str]]:
     """The shipped example files as (relative path, text), sorted: the case report's course
-    files, orders, and example regimens."""
+    files, orders, example regimens, and the scripts the documentation runs."""
     root = resources.files("osdose.examples")
     out: list[tuple[str, str]] = []
 
@@ -87,7 +87,7 @@ def examples() -> list[tuple[str, str]]:
         for entry in sorted(folder.iterdir(), key=lambda p: p.name):
             if entry.is_dir() and not entry.name.startswith(("_", ".")):
                 walk(entry, f"{prefix}{entry.name}/")
-            elif entry.name.endswith((".yaml", ".yml", ".jsonl", ".json")):
+            elif entry.name.endswith((".yaml", ".yml", ".jsonl", ".json", ".sh")):
                 out.append((f"{prefix}{entry.name}", entry.read_text("utf-8")))
 
     walk(root, "")

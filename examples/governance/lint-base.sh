@@ -6,7 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(mktemp -d)"
 trap 'rm -rf "$repo"' EXIT
-cp "$here/../../regimens/DDP+EPI.yaml" "$repo/DDP+EPI.yaml"
+cp "$here/v1/DDP+EPI.yaml" "$repo/DDP+EPI.yaml"
 cd "$repo"
 git init -q
 git add DDP+EPI.yaml
