@@ -15,7 +15,7 @@ $(VENV)/.installed-demo: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test,fhir,postgres]'
+	$(BIN)/python -m pip install --quiet -e '.[test,fhir,postgres,plot]'
 	touch $@ $(VENV)/.installed-demo
 
 $(VENV)/.installed-docs: $(BIN)/python pyproject.toml

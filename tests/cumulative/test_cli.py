@@ -215,8 +215,11 @@ def test_plan_json_exact_and_exit_1_when_over() -> None:
                 "100 mg/m² per 21-day cycle",
                 "value": 140.0,
                 "limit": 100.0,
+                "acknowledged": "case report's intended dose escalation to 140 mg/m2 on one day, "
+                "above the label's 100 mg/m2",
             }
         ],
+        "warnings": [],
     }
 
 
