@@ -188,7 +188,9 @@ def signature_hash(s: Signature) -> str:
         "signed_by": s.signed_by,
         "prev_hash": s.prev_hash,
     }
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
