@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from osdose.basis import Basis, parse_basis
-from osdose.errors import InputError, OsdoseError, UnknownNameError
+from osdose.errors import InputError, OsdoseError, UnknownNameError, shown
 from osdose.source import Document, load, parse_text
 from osdose.thresholds import cite
 
@@ -360,7 +360,9 @@ def _years(doc: Document, at: Where, text: str | None) -> float | None:
 
     m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(years?|y|months?)\s*$", text)
     if not m:
-        raise doc.error(at, f"{at[-1]} must be an age like '2 years' or '6 months', got {text!r}")
+        raise doc.error(
+            at, f"{at[-1]} must be an age like '2 years' or '6 months', got {shown(text)}"
+        )
     value = float(m.group(1))
     return value / 12.0 if m.group(2).startswith("month") else value
 

@@ -25,7 +25,7 @@ from osdose.course import (
     parse_administrations,
 )
 from osdose.drugs import DrugTable
-from osdose.errors import FileError, InputError, OsdoseError
+from osdose.errors import FileError, InputError, OsdoseError, shown
 from osdose.ledger.records import NewRecord
 from osdose.source import Document
 
@@ -66,7 +66,9 @@ def future_margin(days: int | None) -> int:
         try:
             days = int(raw)
         except ValueError:
-            raise InputError(FUTURE_ENV, f"must be a whole number of days, got {raw!r}") from None
+            raise InputError(
+                FUTURE_ENV, f"must be a whole number of days, got {shown(raw)}"
+            ) from None
     if not 0 <= days <= MAX_FUTURE_DAYS:
         raise InputError(
             "future days", f"must be a whole number from 0 to {MAX_FUTURE_DAYS}, got {days}"
