@@ -134,7 +134,9 @@ def from_options(
             raise OsdoseError(
                 "record needs --drug and --dose, or --regimen and --cycle for a whole cycle"
             )
-        entry.update(regimen=regimen, cycle=cycle, dose_percent=dose_percent or 100.0)
+        # `or 100.0` read --dose-percent 0 (and -0) as a full dose: only no option is 100%
+        percent = 100.0 if dose_percent is None else dose_percent
+        entry.update(regimen=regimen, cycle=cycle, dose_percent=percent)
         return _parse_one(entry, table, future_days)
     if drug is None:
         raise OsdoseError("--dose needs --drug (or give --regimen and --cycle alone)")
