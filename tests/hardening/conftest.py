@@ -17,7 +17,6 @@ import pytest
 from osdose.cli import main
 
 DATA = Path(__file__).parent / "data"
-TODAY = "2026-01-10"  # the clock of every test here ($OSDOSE_TODAY)
 
 
 @dataclass(frozen=True)
@@ -60,12 +59,12 @@ def at_line(line: str, path: Path | str, number: int) -> None:
 
 @pytest.fixture(autouse=True)
 def _quiet_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """A pinned clock, no ledger, drug table or thresholds from the environment, and an
-    empty working folder: nothing outside the test decides the outcome."""
+    """No ledger, drug table, thresholds or clock from the environment, and an empty
+    working folder: nothing outside the test decides the outcome. (Today is the real day:
+    the shipped regimens' approvals are dated, and every date in these tests is past.)"""
     for name in list(os.environ):
         if name.startswith("OSDOSE_") and name not in ("OSDOSE_SKIP_WHEEL", "OSDOSE_TEST_PG"):
             monkeypatch.delenv(name)
-    monkeypatch.setenv("OSDOSE_TODAY", TODAY)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.chdir(tmp_path)
