@@ -364,13 +364,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(0)
     except exceptions.UsageError as exc:
         command = exc.ctx.command_path if exc.ctx else "osdose"
-        print(f"osdose: error: {exc.format_message()} (see '{command} --help')", file=sys.stderr)
+        message = " ".join(exc.format_message().split())  # "Choose from:\n\tverified": one line
+        print(f"osdose: error: {message} (see '{command} --help')", file=sys.stderr)
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):
         print("osdose: error: aborted", file=sys.stderr)
         sys.exit(130)
     except exceptions.ClickException as exc:
-        print(f"osdose: error: {exc.format_message()}", file=sys.stderr)
+        print(f"osdose: error: {' '.join(exc.format_message().split())}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except OsdoseError as exc:  # raised outside a command (a global option's callback)
         print(f"osdose: error: {exc}", file=sys.stderr)
