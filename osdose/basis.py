@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from osdose import units
-from osdose.errors import InputError
+from osdose.errors import InputError, shown
 
 if TYPE_CHECKING:
     from osdose.drugs import Drug
@@ -98,7 +98,7 @@ def _auc(text: str, field: str) -> Basis:
     if not m:
         raise InputError(
             field,
-            f"is not a target AUC, got {text!r}: write 'AUC 5' (mg·min/mL; the dose in mg is "
+            f"is not a target AUC, got {shown(text)}: write 'AUC 5' (mg·min/mL; the dose in mg is "
             "AUC × (GFR + 25))",
         )
     value = float(m.group(1))
@@ -111,7 +111,7 @@ def _auc(text: str, field: str) -> Basis:
 def _rate(text: str, field: str) -> None:
     raise InputError(
         field,
-        f"must be a dose per administration day without a time unit, got {text!r}: write "
+        f"must be a dose per administration day without a time unit, got {shown(text)}: write "
         "'120 mg/m2' for a daily dose, or use dose_per_cycle for a total split over the days",
     )
 

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from osdose import thresholds, units
-from osdose.errors import InputError
+from osdose.errors import InputError, shown
 
 #: The units a bare number of a height or weight could have been meant in (to the base unit).
 _GUESSES = {"length": (("cm", 1.0), ("m", 100.0), ("in", 2.54)),
@@ -104,7 +104,7 @@ def age_years(text: Any, field: str = "age") -> float:
     m = _AGE.match(s)
     if not m:
         raise InputError(
-            field, f"must be an age like '60', '60 years' or '10 months', got {text!r}"
+            field, f"must be an age like '60', '60 years' or '10 months', got {shown(text)}"
         )
     unit = (m.group(2) or "y").lower()
     value = float(m.group(1)) * _AGE_UNIT["m" if unit.startswith("mo") else unit[0]]

@@ -28,6 +28,7 @@ from osdose.cli_common import (
     Sex,
     drug_table,
     guarded,
+    internal_error,
     render,
     state,
 )
@@ -349,8 +350,11 @@ def _click_exceptions() -> Any:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of ``osdose`` and ``python -m osdose``: usage errors become one line too."""
+    """Entry point of ``osdose`` and ``python -m osdose``: usage errors become one line too,
+    and so does any exception no command caught (a bug): its type and a hint to re-run with
+    ``--debug``, never its message (it may quote patient data)."""
     exceptions = _click_exceptions()
+    args = sys.argv[1:] if argv is None else argv
     try:
         code = app(args=argv, prog_name="osdose", standalone_mode=False)
     except exceptions.NoArgsIsHelpError as exc:
@@ -360,12 +364,20 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(0)
     except exceptions.UsageError as exc:
         command = exc.ctx.command_path if exc.ctx else "osdose"
-        print(f"osdose: error: {exc.format_message()} (see '{command} --help')", file=sys.stderr)
+        message = " ".join(exc.format_message().split())  # "Choose from:\n\tverified": one line
+        print(f"osdose: error: {message} (see '{command} --help')", file=sys.stderr)
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):
         print("osdose: error: aborted", file=sys.stderr)
         sys.exit(130)
     except exceptions.ClickException as exc:
-        print(f"osdose: error: {exc.format_message()}", file=sys.stderr)
+        print(f"osdose: error: {' '.join(exc.format_message().split())}", file=sys.stderr)
         sys.exit(exc.exit_code)
+    except OsdoseError as exc:  # raised outside a command (a global option's callback)
+        print(f"osdose: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except Exception as exc:
+        debug = state.debug or "--debug" in args  # the callback may not have run
+        print(f"osdose: error: {internal_error(exc, debug)}", file=sys.stderr)
+        sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)

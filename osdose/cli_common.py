@@ -34,7 +34,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def guarded(fn: F) -> F:
-    """Turn osdose's own errors into one line on stderr and exit status 2."""
+    """Turn osdose's own errors into one line on stderr and exit status 2; any other
+    exception (a bug) into one line that names only its type (see :func:`internal_error`)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -46,8 +47,31 @@ def guarded(fn: F) -> F:
 
                 traceback.print_exc()
             fail(str(exc))
+        except Exception as exc:
+            if _is_click(exc):
+                raise  # typer.Exit, usage errors: typer's own flow, handled by main()
+            fail(internal_error(exc, state.debug))
 
     return wrapper  # type: ignore[return-value]
+
+
+def _is_click(exc: BaseException) -> bool:
+    """Whether ``exc`` is typer's or click's own control flow (``typer.Exit`` is a
+    ``RuntimeError``, usage errors are ``ClickException``)."""
+    return any(c.__module__.split(".")[0] in ("click", "typer") for c in type(exc).__mro__[:-2])
+
+
+def internal_error(exc: BaseException, debug: bool) -> str:
+    """The one line for an exception osdose did not expect (a bug): its type only, never its
+    message, which may quote patient data; ``--debug`` prints the traceback first."""
+    if debug:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    return (
+        f"internal error ({type(exc).__name__}): this is a bug in osdose, not a problem with "
+        "the input; re-run with --debug to see the traceback, and report it"
+    )
 
 
 def fail(message: str, code: int = 2) -> None:

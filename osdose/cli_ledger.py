@@ -75,14 +75,16 @@ FormatOpt = Annotated[
 def _date(text: str | None) -> dt.date:
     import datetime as dt
 
-    from osdose.errors import InputError
+    from osdose.errors import InputError, shown
 
     if text is None or text == "today":
         return dt.date.today()
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError("--date", f"must be a date written YYYY-MM-DD, got {text!r}") from None
+        raise InputError(
+            "--date", f"must be a date written YYYY-MM-DD, got {shown(text)}"
+        ) from None
 
 
 def _say(message: str) -> None:

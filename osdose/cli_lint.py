@@ -146,7 +146,8 @@ def schema(
 
     from osdose.schema import json_schema
 
-    sys.stdout.write(json.dumps(json_schema(kind.value), indent=2, ensure_ascii=False) + "\n")
+    schema = json_schema(kind.value)
+    sys.stdout.write(json.dumps(schema, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 def snapshot(

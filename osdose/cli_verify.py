@@ -29,6 +29,10 @@ from osdose.errors import OsdoseError
 _EXIT = {"pass": 0, "not-checked": 0, "warn": 0, "fail": 1}
 
 
+MAX_GRACE_DAYS = 365  # a cycle a year early is no cycle: a longer grace is a slip
+MAX_JOBS = 256  # worker processes of a batch; more is a slip, never a faster run
+
+
 def _percent(value: float, name: str) -> float:
     if not 0 <= value <= 100:
         raise OsdoseError(f"{name} must be a percent from 0 to 100, got {value:g}")
@@ -151,8 +155,13 @@ def register(app: typer.Typer) -> None:
             raise OsdoseError("give an order file, a folder of orders, or --batch FILE")
         if _percent(warn_percent, "--warn-percent") > _percent(fail_percent, "--fail-percent"):
             raise OsdoseError("--warn-percent must not be larger than --fail-percent")
-        if grace_days < 0:
-            raise OsdoseError(f"--grace-days must be 0 or more, got {grace_days}")
+        if not 0 <= grace_days <= MAX_GRACE_DAYS:
+            raise OsdoseError(
+                f"--grace-days must be a whole number of days from 0 to {MAX_GRACE_DAYS}, "
+                f"got {grace_days}"
+            )
+        if jobs is not None and not 1 <= jobs <= MAX_JOBS:
+            raise OsdoseError(f"--jobs must be from 1 to {MAX_JOBS} processes, got {jobs}")
         floor = None
         if creatinine_floor is not None:
             from osdose.labs import concentration_mg_dl

@@ -18,6 +18,7 @@ for 900) never moves a status across a threshold.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
@@ -231,7 +232,15 @@ def against(
     value: float, ceiling: Ceiling | None, watch: Iterable[tuple[float, str, str]] = ()
 ) -> tuple[Level, float | None, tuple[str, ...]]:
     """Where a cumulative ``value`` (in the ceiling's unit) stands: (level, percent of the
-    maximum, reasons). ``watch`` holds (at, unit, reason) thresholds to monitor."""
+    maximum, reasons). ``watch`` holds (at, unit, reason) thresholds to monitor.
+
+    A total that is not a finite number has no level: it is refused, never ``ok`` (every
+    comparison with NaN is false, so it would otherwise pass every threshold)."""
+    if not math.isfinite(value):
+        raise OsdoseError(
+            f"a cumulative total is not a finite number ({value!r}): no status can be given; "
+            "check the doses it sums"
+        )
     v = round(value, DECIMALS)
     reasons: list[str] = []
     status = Level.OK

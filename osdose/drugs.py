@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from osdose.basis import Basis, parse_basis
-from osdose.errors import InputError, OsdoseError, UnknownNameError
+from osdose.errors import InputError, OsdoseError, UnknownNameError, shown
 from osdose.source import Document, load, parse_text
 from osdose.thresholds import cite
 
@@ -199,6 +199,23 @@ class DrugUnits:
 
 
 @dataclass(frozen=True)
+class Rounding:
+    """How ``verify --round`` rounds a dose of the drug, read (and checked) with the table:
+    to the nearest ``step`` mg, to the nearest combination of ``vials`` (mg), or by dose
+    ``bands`` (from mg, to mg, banded dose mg)."""
+
+    method: str  # "nearest", "vials" or "bands"
+    step: float = 1.0
+    vials: tuple[float, ...] = ()
+    bands: tuple[tuple[float, float, float], ...] = ()
+    source: str = ""
+
+
+#: The range of every amount of a rounding rule (a step, a vial, a band's bounds and dose).
+ROUNDING_MG = (0.001, 100_000.0)
+
+
+@dataclass(frozen=True)
 class Drug:
     name: str
     synonyms: tuple[str, ...]
@@ -214,7 +231,7 @@ class Drug:
     renal: tuple[Rule, ...] = ()
     hepatic: tuple[Rule, ...] = ()
     units: DrugUnits | None = None
-    rounding: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    rounding: Rounding | None = None
 
 
 @dataclass(frozen=True)
@@ -343,7 +360,9 @@ def _years(doc: Document, at: Where, text: str | None) -> float | None:
 
     m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(years?|y|months?)\s*$", text)
     if not m:
-        raise doc.error(at, f"{at[-1]} must be an age like '2 years' or '6 months', got {text!r}")
+        raise doc.error(
+            at, f"{at[-1]} must be an age like '2 years' or '6 months', got {shown(text)}"
+        )
     value = float(m.group(1))
     return value / 12.0 if m.group(2).startswith("month") else value
 
@@ -378,6 +397,43 @@ def _rule(doc: Document, at: Where, r: Any) -> Rule:
     return Rule(r.measure, tuple(bands), r.source, r.unconfirmed)
 
 
+def _rounding_mg(doc: Document, at: Where, text: str) -> float:
+    from osdose.units import parse
+
+    what = str(at[-1] if isinstance(at[-1], str) else at[-2])  # "step", "vials", "from" …
+    try:
+        q = parse(text, what, example="mg")
+    except InputError as exc:
+        raise doc.error(at, str(exc)) from None
+    low, high = ROUNDING_MG
+    if q.dimension != "mass" or not low <= q.to("mg") <= high:
+        raise doc.error(at, f"{what} must be an amount from {low:g} mg to 100 g, got {text!r}")
+    return q.to("mg")
+
+
+def _rounding(doc: Document, at: Where, r: Any) -> Rounding:
+    """A drug's rounding rule, every amount checked here (file:line), not when it is used."""
+    if r.method in ("nearest", "nearest_mg"):
+        step = _rounding_mg(doc, (*at, "step"), r.step) if r.step is not None else 1.0
+        return Rounding("nearest", step=step, source=r.source or "")
+    if r.method == "vials":
+        if not r.vials:
+            raise doc.error(at, "method vials needs vials: the vial sizes, like [10 mg, 50 mg]")
+        sizes = sorted(_rounding_mg(doc, (*at, "vials", i), v) for i, v in enumerate(r.vials))
+        return Rounding("vials", vials=tuple(sizes), source=r.source or "")
+    if not r.bands:
+        raise doc.error(at, "method bands needs bands: from, to and dose of each")
+    bands = []
+    for i, b in enumerate(r.bands):
+        where: Where = (*at, "bands", i)
+        low = _rounding_mg(doc, (*where, "from"), b.from_)
+        high = _rounding_mg(doc, (*where, "to"), b.to)
+        if low > high:
+            raise doc.error(where, f"a band's from must not be above its to, got {b.from_!r}")
+        bands.append((low, high, _rounding_mg(doc, (*where, "dose"), b.dose)))
+    return Rounding("bands", bands=tuple(bands), source=r.source or "")
+
+
 def _drug(doc: Document, name: str, e: Any) -> Drug:
     at: Where = ("drugs", name)
     units_block = (
@@ -398,7 +454,7 @@ def _drug(doc: Document, name: str, e: Any) -> Drug:
         rxnorm=e.rxnorm.code if e.rxnorm else None,
         rxnorm_source=cite(e.rxnorm.source, e.rxnorm.unconfirmed) if e.rxnorm else "",
         units=units_block,
-        rounding=e.rounding.model_dump(by_alias=True, exclude_none=True) if e.rounding else {},
+        rounding=_rounding(doc, (*at, "rounding"), e.rounding) if e.rounding else None,
     )
     ceiling = _ceiling(doc, (*at, "ceiling"), e.ceiling, base) if e.ceiling else None
     ages = tuple(

@@ -48,3 +48,19 @@ class UnknownNameError(OsdoseError):
         self.kind = kind
         self.name = name
         self.matches = matches
+
+
+MAX_SHOWN = 60  # characters of a typed value quoted back in a message
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for a message, cut to :data:`MAX_SHOWN` characters: a 5,000-digit
+    number or a pasted page is named by its start and length, not echoed whole."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's 4,300-digit limit cannot even be written out
+        return "a number of more than 4,300 digits"
+    if len(text) <= MAX_SHOWN:
+        return text
+    n = len(value) if isinstance(value, str) else len(text)
+    return f"{text[: MAX_SHOWN - 1]}… ({n:,} characters)"

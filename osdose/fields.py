@@ -29,6 +29,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from osdose.errors import shown
+
 MAX_TEXT = 10_000  # characters of any free-text field
 MAX_ID = 200  # characters of an identifier
 MIN_DATE = dt.date(1900, 1, 1)
@@ -54,7 +56,7 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return repr(value)
+    return shown(value)
 
 
 def _controls(text: str, allow_newlines: bool) -> str | None:
@@ -126,7 +128,7 @@ def whole(value: Any, low: int | None = None, high: int | None = None) -> int:
         if not _INT.match(text):
             hint = _number_hint(text)
             raise FieldError(
-                f"must be a whole number written as a plain decimal, got {text!r}{hint}"
+                f"must be a whole number written as a plain decimal, got {shown(text)}{hint}"
             )
         value = int(text)
     if not isinstance(value, int):
@@ -143,7 +145,8 @@ def decimal(value: Any, low: float | None = None, high: float | None = None) -> 
         text = value.strip()
         if not _DECIMAL.match(text):
             raise FieldError(
-                f"must be a number written as a plain decimal, got {text!r}{_number_hint(text)}"
+                f"must be a number written as a plain decimal, got {shown(text)}"
+                f"{_number_hint(text)}"
             )
         value = float(text)
     if isinstance(value, int):

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from osdose import units
-from osdose.errors import InputError
+from osdose.errors import InputError, shown
 
 CREATININE_UMOL_PER_MG_DL = 88.42
 BILIRUBIN_UMOL_PER_MG_DL = 17.1
@@ -34,7 +34,7 @@ def concentration_mg_dl(text: Any, field: str) -> float:
     ):
         raise InputError(
             field,
-            f"must be a concentration with its unit (mg/dL or µmol/L), got {text!r}: osdose "
+            f"must be a concentration with its unit (mg/dL or µmol/L), got {shown(text)}: osdose "
             "never guesses which",
         )
     q = units.parse(text, field)
@@ -62,7 +62,7 @@ def times_uln(text: Any, field: str) -> float:
     if not m:
         raise InputError(
             field,
-            f"must be a multiple of the upper limit of normal like '2.5 x ULN', got {text!r}",
+            f"must be a multiple of the upper limit of normal like '2.5 x ULN', got {shown(text)}",
         )
     value = float(m.group(1))
     if not 0 < value <= 100:
@@ -93,7 +93,7 @@ def count_g_per_l(text: Any, field: str) -> float:
     unit = m.group(2).replace(" ", "").replace("µ", "u").replace("μ", "u") if m else ""
     if m is None or not unit:
         raise InputError(
-            field, f"must be a count with its unit ({COUNT_EXAMPLES}), got {text!r}: osdose "
+            field, f"must be a count with its unit ({COUNT_EXAMPLES}), got {shown(text)}: osdose "
             "never guesses which"
         )  # fmt: skip
     value = float(m.group(1))

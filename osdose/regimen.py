@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from osdose.basis import Basis, parse_basis
 from osdose.drugs import Drug, DrugTable, load_drugs
-from osdose.errors import InputError, UnknownNameError
+from osdose.errors import InputError, UnknownNameError, shown
 from osdose.source import Document
 
 MAX_DAY = 365  # no cycle is longer; a day range is bounded before it is expanded
@@ -166,7 +166,7 @@ class Regimen:
 def _day(text: str, value: Any) -> int:
     m = _DAY.match(text)
     if not m:
-        raise ValueError(f"days must be a list, a day or a range like '1-5', got {value!r}")
+        raise ValueError(f"days must be a list, a day or a range like '1-5', got {shown(value)}")
     return _checked_day(int(m.group(1)))
 
 
@@ -180,14 +180,14 @@ def parse_days(value: Any) -> tuple[int, ...]:
     """``[1, 8]``, ``1``, ``"1-5"`` or ``"1-3, 8"`` → a tuple of days in the order given.
     Every day is from 1 to :data:`MAX_DAY` (a range is checked before it is expanded)."""
     if isinstance(value, bool) or value is None:
-        raise ValueError(f"days must be day numbers, got {value!r}")
+        raise ValueError(f"days must be day numbers, got {shown(value)}")
     if isinstance(value, int):
         return (_checked_day(value),)
     if isinstance(value, list):
         out = []
         for d in value:
             if isinstance(d, bool) or not isinstance(d, (int, str)):
-                raise ValueError(f"days must be whole day numbers, got {value!r}")
+                raise ValueError(f"days must be whole day numbers, got {shown(value)}")
             out.append(_checked_day(d) if isinstance(d, int) else _day(d, value))
         return tuple(out)
     days: list[int] = []

@@ -196,7 +196,9 @@ def compute_builtin(patients: tuple[Patient, ...], drugs: DrugTable | None = Non
 
 
 def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+    return json.dumps(
+        text, ensure_ascii=False, allow_nan=False
+    )  # a JSON string is a YAML double-quoted scalar
 
 
 def dumps(snap: Snapshot, command: str = "") -> str:

@@ -47,15 +47,17 @@ def _batch() -> str:
     import yaml
 
     first: dict[str, Any] = yaml.safe_load(_data("templates", "order.yaml"))
-    first = json.loads(json.dumps(first, default=str))  # dates as YYYY-MM-DD text
-    second = json.loads(json.dumps(first))
+    first = json.loads(json.dumps(first, default=str, allow_nan=False))  # dates as text
+    second = json.loads(json.dumps(first, allow_nan=False))
     second.update(
         cycle=2,
         date="2026-06-22",
         labs={"date": "2026-06-21", "anc": "2.6 x10^9/L", "platelets": "190 x10^9/L"},
         history=[{"date": "2026-06-01", "regimen": "DDP+EPI", "cycle": 1}],
     )
-    return "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in (first, second))
+    return "".join(
+        json.dumps(o, ensure_ascii=False, allow_nan=False) + "\n" for o in (first, second)
+    )
 
 
 def template(kind: str) -> Template:

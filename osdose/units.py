@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from osdose.errors import InputError
+from osdose.errors import InputError, shown
 
 MAX_TEXT = 100  # characters of one quantity
 MAX_DIGITS = 17  # significant digits (any float written by repr fits; more is an accident)
@@ -326,9 +326,9 @@ def _parse_cached(text: str) -> Quantity:
 
 def _checked_text(text: Any, field: str, example: str = "") -> str:
     if isinstance(text, bool) or text is None:
-        raise InputError(field, f"must be a quantity with a unit, got {text!r}")
+        raise InputError(field, f"must be a quantity with a unit, got {shown(text)}")
     if isinstance(text, float) and not math.isfinite(text):
-        raise InputError(field, f"must be a finite number with a unit, got {text!r}")
+        raise InputError(field, f"must be a finite number with a unit, got {shown(text)}")
     s = str(text).strip() if isinstance(text, str) else repr(text)
     if not s:
         raise InputError(field, "is empty: give a number and a unit, for example '70 kg'")

@@ -185,14 +185,22 @@ def _structured(url: str, name: str, where: str, on: Callable[[Any], dict[str, A
         items = getattr(m, name)
         if items:
             dumped = [i.model_dump(mode="json", by_alias=True, exclude_none=True) for i in items]
-            _add(on(target), {"url": url, "valueString": json.dumps(dumped, ensure_ascii=False)})
+            _add(
+                on(target),
+                {
+                    "url": url,
+                    "valueString": json.dumps(dumped, ensure_ascii=False, allow_nan=False),
+                },
+            )
 
     def take(target: Any) -> dict[str, Any]:
         text = _string(on(target), url)
         if text is None:
             return {}
+        from osdose.source import json_value  # strict: no NaN, no duplicate keys
+
         try:
-            return {name: json.loads(text)}
+            return {name: json_value(text)}
         except ValueError:
             raise MappingError(f"extension {url} is not the JSON osdose writes") from None
 

@@ -25,7 +25,7 @@ from osdose.course import (
     parse_administrations,
 )
 from osdose.drugs import DrugTable
-from osdose.errors import FileError, InputError, OsdoseError
+from osdose.errors import FileError, InputError, OsdoseError, shown
 from osdose.ledger.records import NewRecord
 from osdose.source import Document
 
@@ -66,7 +66,9 @@ def future_margin(days: int | None) -> int:
         try:
             days = int(raw)
         except ValueError:
-            raise InputError(FUTURE_ENV, f"must be a whole number of days, got {raw!r}") from None
+            raise InputError(
+                FUTURE_ENV, f"must be a whole number of days, got {shown(raw)}"
+            ) from None
     if not 0 <= days <= MAX_FUTURE_DAYS:
         raise InputError(
             "future days", f"must be a whole number from 0 to {MAX_FUTURE_DAYS}, got {days}"
@@ -132,7 +134,9 @@ def from_options(
             raise OsdoseError(
                 "record needs --drug and --dose, or --regimen and --cycle for a whole cycle"
             )
-        entry.update(regimen=regimen, cycle=cycle, dose_percent=dose_percent or 100.0)
+        # `or 100.0` read --dose-percent 0 (and -0) as a full dose: only no option is 100%
+        percent = 100.0 if dose_percent is None else dose_percent
+        entry.update(regimen=regimen, cycle=cycle, dose_percent=percent)
         return _parse_one(entry, table, future_days)
     if drug is None:
         raise OsdoseError("--dose needs --drug (or give --regimen and --cycle alone)")

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any, Literal
 
-from osdose.errors import OsdoseError
+from osdose.errors import OsdoseError, shown
 
 Kind = Literal["administration", "void"]
 GENESIS = "0" * 64  # the "previous hash" of the first record
@@ -99,7 +99,7 @@ NEW_FIELDS = tuple(f.name for f in fields(NewRecord))
 def check_id(value: int, field: str = "record id") -> int:
     """An id as the databases can hold it: a whole number from 1 to 2⁶³ − 1."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
-        raise LedgerError(f"{field} must be a whole number from 1 to {MAX_ID}, got {value!r}")
+        raise LedgerError(f"{field} must be a whole number from 1 to {MAX_ID}, got {shown(value)}")
     return value
 
 
@@ -114,7 +114,7 @@ def check_values(record: NewRecord) -> NewRecord:
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise LedgerError(f"{name} must be a number, got {value!r}")
+            raise LedgerError(f"{name} must be a number, got {shown(value)}")
         if not (math.isfinite(value) and low < value <= high):
             unit = f" {record.unit}" if name == "dose" and record.unit else ""
             raise LedgerError(
@@ -126,7 +126,9 @@ def check_values(record: NewRecord) -> NewRecord:
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high
         ):
-            raise LedgerError(f"{name} must be a whole number from 1 to {high:,}, got {value!r}")
+            raise LedgerError(
+                f"{name} must be a whole number from 1 to {high:,}, got {shown(value)}"
+            )
     if record.voids is not None:
         check_id(record.voids, "the record to void")
     return record
@@ -188,7 +190,9 @@ def signature_hash(s: Signature) -> str:
         "signed_by": s.signed_by,
         "prev_hash": s.prev_hash,
     }
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

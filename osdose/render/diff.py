@@ -81,7 +81,7 @@ def value(v: Any) -> str:
         return "absent"
     if isinstance(v, str):
         return v
-    return json.dumps(v, ensure_ascii=False)
+    return json.dumps(v, ensure_ascii=False, allow_nan=False)
 
 
 def mg(x: float | None, unit: str) -> str:

@@ -8,4 +8,5 @@ from osdose.lint import LintResult
 
 
 def render(result: LintResult) -> str:
-    return json.dumps([f.as_dict() for f in result.findings], indent=2, ensure_ascii=False) + "\n"
+    doc = [f.as_dict() for f in result.findings]
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

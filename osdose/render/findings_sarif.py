@@ -77,4 +77,4 @@ def document(result: LintResult) -> dict[str, Any]:
 
 
 def render(result: LintResult) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document(result), indent=2, ensure_ascii=False, allow_nan=False) + "\n"

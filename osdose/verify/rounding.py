@@ -12,22 +12,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
-from osdose.drugs import Drug, DrugTable
-from osdose.errors import InputError, OsdoseError
+from osdose.drugs import Drug, DrugTable, Rounding
+from osdose.errors import OsdoseError
 from osdose.verify.result import num
 
 _MAX_STEPS = 200_000  # a vial table whose sizes share no useful divisor is refused, not ground
 
 
-@dataclass(frozen=True)
-class Rule:
-    method: str  # "nearest", "vials" or "bands"
-    step: float = 1.0
-    vials: tuple[float, ...] = ()
-    bands: tuple[tuple[float, float, float], ...] = ()  # (from mg, to mg, banded dose mg)
-    source: str = ""
+#: A drug's rounding rule, read and checked with the drug table (:class:`osdose.drugs.Rounding`).
+Rule = Rounding
 
 
 @dataclass(frozen=True)
@@ -38,41 +32,13 @@ class Rounded:
     how: str
 
 
-def _mg(value: Any, what: str) -> float:
-    from osdose.units import parse
-
-    q = parse(value, what, example="mg")
-    if q.dimension != "mass" or not 0.001 <= q.to("mg") <= 100_000:
-        raise InputError(what, f"must be an amount from 0.001 mg to 100 g, got {value!r}")
-    return q.to("mg")
-
-
 @cache
 def rule_for(table: DrugTable, name: str) -> Rule:
-    """The parsed rounding rule of drug ``name`` (nearest 1 mg when the table gives none)."""
+    """The rounding rule of drug ``name`` (nearest 1 mg when the table gives none)."""
     drug: Drug = table.drugs[name]
-    raw = drug.rounding
-    if not raw:
+    if drug.rounding is None:
         return Rule("nearest", 1.0, source="no rule in the drug table: nearest mg")
-    try:
-        method = str(raw.get("method", ""))
-        source = str(raw.get("source", ""))
-        if method in ("nearest", "nearest_mg"):
-            return Rule("nearest", _mg(raw.get("step", "1 mg"), "step"), source=source)
-        if method == "vials":
-            sizes = tuple(sorted(_mg(v, "vials") for v in raw["vials"]))
-            if not sizes:
-                raise InputError("vials", "must list at least one vial size")
-            return Rule("vials", vials=sizes, source=source)
-        if method == "bands":
-            bands = tuple(
-                (_mg(b["from"], "from"), _mg(b["to"], "to"), _mg(b["dose"], "dose"))
-                for b in raw["bands"]
-            )
-            return Rule("bands", bands=bands, source=source)
-        raise InputError("method", f"must be nearest, vials or bands, got {method!r}")
-    except (InputError, KeyError, TypeError) as exc:
-        raise OsdoseError(f"{table.path}: drugs.{name}.rounding: {exc}") from None
+    return drug.rounding
 
 
 def _vials(target: float, sizes: tuple[float, ...]) -> Rounded:
