@@ -10,14 +10,17 @@ through YAML 1.1's guesses (``0042`` as the octal 34, ``off`` as false, ``1:30``
 ``2021-06-01`` as a date object). The only value a plain scalar can be besides text is
 null (empty, ``~``, ``null``). Each field then reads its text as what it holds: a number as
 a plain decimal, a date as YYYY-MM-DD, an identifier as the text exactly as written
-(:mod:`osdose.fields`). JSON documents carry JSON's own numbers and booleans, which the
-same field readers accept.
+(:mod:`osdose.fields`). Unquoted text that another YAML 1.1 reader would read differently
+is marked (:class:`Plain`) and refused where text belongs, with a hint to quote it, so that
+a file means the same to osdose and to every other tool that reads it. JSON documents
+carry JSON's own numbers and booleans, which the same field readers accept.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,10 +108,69 @@ def _pos(node: yaml.Node) -> Pos:
     return Pos(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+class Plain(str):
+    """Text written without quotes that a YAML 1.1 reader (PyYAML, Ansible, many tools) would
+    not read as this text: ``0042`` (the octal number 34), ``off`` (false), ``1:30`` (the
+    base-60 number 90), ``2021-06-01`` (a date), ``1.50`` (1.5). ``yaml11`` says what such a
+    reader makes of it.
+
+    Where a number, a date or true/false belongs, the field reads the text by its own rule
+    (a whole number must be a plain decimal, so ``0042`` and ``1:30`` are refused there too).
+    Where text belongs (identifiers, reasons, notes) the value is refused with a hint to
+    quote it (:mod:`osdose.fields`): the file must mean the same to every reader of it.
+    """
+
+    yaml11: str
+
+
+_PLAIN_INT = re.compile(r"^-?(0|[1-9][0-9]{0,17})$")
+_YAML11 = yaml.constructor.SafeConstructor()
+_YAML11_KIND = {
+    "tag:yaml.org,2002:bool": "a yes/no value",
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
+def _yaml11(node: yaml.ScalarNode) -> str | None:
+    """What a YAML 1.1 reader makes of a plain scalar, when that is not its text."""
+    text = str(node.value)
+    kind = _YAML11_KIND.get(node.tag)
+    if kind is None or _PLAIN_INT.match(text):
+        return None  # text, or a plain decimal whole number that reads back as written
+    if len(text) > 40:
+        return kind
+    try:
+        value = _YAML11.construct_object(node)
+    except (ValueError, TypeError, yaml.YAMLError):
+        return kind
+    if isinstance(value, bool):
+        return f"the yes/no value {str(value).lower()}"
+    if isinstance(value, float) and str(value) == text:
+        return None  # 1.5 is 1.5 to every reader
+    if isinstance(value, int):
+        if ":" in text:
+            return f"the base-60 number {value}"
+        if re.match(r"^[-+]?0[0-7_]+$", text):
+            return f"the octal number {value}"
+        return f"the number {value}"
+    if isinstance(value, float):
+        return f"the number {value!r}"
+    return f"{kind} ({value})" if kind == "a date" else kind
+
+
 def scalar(node: yaml.ScalarNode) -> str | None:
-    """A scalar as written: its text, or ``None`` for a plain null (empty, ``~``, ``null``)."""
+    """A scalar as written: its text, or ``None`` for a plain null (empty, ``~``, ``null``).
+    Plain text that YAML 1.1 would read as something else is a :class:`Plain`."""
     if node.style is None and node.tag == _NULL_TAG and node.value in _NULLS:
         return None
+    if not node.style:  # None from PyYAML, "" from libyaml
+        seen = _yaml11(node)
+        if seen is not None:
+            out = Plain(node.value)
+            out.yaml11 = seen
+            return out
     return str(node.value)
 
 
@@ -176,7 +238,14 @@ class _Builder:
                         "a mapping key must be plain text",
                         _pos(key_node).column,
                     )
-                key = str(key_node.value)
+                key = scalar(key_node)
+                if key is None:
+                    raise FileError(
+                        self.doc.path,
+                        _pos(key_node).line,
+                        "a mapping key must be plain text, got an empty or null key",
+                        _pos(key_node).column,
+                    )
                 child = (*path, key)
                 if key in out:
                     self.doc.duplicates.append(
