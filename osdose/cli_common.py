@@ -51,7 +51,10 @@ def guarded(fn: F) -> F:
 
 
 def fail(message: str, code: int = 2) -> None:
-    print(f"osdose: error: {message}", file=sys.stderr)
+    from osdose.visible import visible
+
+    # one line, whatever the message quotes (a file name, a value read from a file)
+    print(f"osdose: error: {visible(message)}", file=sys.stderr)
     raise typer.Exit(code)
 
 
