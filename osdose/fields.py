@@ -224,10 +224,15 @@ def decimal(value: Any, low: float | None = None, high: float | None = None) -> 
 
 def _in_range(value: float, low: float | None, high: float | None) -> None:
     if (low is not None and value < low) or (high is not None and value > high):
-        lo = "" if low is None else f"{low:g}"
-        hi = "" if high is None else f"{high:g}"
+        lo = "" if low is None else _shown(low)
+        hi = "" if high is None else _shown(high)
         span = f"from {lo} to {hi}" if lo and hi else f"at least {lo}" if lo else f"at most {hi}"
-        raise FieldError(f"must be {span}, got {value:g}")
+        raise FieldError(f"must be {span}, got {_shown(value)}")
+
+
+def _shown(x: float) -> str:
+    """A number in a message: a large whole number in full (1,048,576), else as ``g``."""
+    return f"{int(x):,}" if abs(x) >= 1e6 and float(x).is_integer() and abs(x) < 1e18 else f"{x:g}"
 
 
 def _number_hint(text: str) -> str:

@@ -35,9 +35,13 @@ try:  # libyaml when present: same nodes, several times faster
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_BYTES = 2 * 1024 * 1024  # a regimen, order, drug table or thresholds file
+#: The largest file osdose reads, of any kind (regimen, course, order, drug table, JSONL
+#: batch, history, thresholds, FHIR bundle): the default of the thresholds file's
+#: ``input.max_file_bytes``. 1 GiB holds a batch of a million orders and a ledger export of
+#: a lifetime of records, far more than any file osdose writes.
+MAX_INPUT_BYTES = 1 << 30
 MAX_NODES = 200_000
-MAX_DEPTH = 64
+MAX_DEPTH = 64  # levels of nesting in any document, YAML or JSON
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
 Path_ = tuple[str | int, ...]
@@ -258,10 +262,21 @@ class _Builder:
         raise FileError(self.doc.path, _pos(node).line, "unreadable YAML node")  # pragma: no cover
 
 
-def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "file") -> bytes:
-    """The bytes of a regular file of at most ``max_bytes``; a folder, device, FIFO or
-    socket (after following symlinks) is refused before anything is read, and a larger
-    file is refused after reading ``max_bytes + 1`` bytes at most."""
+def input_limit() -> int:
+    """The largest file osdose reads, in bytes: ``input.max_file_bytes`` of the thresholds
+    in use (:data:`MAX_INPUT_BYTES` unless an institution's thresholds file says otherwise)."""
+    from osdose import thresholds
+
+    return thresholds.current().max_file_bytes
+
+
+def read_bytes(path: str | Path, max_bytes: int | None = None, what: str = "file") -> bytes:
+    """The bytes of a regular file of at most ``max_bytes`` (default :func:`input_limit`):
+    the one way osdose reads a file. A folder, device, FIFO or socket (after following
+    symlinks) is refused before anything is read, and a larger file is refused after
+    reading ``max_bytes + 1`` bytes at most."""
+    if max_bytes is None:
+        max_bytes = input_limit()
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
@@ -276,17 +291,28 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "file")
             raise FileError(path, None, "is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
             raise FileError(
-                path, None, f"is not a regular file (a device, pipe or socket): not a {what}"
+                path, None, f"is not a regular file (a device, pipe or socket): not {_a(what)}"
             )
         if info.st_size > max_bytes:
-            raise FileError(path, None, f"is larger than {_size(max_bytes)}: not a {what}")
+            raise FileError(path, None, _too_large(max_bytes, what))
         try:
             raw = f.read(max_bytes + 1)
         except OSError as exc:
             raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
     if len(raw) > max_bytes:
-        raise FileError(path, None, f"is larger than {_size(max_bytes)}: not a {what}")
+        raise FileError(path, None, _too_large(max_bytes, what))
     return raw
+
+
+def _a(what: str) -> str:
+    return f"an {what}" if what[:1] in "aeiou" else f"a {what}"
+
+
+def _too_large(max_bytes: int, what: str) -> str:
+    return (
+        f"is larger than {_size(max_bytes)}, the largest file osdose reads, so not {_a(what)} "
+        "(an institution with larger files raises input.max_file_bytes in its thresholds file)"
+    )
 
 
 def _size(n: int) -> str:
@@ -307,7 +333,7 @@ def decode(raw: bytes, path: str | Path) -> str:
         raise FileError(path, line, "is not UTF-8 text") from None
 
 
-def read_text(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "regimen file") -> str:
+def read_text(path: str | Path, max_bytes: int | None = None, what: str = "regimen file") -> str:
     """The text of a file, refused when missing, not a regular file, too large, binary or
     not UTF-8."""
     return decode(read_bytes(path, max_bytes, what), path)
@@ -339,10 +365,11 @@ def parse_text(text: str, path: str | Path = "<text>", max_nodes: int = MAX_NODE
     return doc
 
 
-def load(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "regimen file") -> Document:
-    """Read and parse one YAML file (of at most ``max_bytes``)."""
-    # A file's values never outnumber its bytes; the node budget grows with the size allowed.
-    return parse_text(read_text(path, max_bytes, what), path, max(MAX_NODES, max_bytes // 4))
+def load(path: str | Path, max_bytes: int | None = None, what: str = "regimen file") -> Document:
+    """Read and parse one YAML file (of at most ``max_bytes``, default :func:`input_limit`)."""
+    text = read_text(path, max_bytes, what)
+    # A file's values never outnumber its bytes; the node budget grows with the file's size.
+    return parse_text(text, path, max(MAX_NODES, len(text) // 2))
 
 
 class DuplicateKeyError(ValueError):
@@ -362,14 +389,56 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number osdose reads")
 
 
-_JSON = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+MAX_DIGITS = 30  # digits of a whole number in JSON: no dose, count or id needs more
+
+
+def _json_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise ValueError(f"a whole number of {digits:,} digits (at most {MAX_DIGITS})")
+    return int(text)
+
+
+_JSON = json.JSONDecoder(
+    object_pairs_hook=_no_duplicates, parse_constant=_no_constant, parse_int=_json_int
+)
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests (a scalar 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
 
 
 def json_value(text: str) -> Any:
-    """A JSON value, refusing duplicate keys, NaN/Infinity, integers of more than 4,300
-    digits and nesting deeper than Python can follow (a :class:`ValueError` whose message
-    says what is wrong; :class:`json.JSONDecodeError` also carries its column)."""
+    """A JSON value, refusing duplicate keys, NaN/Infinity, whole numbers of more than
+    :data:`MAX_DIGITS` digits and nesting deeper than :data:`MAX_DEPTH` levels (a
+    :class:`ValueError` whose message says what is wrong; :class:`json.JSONDecodeError` also
+    carries its line and column)."""
     try:
-        return _JSON.decode(text)
+        value = _JSON.decode(text)
     except RecursionError:
-        raise ValueError("nesting too deep") from None
+        raise ValueError(f"nesting deeper than {MAX_DEPTH} levels") from None
+    if _depth(value) > MAX_DEPTH:
+        raise ValueError(f"nesting deeper than {MAX_DEPTH} levels")
+    return value
+
+
+def read_json(path: str | Path, what: str = "JSON file") -> Any:
+    """Strict JSON (:func:`json_value`) from a regular file of at most :func:`input_limit`
+    bytes; every problem is a :class:`FileError` naming the file (and line)."""
+    text = decode(read_bytes(path, None, what), path)
+    try:
+        return json_value(text)
+    except json.JSONDecodeError as exc:
+        raise FileError(path, exc.lineno, f"not JSON: {exc.msg} (column {exc.colno})") from None
+    except ValueError as exc:
+        raise FileError(path, None, f"not strict JSON: {exc}") from None
