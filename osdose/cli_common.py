@@ -50,6 +50,20 @@ def guarded(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def patient_id(value: str | None) -> str | None:
+    """A ``--patient`` option read as a patient id in a file is (:func:`osdose.fields.identifier`:
+    no control, bidirectional or invisible characters, no look-alike letters), before
+    anything is opened."""
+    if value is None:
+        return None
+    from osdose.fields import FieldError, identifier
+
+    try:
+        return identifier(value, "patient id")
+    except FieldError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 def fail(message: str, code: int = 2) -> None:
     from osdose.visible import visible
 

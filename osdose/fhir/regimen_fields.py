@@ -191,8 +191,10 @@ def _structured(url: str, name: str, where: str, on: Callable[[Any], dict[str, A
         text = _string(on(target), url)
         if text is None:
             return {}
+        from osdose.source import json_value
+
         try:
-            return {name: json.loads(text)}
+            return {name: json_value(text)}
         except ValueError:
             raise MappingError(f"extension {url} is not the JSON osdose writes") from None
 
