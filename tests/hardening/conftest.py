@@ -1,0 +1,53 @@
+"""Helpers of the hardening tests (issue 10): the CLI in-process, and the one-line error
+every refusal must be."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from osdose.cli import app
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parents[2]
+SHIPPED_THRESHOLDS = ROOT / "osdose" / "data" / "thresholds.yaml"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    r = CliRunner().invoke(app, list(args))
+    return r.exit_code, r.stdout, r.stderr
+
+
+def refused(*args: str) -> str:
+    """Run osdose and assert it refused: exit 2, one line ``osdose: error: …``, no
+    traceback. The line, for the test to look into."""
+    code, out, err = run(*args)
+    assert code == 2, (code, out, err)
+    assert err.startswith("osdose: error: "), err
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert "Traceback" not in err + out
+    return err
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path) -> Iterator[Path]:
+    """Run in an empty folder (relative paths in messages stay short)."""
+    here = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        yield tmp_path
+    finally:
+        os.chdir(here)
+
+
+def regimen_text(**changes: str) -> str:
+    """The shipped DIA regimen with lines replaced: ``{"cycles: 11": "cycles: 1:30"}``."""
+    text = (ROOT / "regimens" / "DIA.yaml").read_text()
+    for old, new in changes.items():
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
