@@ -285,8 +285,8 @@ def read_bytes(path: str | Path, max_bytes: int | None = None, what: str = "file
         raise FileError(path, None, "is a folder, not a file") from None
     except OSError as exc:
         raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as f:
-        info = os.fstat(f.fileno())
+    try:
+        info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise FileError(path, None, "is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
@@ -295,10 +295,13 @@ def read_bytes(path: str | Path, max_bytes: int | None = None, what: str = "file
             )
         if info.st_size > max_bytes:
             raise FileError(path, None, _too_large(max_bytes, what))
-        try:
-            raw = f.read(max_bytes + 1)
-        except OSError as exc:
-            raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
+        with os.fdopen(os.dup(fd), "rb") as f:
+            try:
+                raw = f.read(max_bytes + 1)
+            except OSError as exc:
+                raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
     if len(raw) > max_bytes:
         raise FileError(path, None, _too_large(max_bytes, what))
     return raw
@@ -405,16 +408,20 @@ _JSON = json.JSONDecoder(
 
 
 def _depth(value: Any) -> int:
-    """How deeply ``value`` nests (a scalar 0), without recursion."""
+    """How many lists and objects nest in ``value`` (a scalar 0, ``[]`` 1), without
+    recursion."""
     deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 0)]
+    stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
+        item, level = stack.pop()
         if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
+            items = list(item.values())
         elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
+            items = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((v, level + 1) for v in items)
     return deepest
 
 

@@ -33,6 +33,15 @@ def refused(*args: str) -> str:
     return err
 
 
+@pytest.fixture(autouse=True)
+def _shipped_thresholds() -> Iterator[None]:
+    """``--thresholds`` is process state (osdose.thresholds.use): not carried between runs."""
+    from osdose import thresholds
+
+    yield
+    thresholds.use(None)
+
+
 @pytest.fixture
 def in_tmp(tmp_path: Path) -> Iterator[Path]:
     """Run in an empty folder (relative paths in messages stay short)."""
