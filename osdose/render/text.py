@@ -39,7 +39,7 @@ class Table(_RichTable):
         for key in ("title", "caption"):
             if isinstance(kwargs.get(key), str):
                 kwargs[key] = Text(kwargs[key])
-        super().__init__(*(_cell(h) for h in headers), **kwargs)
+        super().__init__(*headers, **kwargs)  # string headers go through add_column
 
     def add_column(self, header: Any = "", *args: Any, **kwargs: Any) -> None:
         super().add_column(_cell(header), *args, **kwargs)

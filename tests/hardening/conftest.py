@@ -3,14 +3,15 @@ every refusal must be."""
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from osdose.cli import app
+from osdose.cli import main
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parents[2]
@@ -18,8 +19,16 @@ SHIPPED_THRESHOLDS = ROOT / "osdose" / "data" / "thresholds.yaml"
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    r = CliRunner().invoke(app, list(args))
-    return r.exit_code, r.stdout, r.stderr
+    """``osdose ARGS`` through its entry point (usage errors are one line there too)."""
+    out, err = io.StringIO(), io.StringIO()
+    code: int | str | None = 0
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code
+    assert isinstance(code, int), code
+    return code, out.getvalue(), err.getvalue()
 
 
 def refused(*args: str) -> str:
