@@ -41,7 +41,7 @@ def course() -> Any:
     from osdose.course import parse_course
     from osdose.source import Document, Pos
 
-    first = dt.date(2000, 1, 1)
+    first = dt.date(1990, 1, 1)  # 10,000 days later is 2017: no date in the future
     entries = []
     for i in range(N):
         drug, dose = DRUGS[i % len(DRUGS)]

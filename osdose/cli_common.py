@@ -74,8 +74,25 @@ def internal_error(exc: BaseException, debug: bool) -> str:
     )
 
 
+def patient_id(value: str | None) -> str | None:
+    """A ``--patient`` option read as a patient id in a file is (:func:`osdose.fields.identifier`:
+    no control, bidirectional or invisible characters, no look-alike letters), before
+    anything is opened."""
+    if value is None:
+        return None
+    from osdose.fields import FieldError, identifier
+
+    try:
+        return identifier(value, "patient id")
+    except FieldError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 def fail(message: str, code: int = 2) -> None:
-    print(f"osdose: error: {message}", file=sys.stderr)
+    from osdose.visible import visible
+
+    # one line, whatever the message quotes (a file name, a value read from a file)
+    print(f"osdose: error: {visible(message)}", file=sys.stderr)
     raise typer.Exit(code)
 
 

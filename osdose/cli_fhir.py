@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from osdose.cli_common import HELP, drug_table, guarded
+from osdose.cli_common import HELP, drug_table, guarded, patient_id
 from osdose.errors import OsdoseError
 
 fhir_app = typer.Typer(
@@ -77,7 +77,10 @@ def export(
         ),
     ] = None,
     patient: Annotated[
-        str | None, typer.Option("--patient", "-p", help="With the ledger: the patient id.")
+        str | None,
+        typer.Option(
+            "--patient", "-p", callback=patient_id, help="With the ledger: the patient id."
+        ),
     ] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -129,7 +132,12 @@ def import_(
     ] = None,
     patient: Annotated[
         str | None,
-        typer.Option("--patient", "-p", help="Patient id to use (default: the Bundle's)."),
+        typer.Option(
+            "--patient",
+            "-p",
+            callback=patient_id,
+            help="Patient id to use (default: the Bundle's).",
+        ),
     ] = None,
     by: Annotated[
         str | None, typer.Option("--by", help="Who records (default: the operating-system user).")

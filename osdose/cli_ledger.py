@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from osdose.cli_common import HELP, Format, drug_table, emit_json, emit_rich, guarded
+from osdose.cli_common import (
+    HELP,
+    Format,
+    drug_table,
+    emit_json,
+    emit_rich,
+    guarded,
+    patient_id,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -34,7 +42,9 @@ LedgerOpt = Annotated[
         "ledger.sqlite3 in the user data folder.",
     ),
 ]
-PatientOpt = Annotated[str, typer.Option("--patient", "-p", help="Patient id, as written.")]
+PatientOpt = Annotated[
+    str, typer.Option("--patient", "-p", callback=patient_id, help="Patient id, as written.")
+]
 ByOpt = Annotated[
     str | None,
     typer.Option(

@@ -108,7 +108,7 @@ def lint(
     else:
         from rich.console import Console
 
-        Console(highlight=False, soft_wrap=True).print(report, end="")
+        Console(highlight=False, markup=False, emoji=False, soft_wrap=True).print(report, end="")
     print(
         _summary(
             len(result.files),

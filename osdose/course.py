@@ -29,7 +29,6 @@ from osdose.kidney import CalvertGfr
 from osdose.regimen import DrugDose, Regimen
 from osdose.source import Document, load
 
-MAX_BYTES = 1 << 30  # a course file (a ledger export of a long history is large)
 EXAMPLES = {"height": "175 cm", "weight": "70 kg", "bsa": "1.84 m2"}
 
 Where = tuple[str | int, ...]
@@ -482,7 +481,7 @@ def load_course(
 ) -> Course:
     """Read and check one course file (``future_days``, ``same_day``: see
     :func:`check_history`)."""
-    return parse_course(load(path, MAX_BYTES, "course file"), table, future_days, same_day)
+    return parse_course(load(path, what="course file"), table, future_days, same_day)
 
 
 __all__ = [

@@ -30,6 +30,7 @@ from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from osdose.errors import shown
+from osdose.source import Plain
 
 MAX_TEXT = 10_000  # characters of any free-text field
 MAX_ID = 200  # characters of an identifier
@@ -64,45 +65,107 @@ def _controls(text: str, allow_newlines: bool) -> str | None:
     for ch in text:
         if ch in "\n\t" and allow_newlines:
             continue
-        if unicodedata.category(ch) in ("Cc", "Cs") or _INVISIBLE.match(ch):
+        if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") or _INVISIBLE.match(ch):
             return f"U+{ord(ch):04X}"
     return None
 
 
+def _quoted(value: Any) -> None:
+    """Refuse unquoted YAML that another YAML 1.1 reader would not read as this text."""
+    if isinstance(value, Plain):
+        raise FieldError(
+            f"{str(value)!r} must be quoted: unquoted, YAML 1.1 reads it as {value.yaml11}; "
+            f'write it as "{value}" to mean the text'
+        )
+
+
 def identifier(value: Any, what: str = "an identifier") -> str:
-    """Text exactly as written; a JSON integer is its decimal text. Refused: empty, surrounded
-    by spaces, longer than :data:`MAX_ID`, or holding an invisible or control character."""
+    """Text exactly as written, or a JSON integer as its decimal text. Refused: empty,
+    surrounded by spaces, longer than :data:`MAX_ID`, unquoted YAML that YAML 1.1 reads as
+    something else (``0042``, ``off``, ``1:30``), an invisible or control character, or
+    characters that make it look like another identifier (:func:`lookalike`)."""
+    _quoted(value)
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
         raise FieldError(f"must be {what} written as text, got {_kind(value)} (quote it)")
-    if not value.strip():
+    text = str(value)
+    if not text.strip():
         raise FieldError(f"must be {what}, got an empty text")
-    if value != value.strip():
-        raise FieldError(f"{value!r} starts or ends with a space: it would be a different {what}")
-    if len(value) > MAX_ID:
+    if text != text.strip():
+        raise FieldError(f"{text!r} starts or ends with a space: it would be a different {what}")
+    if len(text) > MAX_ID:
         raise FieldError(f"is longer than {MAX_ID} characters")
-    bad = _controls(value, allow_newlines=False)
+    bad = _controls(text, allow_newlines=False)
     if bad:
         raise FieldError(
             f"holds the invisible or control character {bad}: two different {what}s could look "
             "the same; type it again"
         )
-    return value
+    look = lookalike(text)
+    if look:
+        raise FieldError(f"{text!r} {look}: two different {what}s could look the same")
+    return text
+
+
+# Cyrillic and Greek letters drawn like Latin ones (Unicode confusables, the letters that
+# occur in identifiers): "Р-0042" (Cyrillic Er) looks exactly like "P-0042".
+_LATIN_LOOKALIKES = frozenset(
+    "АВЕЅІЈКМНОРСТХУаеіјорсхуѕԁԛԝһӏ"  # Cyrillic
+    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχ"  # Greek
+)
+
+
+def _script(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    for script in ("LATIN", "CYRILLIC", "GREEK"):
+        if name.startswith(script):
+            return script
+    return ""
+
+
+def lookalike(text: str) -> str | None:
+    """Why ``text`` could be taken for another identifier, or ``None``: not in NFC form, a
+    compatibility
+    character (fullwidth ``Ｐ``, ligature ``ﬁ``, superscript ``²``: its plain form is
+    different text that looks the same), Latin letters mixed with Cyrillic or Greek ones, or
+    Cyrillic/Greek letters that are all drawn like Latin ones."""
+    if unicodedata.normalize("NFC", text) != text:
+        return (
+            "is not in Unicode NFC form (a letter and its accent stored as two characters, "
+            "which looks the same as the one-character form): type it again"
+        )
+    plain = unicodedata.normalize("NFKC", text)
+    if plain != text:
+        bad = next(ch for ch in text if unicodedata.normalize("NFKC", ch) != ch)
+        return f"holds the compatibility character {bad!r} (U+{ord(bad):04X}); write {plain!r}"
+    scripts = {_script(ch) for ch in text if ch.isalpha()} - {""}
+    if "LATIN" in scripts and len(scripts) > 1:
+        other = sorted(scripts - {"LATIN"})[0].capitalize()
+        return f"mixes Latin and {other} letters"
+    if len(scripts) > 1:
+        return "mixes Cyrillic and Greek letters"
+    letters = [ch for ch in text if ch.isalpha()]
+    if scripts and letters and all(ch in _LATIN_LOOKALIKES for ch in letters):
+        return f"is written in {scripts.pop().capitalize()} letters that look like Latin ones"
+    return None
 
 
 def free_text(value: Any) -> str:
-    """Notes and descriptions: text (line breaks allowed), no other control characters."""
+    """Notes and descriptions: text (line breaks allowed), no other control characters; in
+    YAML, unquoted text that YAML 1.1 reads as something else is refused (quote it)."""
+    _quoted(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
         raise FieldError(f"must be text, got {_kind(value)}")
-    if len(value) > MAX_TEXT:
+    text = str(value)
+    if len(text) > MAX_TEXT:
         raise FieldError(f"is longer than {MAX_TEXT} characters")
-    bad = _controls(value, allow_newlines=True)
+    bad = _controls(text, allow_newlines=True)
     if bad:
         raise FieldError(f"holds the control or invisible character {bad}: remove it")
-    return value
+    return text
 
 
 def reason(value: Any) -> str:
@@ -163,10 +226,15 @@ def decimal(value: Any, low: float | None = None, high: float | None = None) -> 
 
 def _in_range(value: float, low: float | None, high: float | None) -> None:
     if (low is not None and value < low) or (high is not None and value > high):
-        lo = "" if low is None else f"{low:g}"
-        hi = "" if high is None else f"{high:g}"
+        lo = "" if low is None else _shown(low)
+        hi = "" if high is None else _shown(high)
         span = f"from {lo} to {hi}" if lo and hi else f"at least {lo}" if lo else f"at most {hi}"
-        raise FieldError(f"must be {span}, got {value:g}")
+        raise FieldError(f"must be {span}, got {_shown(value)}")
+
+
+def _shown(x: float) -> str:
+    """A number in a message: a large whole number in full (1,048,576), else as ``g``."""
+    return f"{int(x):,}" if abs(x) >= 1e6 and float(x).is_integer() and abs(x) < 1e18 else f"{x:g}"
 
 
 def _number_hint(text: str) -> str:

@@ -24,8 +24,8 @@ from osdose.errors import InputError, UnknownNameError, shown
 from osdose.source import Document
 
 MAX_DAY = 365  # no cycle is longer; a day range is bounded before it is expanded
-_RANGE = re.compile(r"^\s*(\d{1,6})\s*-\s*(\d{1,6})\s*$")
-_DAY = re.compile(r"^\s*(\d{1,6})\s*$")
+_RANGE = re.compile(r"^\s*(\d{1,18})\s*-\s*(\d{1,18})\s*$")
+_DAY = re.compile(r"^\s*(\d{1,18})\s*$")
 NO_CAP = "none"
 NO_CAP_RULE = "absolute-cap"  # the lint rule whose acknowledgement lifts a table's cap
 
@@ -184,6 +184,8 @@ def parse_days(value: Any) -> tuple[int, ...]:
     if isinstance(value, int):
         return (_checked_day(value),)
     if isinstance(value, list):
+        if len(value) > MAX_DAY:
+            raise ValueError(f"days lists {len(value):,} days: at most {MAX_DAY}")
         out = []
         for d in value:
             if isinstance(d, bool) or not isinstance(d, (int, str)):
@@ -202,6 +204,8 @@ def parse_days(value: Any) -> tuple[int, ...]:
             days.extend(range(a, b + 1))
         else:
             days.append(_day(part, value))
+        if len(days) > MAX_DAY:
+            raise ValueError(f"days lists more than {MAX_DAY} days")
     return tuple(days)
 
 

@@ -10,14 +10,17 @@ through YAML 1.1's guesses (``0042`` as the octal 34, ``off`` as false, ``1:30``
 ``2021-06-01`` as a date object). The only value a plain scalar can be besides text is
 null (empty, ``~``, ``null``). Each field then reads its text as what it holds: a number as
 a plain decimal, a date as YYYY-MM-DD, an identifier as the text exactly as written
-(:mod:`osdose.fields`). JSON documents carry JSON's own numbers and booleans, which the
-same field readers accept.
+(:mod:`osdose.fields`). Unquoted text that another YAML 1.1 reader would read differently
+is marked (:class:`Plain`) and refused where text belongs, with a hint to quote it, so that
+a file means the same to osdose and to every other tool that reads it. JSON documents
+carry JSON's own numbers and booleans, which the same field readers accept.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,9 +35,13 @@ try:  # libyaml when present: same nodes, several times faster
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_BYTES = 2 * 1024 * 1024  # a regimen, order, drug table or thresholds file
+#: The largest file osdose reads, of any kind (regimen, course, order, drug table, JSONL
+#: batch, history, thresholds, FHIR bundle): the default of the thresholds file's
+#: ``input.max_file_bytes``. 1 GiB holds a batch of a million orders and a ledger export of
+#: a lifetime of records, far more than any file osdose writes.
+MAX_INPUT_BYTES = 1 << 30
 MAX_NODES = 200_000
-MAX_DEPTH = 64
+MAX_DEPTH = 64  # levels of nesting in any document, YAML or JSON
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
 Path_ = tuple[str | int, ...]
@@ -105,10 +112,69 @@ def _pos(node: yaml.Node) -> Pos:
     return Pos(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+class Plain(str):
+    """Text written without quotes that a YAML 1.1 reader (PyYAML, Ansible, many tools) would
+    not read as this text: ``0042`` (the octal number 34), ``off`` (false), ``1:30`` (the
+    base-60 number 90), ``2021-06-01`` (a date), ``1.50`` (1.5). ``yaml11`` says what such a
+    reader makes of it.
+
+    Where a number, a date or true/false belongs, the field reads the text by its own rule
+    (a whole number must be a plain decimal, so ``0042`` and ``1:30`` are refused there too).
+    Where text belongs (identifiers, reasons, notes) the value is refused with a hint to
+    quote it (:mod:`osdose.fields`): the file must mean the same to every reader of it.
+    """
+
+    yaml11: str
+
+
+_PLAIN_INT = re.compile(r"^-?(0|[1-9][0-9]{0,17})$")
+_YAML11 = yaml.constructor.SafeConstructor()
+_YAML11_KIND = {
+    "tag:yaml.org,2002:bool": "a yes/no value",
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
+def _yaml11(node: yaml.ScalarNode) -> str | None:
+    """What a YAML 1.1 reader makes of a plain scalar, when that is not its text."""
+    text = str(node.value)
+    kind = _YAML11_KIND.get(node.tag)
+    if kind is None or _PLAIN_INT.match(text):
+        return None  # text, or a plain decimal whole number that reads back as written
+    if len(text) > 40:
+        return kind
+    try:
+        value = _YAML11.construct_object(node)
+    except (ValueError, TypeError, yaml.YAMLError):
+        return kind
+    if isinstance(value, bool):
+        return f"the yes/no value {str(value).lower()}"
+    if isinstance(value, float) and str(value) == text:
+        return None  # 1.5 is 1.5 to every reader
+    if isinstance(value, int):
+        if ":" in text:
+            return f"the base-60 number {value}"
+        if re.match(r"^[-+]?0[0-7_]+$", text):
+            return f"the octal number {value}"
+        return f"the number {value}"
+    if isinstance(value, float):
+        return f"the number {value!r}"
+    return f"{kind} ({value})" if kind == "a date" else kind
+
+
 def scalar(node: yaml.ScalarNode) -> str | None:
-    """A scalar as written: its text, or ``None`` for a plain null (empty, ``~``, ``null``)."""
+    """A scalar as written: its text, or ``None`` for a plain null (empty, ``~``, ``null``).
+    Plain text that YAML 1.1 would read as something else is a :class:`Plain`."""
     if node.style is None and node.tag == _NULL_TAG and node.value in _NULLS:
         return None
+    if not node.style:  # None from PyYAML, "" from libyaml
+        seen = _yaml11(node)
+        if seen is not None:
+            out = Plain(node.value)
+            out.yaml11 = seen
+            return out
     return str(node.value)
 
 
@@ -176,7 +242,14 @@ class _Builder:
                         "a mapping key must be plain text",
                         _pos(key_node).column,
                     )
-                key = str(key_node.value)
+                key = scalar(key_node)
+                if key is None:
+                    raise FileError(
+                        self.doc.path,
+                        _pos(key_node).line,
+                        "a mapping key must be plain text, got an empty or null key",
+                        _pos(key_node).column,
+                    )
                 child = (*path, key)
                 if key in out:
                     self.doc.duplicates.append(
@@ -189,10 +262,21 @@ class _Builder:
         raise FileError(self.doc.path, _pos(node).line, "unreadable YAML node")  # pragma: no cover
 
 
-def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "file") -> bytes:
-    """The bytes of a regular file of at most ``max_bytes``; a folder, device, FIFO or
-    socket (after following symlinks) is refused before anything is read, and a larger
-    file is refused after reading ``max_bytes + 1`` bytes at most."""
+def input_limit() -> int:
+    """The largest file osdose reads, in bytes: ``input.max_file_bytes`` of the thresholds
+    in use (:data:`MAX_INPUT_BYTES` unless an institution's thresholds file says otherwise)."""
+    from osdose import thresholds
+
+    return thresholds.current().max_file_bytes
+
+
+def read_bytes(path: str | Path, max_bytes: int | None = None, what: str = "file") -> bytes:
+    """The bytes of a regular file of at most ``max_bytes`` (default :func:`input_limit`):
+    the one way osdose reads a file. A folder, device, FIFO or socket (after following
+    symlinks) is refused before anything is read, and a larger file is refused after
+    reading ``max_bytes + 1`` bytes at most."""
+    if max_bytes is None:
+        max_bytes = input_limit()
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
@@ -201,23 +285,37 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "file")
         raise FileError(path, None, "is a folder, not a file") from None
     except OSError as exc:
         raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as f:
-        info = os.fstat(f.fileno())
+    try:
+        info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise FileError(path, None, "is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
             raise FileError(
-                path, None, f"is not a regular file (a device, pipe or socket): not a {what}"
+                path, None, f"is not a regular file (a device, pipe or socket): not {_a(what)}"
             )
         if info.st_size > max_bytes:
-            raise FileError(path, None, f"is larger than {_size(max_bytes)}: not a {what}")
-        try:
-            raw = f.read(max_bytes + 1)
-        except OSError as exc:
-            raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
+            raise FileError(path, None, _too_large(max_bytes, what))
+        with os.fdopen(os.dup(fd), "rb") as f:
+            try:
+                raw = f.read(max_bytes + 1)
+            except OSError as exc:
+                raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
     if len(raw) > max_bytes:
-        raise FileError(path, None, f"is larger than {_size(max_bytes)}: not a {what}")
+        raise FileError(path, None, _too_large(max_bytes, what))
     return raw
+
+
+def _a(what: str) -> str:
+    return f"an {what}" if what[:1] in "aeiou" else f"a {what}"
+
+
+def _too_large(max_bytes: int, what: str) -> str:
+    return (
+        f"is larger than {_size(max_bytes)}, the largest file osdose reads, so not {_a(what)} "
+        "(an institution with larger files raises input.max_file_bytes in its thresholds file)"
+    )
 
 
 def _size(n: int) -> str:
@@ -238,7 +336,7 @@ def decode(raw: bytes, path: str | Path) -> str:
         raise FileError(path, line, "is not UTF-8 text") from None
 
 
-def read_text(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "regimen file") -> str:
+def read_text(path: str | Path, max_bytes: int | None = None, what: str = "regimen file") -> str:
     """The text of a file, refused when missing, not a regular file, too large, binary or
     not UTF-8."""
     return decode(read_bytes(path, max_bytes, what), path)
@@ -270,10 +368,11 @@ def parse_text(text: str, path: str | Path = "<text>", max_nodes: int = MAX_NODE
     return doc
 
 
-def load(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "regimen file") -> Document:
-    """Read and parse one YAML file (of at most ``max_bytes``)."""
-    # A file's values never outnumber its bytes; the node budget grows with the size allowed.
-    return parse_text(read_text(path, max_bytes, what), path, max(MAX_NODES, max_bytes // 4))
+def load(path: str | Path, max_bytes: int | None = None, what: str = "regimen file") -> Document:
+    """Read and parse one YAML file (of at most ``max_bytes``, default :func:`input_limit`)."""
+    text = read_text(path, max_bytes, what)
+    # A file's values never outnumber its bytes; the node budget grows with the file's size.
+    return parse_text(text, path, max(MAX_NODES, len(text) // 2))
 
 
 class DuplicateKeyError(ValueError):
@@ -293,14 +392,60 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number osdose reads")
 
 
-_JSON = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+MAX_DIGITS = 30  # digits of a whole number in JSON: no dose, count or id needs more
+
+
+def _json_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise ValueError(f"a whole number of {digits:,} digits (at most {MAX_DIGITS})")
+    return int(text)
+
+
+_JSON = json.JSONDecoder(
+    object_pairs_hook=_no_duplicates, parse_constant=_no_constant, parse_int=_json_int
+)
+
+
+def _depth(value: Any) -> int:
+    """How many lists and objects nest in ``value`` (a scalar 0, ``[]`` 1), without
+    recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            items = list(item.values())
+        elif isinstance(item, list):
+            items = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((v, level + 1) for v in items)
+    return deepest
 
 
 def json_value(text: str) -> Any:
-    """A JSON value, refusing duplicate keys, NaN/Infinity, integers of more than 4,300
-    digits and nesting deeper than Python can follow (a :class:`ValueError` whose message
-    says what is wrong; :class:`json.JSONDecodeError` also carries its column)."""
+    """A JSON value, refusing duplicate keys, NaN/Infinity, whole numbers of more than
+    :data:`MAX_DIGITS` digits and nesting deeper than :data:`MAX_DEPTH` levels (a
+    :class:`ValueError` whose message says what is wrong; :class:`json.JSONDecodeError` also
+    carries its line and column)."""
     try:
-        return _JSON.decode(text)
+        value = _JSON.decode(text)
     except RecursionError:
-        raise ValueError("nesting too deep") from None
+        raise ValueError(f"nesting deeper than {MAX_DEPTH} levels") from None
+    if _depth(value) > MAX_DEPTH:
+        raise ValueError(f"nesting deeper than {MAX_DEPTH} levels")
+    return value
+
+
+def read_json(path: str | Path, what: str = "JSON file") -> Any:
+    """Strict JSON (:func:`json_value`) from a regular file of at most :func:`input_limit`
+    bytes; every problem is a :class:`FileError` naming the file (and line)."""
+    text = decode(read_bytes(path, None, what), path)
+    try:
+        return json_value(text)
+    except json.JSONDecodeError as exc:
+        raise FileError(path, exc.lineno, f"not JSON: {exc.msg} (column {exc.colno})") from None
+    except ValueError as exc:
+        raise FileError(path, None, f"not strict JSON: {exc}") from None

@@ -65,6 +65,7 @@ class Thresholds:
     small_bsa_m2: float
     small_age_years: float
     small_source: str
+    max_file_bytes: int = 1 << 30  # osdose.source.MAX_INPUT_BYTES
 
 
 _PATH: list[str] = []  # set by the CLI's --thresholds
@@ -86,10 +87,11 @@ def _load(path: str) -> Thresholds:
     from osdose import units
     from osdose.documents import validate
     from osdose.formats.thresholds import Range, ThresholdsFile
-    from osdose.source import load, parse_text
+    from osdose.source import MAX_INPUT_BYTES, load, parse_text
 
     if path:
-        doc = load(path, what="thresholds file")
+        # the thresholds say how large a file may be: their own file is read with the default
+        doc = load(path, MAX_INPUT_BYTES, what="thresholds file")
     else:
         text = resources.files("osdose").joinpath("data/thresholds.yaml").read_text("utf-8")
         doc = parse_text(text, "thresholds.yaml")
@@ -140,6 +142,7 @@ def _load(path: str) -> Thresholds:
         ),
         small_age_years=_years(doc, ("small_patient", "age_below"), f.small_patient.age_below),
         small_source=cite(f.small_patient.source, f.small_patient.unconfirmed),
+        max_file_bytes=f.input.max_file_bytes if f.input else MAX_INPUT_BYTES,
     )
 
 

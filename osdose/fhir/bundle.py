@@ -13,7 +13,6 @@ back (:meth:`Located.refusal`) as a refusal of that resource.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,43 +106,13 @@ class Bundle:
         return hit
 
 
-def _strict_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"the key {key!r} appears twice in one object")
-        out[key] = value
-    return out
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 def read_json(path: str | Path) -> Any:
-    """Strict JSON from a file: a repeated key, NaN or Infinity is an error."""
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise FileError(path, None, "no such file") from None
-    except IsADirectoryError:
-        raise FileError(path, None, "is a folder, not a file") from None
-    except OSError as exc:
-        raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise FileError(path, line, "is not UTF-8 text") from None
-    try:
-        return json.loads(text, object_pairs_hook=_strict_object, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise FileError(path, exc.lineno, f"not JSON: {exc.msg} (column {exc.colno})") from None
-    except ValueError as exc:
-        raise FileError(path, None, f"not strict JSON: {exc}") from None
-    except RecursionError:
-        raise FileError(path, None, "nesting too deep") from None
+    """Strict JSON from a file (:func:`osdose.source.read_json`): a regular file within the
+    input size limit; a repeated key, NaN or Infinity, a huge number or deep nesting is an
+    error."""
+    from osdose.source import read_json as read
+
+    return read(path, "FHIR JSON file")
 
 
 def problems(exc: Any, limit: int = 3) -> str:

@@ -17,7 +17,6 @@ The Bundle becomes the plain data of an order file and goes through
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -47,9 +46,12 @@ _STATUSES = ("active", "draft")
 
 def is_bundle(path: str | Path) -> bool:
     """Whether ``path`` holds a JSON object with ``resourceType`` Bundle."""
+    from osdose.errors import OsdoseError
+    from osdose.source import read_json
+
     try:
-        data = json.loads(Path(path).read_text("utf-8-sig"))
-    except (OSError, ValueError):
+        data = read_json(path, "FHIR Bundle or order file")
+    except OsdoseError:
         return False
     return isinstance(data, dict) and data.get("resourceType") == "Bundle"
 

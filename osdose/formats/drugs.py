@@ -107,6 +107,10 @@ class DrugUnits(Sourced):
     floor_iu_per_administration: Annotated[float, decimal_in(0, 1e9), NUMBER_SCHEMA]
 
 
+MAX_VIALS = 20  # vial sizes of one drug: the combination search grows with their number
+MAX_BANDS = 100  # dose bands of one drug
+
+
 class RoundingBand(Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -118,8 +122,12 @@ class RoundingBand(Strict):
 class Rounding(Strict):
     method: Literal["nearest", "nearest_mg", "vials", "bands"]
     step: QuantityText | None = None
-    vials: list[QuantityText] = Field(default_factory=list)
-    bands: list[RoundingBand] = Field(default_factory=list)
+    vials: list[QuantityText] = Field(
+        default_factory=list, max_length=MAX_VIALS, description="Vial sizes (at most 20)"
+    )
+    bands: list[RoundingBand] = Field(
+        default_factory=list, max_length=MAX_BANDS, description="Dose bands (at most 100)"
+    )
     source: FreeText | None = None
 
 

@@ -57,6 +57,13 @@ class SmallPatient(Sourced):
     age_below: QuantityText
 
 
+class Input(Sourced):
+    max_file_bytes: Annotated[int, whole_in(1 << 20, 1 << 40), INT_SCHEMA] = Field(
+        description="The largest file osdose reads, of any kind, in bytes (1 MiB to 1 TiB); "
+        "a larger file, a device or a pipe is refused before it is read"
+    )
+
+
 class ThresholdsFile(Strict):
     """Patient-level plausibility limits and policies, each with its source."""
 
@@ -69,3 +76,6 @@ class ThresholdsFile(Strict):
     labs: Labs
     calvert: Calvert
     small_patient: SmallPatient
+    input: Input | None = Field(
+        None, description="Bounds on what osdose reads; default: files of at most 1 GiB"
+    )

@@ -50,13 +50,18 @@ def record(
 
 def checked_reason(reason: str) -> str:
     """A void's reason: not empty, and one line of plain text (it is shown in ``list``)."""
+    from osdose.fields import FieldError, free_text
+
     if not reason.strip():
         raise InputError("--reason", "is empty: say why the record is voided")
     if _CONTROL.search(reason):
         raise InputError(
             "--reason", "contains a line break or another control character: write it on one line"
         )
-    return reason
+    try:
+        return free_text(reason)
+    except FieldError as exc:
+        raise InputError("--reason", str(exc)) from None
 
 
 def void(store: LedgerStore, record_id: int, reason: str, by: str | None = None) -> Record:

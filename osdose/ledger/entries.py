@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -31,20 +30,17 @@ from osdose.source import Document
 
 FUTURE_ENV = "OSDOSE_LEDGER_FUTURE_DAYS"
 MAX_FUTURE_DAYS = 366  # a margin for clocks and time zones, not a way to record plans
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def checked_name(value: str, field: str) -> str:
-    """A patient id or a person's name, as given, refused when it could be misread."""
-    if not value.strip():
-        raise InputError(field, "is empty")
-    if value != value.strip():
-        raise InputError(
-            field, f"{value!r} starts or ends with a space: it would be a different {field}"
-        )
-    if _CONTROL.search(value):
-        raise InputError(field, f"{value!r} contains a control character (a line break, tab …)")
-    return value
+    """A patient id or a person's name, as given, refused when it could be misread: the
+    rule of every identifier in a file (:func:`osdose.fields.identifier`)."""
+    from osdose.fields import FieldError, identifier
+
+    try:
+        return identifier(value, field)
+    except FieldError as exc:
+        raise InputError(field, str(exc)) from None
 
 
 def recorded_by(by: str | None) -> str:

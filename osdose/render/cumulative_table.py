@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 
 from osdose.cumulative import CombinedTotal, DrugTotal, Exposure, per_m2_unit
 from osdose.plan import Plan
+from osdose.render.text import Table
 
 STYLE = {"ok": "green", "watch": "cyan", "warn": "bold yellow", "over": "bold red"}
 GAUGE = 10

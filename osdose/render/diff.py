@@ -131,8 +131,9 @@ def render_github(r: RegimenDiff) -> str:
 
 def render_table(r: RegimenDiff) -> Any:
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
+
+    from osdose.render.text import Table
 
     head = Text(f"{r.new.name}: {r.old.path} → {r.new.path}\n", style="bold")
     head.append(f"  before: {describe(r.old)}\n  after:  {describe(r.new)}\n")

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 
 from osdose.kidney import KidneyReport
+from osdose.render.text import Table
 
 
 def gfr_doc(r: KidneyReport) -> dict[str, Any]:

@@ -81,7 +81,14 @@ def check_json(result: CheckResult) -> dict[str, Any]:
 
 
 def check_lines(result: CheckResult) -> list[str]:
-    """``ledger check`` for people: one line when sound, one line per problem otherwise."""
+    """``ledger check`` for people: one line when sound, one line per problem otherwise
+    (each one line: what the ledger holds is shown escaped, :func:`visible`)."""
+    from osdose.render.text import visible
+
+    return [visible(line) for line in _check_lines(result)]
+
+
+def _check_lines(result: CheckResult) -> list[str]:
     if result.ok:
         signed = (
             f"; {result.signatures} signature{'s' if result.signatures != 1 else ''}, "
@@ -116,15 +123,15 @@ def _num(x: float | None, digits: int = 2) -> str:
 
 def records_table(patient: str, items: Sequence[Listed], include_void: bool) -> RenderableType:
     from rich import box
-    from rich.markup import escape
-    from rich.table import Table
     from rich.text import Text
+
+    from osdose.render.text import Table, plain, visible
 
     shown = "every record" if include_void else "administrations in effect"
     t = Table(
         box=box.SIMPLE_HEAD,
         collapse_padding=True,
-        title=f"Ledger — patient {escape(patient)} — {shown}",
+        title=f"Ledger — patient {visible(patient)} — {shown}",
         caption="per m²: the dose's unit per m² of that day's BSA; times, hashes: --format json",
     )
     # numbers, dates, names and the status are never cut short; only free text may wrap
@@ -138,13 +145,14 @@ def records_table(patient: str, items: Sequence[Listed], include_void: bool) -> 
         if r.kind == "void":
             t.add_row(
                 str(r.id), "", "", "", "", "",
-                Text(f"VOID of {r.voids}: {r.reason}", style="yellow"), Text(r.recorded_by),
+                plain(f"VOID of {r.voids}: {r.reason}", style="yellow"), plain(r.recorded_by),
                 _verified(x),
             )  # fmt: skip
             continue
         note = ""
         if r.regimen:
-            note = r.regimen + (f" c{r.cycle}" if r.cycle else "") + (f" d{r.day}" if r.day else "")
+            note = visible(r.regimen) + (f" c{r.cycle}" if r.cycle else "")
+            note += f" d{r.day}" if r.day else ""
             if r.dose_percent not in (None, 100.0):
                 note += f" {r.dose_percent:g}%"
         cell = Text(note)
@@ -153,15 +161,15 @@ def records_table(patient: str, items: Sequence[Listed], include_void: bool) -> 
                 f"VOIDED by {x.voided_by}" + (f"; {note}" if note else ""), style="bold red"
             )
         t.add_row(
-            str(r.id), str(r.date), r.drug or "",
+            str(r.id), str(r.date), visible(r.drug or ""),
             f"{_num(r.dose)} {r.unit}" if r.dose is not None else "—",
-            _num(r.dose_per_m2), _num(r.bsa_m2), cell, Text(r.recorded_by), _verified(x),
+            _num(r.dose_per_m2), _num(r.bsa_m2), cell, plain(r.recorded_by), _verified(x),
         )  # fmt: skip
     return t
 
 
 def _verified(item: Listed) -> Text:
-    from rich.text import Text
+    from osdose.render.text import plain
 
     names = ", ".join(s.signed_by for s in item.signatures if s.meaning == "verified")
-    return Text(names or "—", style="" if names else "dim")
+    return plain(names or "—", style="" if names else "dim")

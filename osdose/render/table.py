@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
-from rich.table import Table
 from rich.text import Text
 
 from osdose.bsa import BSA, FORMULAS
 from osdose.dosing import DoseSheet
 from osdose.regimen import Regimen
+from osdose.render.text import Table
 
 
 def amount(value: float, unit: str) -> str:
@@ -191,4 +191,5 @@ def console() -> Console:
     import sys
 
     wide = sys.stdout.isatty() or os.environ.get("COLUMNS")
-    return Console(highlight=False, width=None if wide else 120)
+    # Nothing osdose prints is markup or emoji: a patient id "[dim]P-1" or ":pill:" is text.
+    return Console(highlight=False, markup=False, emoji=False, width=None if wide else 120)

@@ -2,7 +2,10 @@
 
 Inputs, every formula with its numbers, each check's result, the osdose version, the
 regimen file's sha256, and lines for the verifying pharmacist's signature and date. Every
-value from an order is escaped; the page loads nothing from anywhere.
+value from an order is escaped, with its control, bidirectional-override and invisible
+characters shown as escapes (``\u202e``), and each value read from a file stands in its
+own ``<bdi>`` so that right-to-left text cannot reorder the numbers around it; the page is
+left-to-right and loads nothing from anywhere.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from html import escape
 from osdose import __version__
 from osdose.verify.context import bsa_work
 from osdose.verify.run import Outcome, Unreadable, Verification
+from osdose.visible import visible
 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em; color: #111; font-size: 11pt; }
@@ -29,16 +33,26 @@ th { background: #eee; }
 .sign { margin-top: 2.5em; display: flex; gap: 2em; }
 .sign div { flex: 1; border-top: 1px solid #000; padding-top: 0.3em; }
 section.order { page-break-after: always; break-after: page; }
+td, li, h1, bdi { unicode-bidi: isolate; }
 @media print { body { margin: 1cm; } }
 """
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    return escape(visible(str(value)), quote=True)
+
+
+def _u(value: object) -> str:
+    """A value from a file, isolated from the text around it."""
+    return f"<bdi>{_e(value)}</bdi>"
 
 
 def _row(name: str, value: object) -> str:
-    return f"<tr><th>{_e(name)}</th><td>{_e(value)}</td></tr>"
+    return f"<tr><th>{_e(name)}</th><td>{_u(value)}</td></tr>"
+
+
+def _row_html(name: str, html: str) -> str:
+    return f"<tr><th>{_e(name)}</th><td>{html}</td></tr>"
 
 
 def _status(status: str) -> str:
@@ -65,7 +79,7 @@ def _inputs(v: Verification) -> str:
             text = f"{value:.4g}" if isinstance(value, float) else str(value)
             rows.append(_row(name, f"{text} {unit}".strip()))
     rows += [
-        _row("regimen", f"{o.regimen.name} ({o.regimen.cycle_length_days}-day cycle)"),
+        _row_html("regimen", f"{_u(o.regimen.name)} ({_e(o.regimen.cycle_length_days)}-day cycle)"),
         _row("regimen file", o.regimen.path),
         _row("regimen sha256", o.regimen.sha256),
         _row("cycle", o.cycle),
@@ -76,7 +90,7 @@ def _inputs(v: Verification) -> str:
         _row("history", "none given" if o.history is None else o.history.source),
     ]
     presc = "".join(
-        f"<tr><td>{_e(x.drug)}</td><td>{_e(x.text)}</td>"
+        f"<tr><td>{_u(x.drug)}</td><td>{_u(x.text)}</td>"
         f"<td>{_e(', '.join(str(d) for d in x.days))}</td></tr>"
         for x in o.prescribed
     )
@@ -104,7 +118,7 @@ def _checks(v: Verification) -> str:
     for c in v.checks:
         work = "<br>".join(_e(w.replace("**2", "²")) for w in c.work if c.check != "dose")
         rows.append(
-            f"<tr><td>{_e(c.check)}</td><td>{_e(c.drug or '')}</td><td>{_status(c.status)}</td>"
+            f"<tr><td>{_e(c.check)}</td><td>{_u(c.drug or '')}</td><td>{_status(c.status)}</td>"
             f"<td>{_e(c.message.replace('**2', '²'))}"
             + (f'<div class="work">{work}</div>' if work else "")
             + "</td></tr>"
@@ -128,9 +142,9 @@ def _signature() -> str:
 
 def _order(v: Verification) -> str:
     o = v.order
-    title = f"Order {o.label} — {o.patient.id}, {o.regimen.name} cycle {o.cycle}"
+    title = f"Order {_u(o.label)} — {_u(o.patient.id)}, {_u(o.regimen.name)} cycle {_e(o.cycle)}"
     return (
-        f'<section class="order"><h1>{_e(title)}</h1>'
+        f'<section class="order"><h1>{title}</h1>'
         + _inputs(v)
         + _formulas(v)
         + _checks(v)
@@ -144,7 +158,7 @@ def worksheet(outcomes: list[Outcome], generated: str) -> str:
     parts = [o for o in outcomes if isinstance(o, Verification)]
     bad = [o for o in outcomes if isinstance(o, Unreadable)]
     head = (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<!DOCTYPE html><html lang='en' dir='ltr'><head><meta charset='utf-8'>"
         "<title>osdose order verification worksheet</title>"
         f"<style>{_CSS}</style></head><body>"
         f'<p class="meta">osdose {_e(__version__)} — order verification worksheet — generated '

@@ -4,9 +4,9 @@ for several orders, a summary with one row per order."""
 from __future__ import annotations
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 
+from osdose.render.text import Table
 from osdose.verify.run import Outcome, Unreadable, Verification
 
 STYLE = {"pass": "green", "not-checked": "bold magenta", "warn": "bold yellow", "fail": "bold red"}

@@ -40,15 +40,14 @@ def order_from_object(
     return build_order(doc, f"{name}:{line}", base or Path(batch).parent, table)
 
 
-MAX_BATCH_BYTES = 1 << 30  # a batch of a million orders is well under this
 MAX_LINE = 1 << 20  # characters of one order (a line longer than this is no order)
 
 
 def jsonl_lines(path: Path) -> list[str] | FileError:
     """The lines of a JSONL batch file, or why it cannot be read (a folder, device or pipe,
-    a file over :data:`MAX_BATCH_BYTES`, binary or not UTF-8)."""
+    a file over :func:`osdose.source.input_limit`, binary or not UTF-8)."""
     try:
-        return decode(read_bytes(path, MAX_BATCH_BYTES, "JSONL batch file"), path).splitlines()
+        return decode(read_bytes(path, what="JSONL batch file"), path).splitlines()
     except FileError as exc:
         return exc
 
@@ -70,7 +69,7 @@ def orders_from_lines(
         except json.JSONDecodeError as exc:
             yield FileError(path, n, f"not a JSON object: {exc.msg} (column {exc.colno})")
             continue
-        except ValueError as exc:  # a duplicate key, NaN, a number or nesting beyond reason
+        except ValueError as exc:  # a duplicate key, NaN, a huge number, nesting too deep
             yield FileError(path, n, f"not a JSON object osdose reads: {exc}")
             continue
         if not isinstance(data, dict):

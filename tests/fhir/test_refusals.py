@@ -67,8 +67,7 @@ UNREADABLE = {
     "Patient/p2): import one patient at a time",
     "bundle-type-history.json": "Bundle type 'history' is not read (one of collection, "
     "searchset, transaction, batch, document)",
-    "bundle-duplicate-key-value.json": "not strict JSON: the key 'value' appears twice in one "
-    "object",
+    "bundle-duplicate-key-value.json": "not strict JSON: duplicate key 'value'",
     "not-a-bundle-patient.json": "is not a FHIR Bundle (resourceType 'Patient')",
 }
 GOOD = {"bundle-hospital-export-three-drugs.json", "bundle-two-refused-one-good.json"}

@@ -103,3 +103,23 @@ def drug_table(tmp_path: Path) -> Callable[[str, str], tuple[Path, int]]:
         return path, text[:at].count("\n") + 1
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _shipped_thresholds() -> Iterator[None]:
+    """``--thresholds`` is process state (osdose.thresholds.use): not carried between runs."""
+    from osdose import thresholds
+
+    yield
+    thresholds.use(None)
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path) -> Iterator[Path]:
+    """Run in an empty folder (relative paths in messages stay short)."""
+    here = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        yield tmp_path
+    finally:
+        os.chdir(here)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import osdose
 from osdose.lint import lint_paths
 
 DATA = Path(__file__).parent / "data"
@@ -144,12 +145,17 @@ def test_messages_carry_the_numbers() -> None:
     )
 
 
-def test_huge_file_is_a_finding(tmp_path: Path) -> None:
+def test_huge_file_is_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the input limit is the thresholds file's input.max_file_bytes (1 GiB shipped): 1 MiB here
+    shipped = (Path(osdose.__file__).parent / "data" / "thresholds.yaml").read_text()
+    small = tmp_path / "thresholds.yaml"
+    small.write_text(shipped.replace("max_file_bytes: 1073741824", "max_file_bytes: 1048576"))
+    monkeypatch.setenv("OSDOSE_THRESHOLDS", str(small))
     big = tmp_path / "huge.yaml"
     big.write_text("notes: " + "x" * (3 * 1024 * 1024) + "\n")
     (f,) = lint_paths([big]).findings
     assert (f.line, f.column, f.rule) == (1, 1, "yaml-syntax")
-    assert "larger than 2 MiB" in f.message
+    assert "larger than 1 MiB, the largest file osdose reads" in f.message
 
 
 def test_python_tag_is_never_executed(tmp_path: Path) -> None:

@@ -1,0 +1,188 @@
+"""Issue 10 §4: bounded work for any input.
+
+Every file osdose reads goes through one reader (:func:`osdose.source.read_bytes`): a
+device, FIFO, folder or anything but a regular file (after following symlinks) is refused
+before it is read, and a file larger than the thresholds file's ``input.max_file_bytes``
+(1 GiB shipped) is refused after reading at most one byte more. Day ranges, days lists,
+vial sizes, batch lines, JSON numbers and nesting have stated limits; one bad batch line
+fails that order only.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from osdose.source import MAX_INPUT_BYTES, input_limit, json_value
+
+from .text_cli import DATA, SHIPPED_THRESHOLDS, refused, regimen_text, run
+
+ZERO = "/dev/zero"
+COURSE = str(DATA / "course-patient-id-0042-quoted.yaml")
+BODY = ("--height", "170 cm", "--weight", "70 kg")
+
+
+def _fifo(tmp_path: Path, name: str) -> str:
+    path = tmp_path / name
+    os.mkfifo(path)
+    return str(path)
+
+
+def _link_to_zero(tmp_path: Path, name: str) -> str:
+    path = tmp_path / name
+    path.symlink_to(ZERO)
+    return str(path)
+
+
+NOT_REGULAR = "is not a regular file (a device, pipe or socket)"
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (("dose", "{f}", *BODY), "a regimen file"),
+        (("cumulative", "{f}"), "a course file"),
+        (("verify", "{f}"), "an order file"),
+        (("--drugs", "{f}", "cumulative", COURSE), "a drug table"),
+        (("--thresholds", "{f}", "cumulative", COURSE), "a thresholds file"),
+        (("verify", "--batch", "{f}"), "a JSONL batch file"),
+        (("lint", "{f}"), "a regimen file"),
+        (("ledger", "import", "{f}", "--ledger", "{tmp}/l.sqlite3"), "a course file"),
+    ],
+)
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo", "symlink-to-dev-zero"])
+def test_a_device_fifo_or_link_to_one_is_refused_for_every_kind_of_file(
+    tmp_path: Path, args: tuple[str, ...], what: str, kind: str
+) -> None:
+    target = {
+        "dev-zero": lambda: ZERO,
+        "fifo": lambda: _fifo(tmp_path, "fifo.yaml"),
+        "symlink-to-dev-zero": lambda: _link_to_zero(tmp_path, "zero.yaml"),
+    }[kind]()
+    argv = [a.replace("{f}", target).replace("{tmp}", str(tmp_path)) for a in args]
+    if argv[0] == "lint":
+        code, out, _ = run(*argv)
+        assert code == 1 and NOT_REGULAR in out
+        return
+    err = refused(*argv)
+    assert f"{NOT_REGULAR}: not {what}" in err
+
+
+def test_a_json_order_that_is_a_link_to_dev_zero_is_refused_not_read_forever(
+    tmp_path: Path,
+) -> None:
+    # a .json order is first looked at as a FHIR Bundle: that look is bounded too
+    err = refused("verify", _link_to_zero(tmp_path, "order.json"))
+    assert NOT_REGULAR in err
+
+
+def test_fhir_import_of_dev_zero_is_refused(tmp_path: Path) -> None:
+    pytest.importorskip("fhir.resources")
+    err = refused("fhir", "import", _link_to_zero(tmp_path, "b.json"), "--to-course", "c.yaml")
+    assert f"{NOT_REGULAR}: not a FHIR JSON file" in err
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    err = refused("cumulative", str(tmp_path))
+    assert "is a folder, not a file" in err
+
+
+def test_the_size_bound_is_stated_and_configurable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert input_limit() == MAX_INPUT_BYTES == 1 << 30
+    small = tmp_path / "thresholds-1-mib.yaml"
+    small.write_text(
+        SHIPPED_THRESHOLDS.read_text().replace(
+            "max_file_bytes: 1073741824", "max_file_bytes: 1048576"
+        )
+    )
+    course = tmp_path / "course-2-mib.yaml"
+    line = "  - {date: 2021-04-01, drug: epirubicin, dose: 1 mg, bsa: 1.84 m2}  # " + "x" * 60
+    course.write_text("patient: {id: P-1}\nadministrations:\n" + (line + "\n") * 20_000)
+    assert course.stat().st_size > 2 << 20
+    err = refused("--thresholds", str(small), "cumulative", str(course))
+    assert "is larger than 1 MiB, the largest file osdose reads, so not a course file" in err
+    assert "input.max_file_bytes" in err
+    batch = tmp_path / "batch-2-mib.jsonl"
+    batch.write_text(("{}" + " " * 1000 + "\n") * 2100)
+    monkeypatch.setenv("OSDOSE_THRESHOLDS", str(small))
+    err = refused("verify", "--batch", str(batch))
+    assert "is larger than 1 MiB" in err
+
+
+def test_the_size_bound_has_a_stated_range(tmp_path: Path) -> None:
+    bad = tmp_path / "thresholds-12-bytes.yaml"
+    bad.write_text(
+        SHIPPED_THRESHOLDS.read_text().replace("max_file_bytes: 1073741824", "max_file_bytes: 12")
+    )
+    err = refused("--thresholds", str(bad), "cumulative", COURSE)
+    assert "max_file_bytes must be from 1,048,576 to 1,099,511,627,776, got 12" in err
+
+
+def test_a_day_range_to_200000000_is_refused_before_it_is_expanded(tmp_path: Path) -> None:
+    regimen = tmp_path / "regimen-days-1-200000000.yaml"
+    regimen.write_text(regimen_text(**{"days: 1-3": 'days: "1-200000000"'}))
+    err = refused("dose", str(regimen), *BODY)
+    assert "day 200000000 is outside 1–365" in err
+
+
+def test_a_days_list_longer_than_a_year_is_refused(tmp_path: Path) -> None:
+    regimen = tmp_path / "regimen-days-1-365-twice.yaml"
+    regimen.write_text(regimen_text(**{"days: 1-3": 'days: "1-365, 1-365"'}))
+    err = refused("dose", str(regimen), *BODY)
+    assert "days lists more than 365 days" in err
+
+
+def test_a_cycle_count_beyond_100_is_refused(tmp_path: Path) -> None:
+    regimen = tmp_path / "regimen-cycles-1e11.yaml"
+    regimen.write_text(regimen_text(**{"cycles: 11": "cycles: 100000000000"}))
+    err = refused("dose", str(regimen), *BODY)
+    assert "cycles must be from 1 to 100, got 100,000,000,000" in err
+
+
+def test_a_drug_with_more_than_20_vial_sizes_is_refused(tmp_path: Path) -> None:
+    table = (SHIPPED_THRESHOLDS.parent / "drugs.yaml").read_text()
+    old = "rounding: {method: vials, vials: [10 mg, 50 mg],"
+    assert old in table
+    sizes = ", ".join(f"{n} mg" for n in range(1, 22))
+    drugs = tmp_path / "drugs-21-vial-sizes.yaml"
+    drugs.write_text(table.replace(old, f"rounding: {{method: vials, vials: [{sizes}],"))
+    err = refused("--drugs", str(drugs), "cumulative", COURSE)
+    assert "vials" in err and "at most 20" in err
+
+
+def test_one_bad_batch_line_fails_that_order_only() -> None:
+    # line 2: 2,000-deep nesting; line 3: a 5,000-digit number; line 4: a repeated key
+    code, out, err = run(
+        "verify", "--batch", str(DATA / "batch-good-deep-huge-duplicate-good.jsonl")
+    )
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert ":2: not a JSON object osdose reads: nesting deeper than 64 levels" in err
+    assert ":3: not a JSON object osdose reads: a whole number of 5,000 digits (at most 30)" in err
+    assert "5 orders: pass 0, not checked 0, warn 2, fail 3" in out + err
+    assert "P-0051" in out and "P-0052" in out
+
+
+def test_a_batch_line_longer_than_a_mebibyte_fails_that_order_only(tmp_path: Path) -> None:
+    good = (DATA / "batch-good-deep-huge-duplicate-good.jsonl").read_text().splitlines()[0]
+    batch = tmp_path / "batch-long-line.jsonl"
+    batch.write_text(good + "\n" + '{"notes": "' + "x" * (1 << 20) + '"}\n' + good + "\n")
+    code, out, err = run("verify", "--batch", str(batch))
+    assert code == 1
+    assert ":2: the line is longer than 1,048,576 characters: no order" in err
+    assert "3 orders: pass 0, not checked 0, warn 2, fail 1" in out + err
+
+
+def test_json_nesting_and_numbers_have_stated_limits() -> None:
+    assert json_value("[" * 64 + "]" * 64) is not None
+    with pytest.raises(ValueError, match="nesting deeper than 64 levels"):
+        json_value("[" * 65 + "]" * 65)
+    with pytest.raises(ValueError, match="nesting deeper than 64 levels"):
+        json_value("[" * 100_000 + "]" * 100_000)
+    assert json_value("1" * 30) == int("1" * 30)
+    with pytest.raises(ValueError, match="a whole number of 31 digits"):
+        json_value("1" * 31)
