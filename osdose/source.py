@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from osdose.atomic import note_read
 from osdose.errors import FileError
 
 try:  # libyaml when present: same nodes, several times faster
@@ -217,6 +218,7 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "file")
             raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
     if len(raw) > max_bytes:
         raise FileError(path, None, f"is larger than {_size(max_bytes)}: not a {what}")
+    note_read(info)  # an input of this command: no output may replace it
     return raw
 
 
