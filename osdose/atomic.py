@@ -5,6 +5,11 @@ and renames it into place: a reader (or a crash) sees the old file or the new on
 half of one. It refuses to write through a symbolic link, to replace an existing file
 without ``force``, and to overwrite one of the run's own inputs (an order, a regimen, a
 ledger). The file is created with ``mode`` (0600 by default: outputs hold patient data).
+
+The run's inputs are the paths a command passes, and every file osdose read during the
+command (:func:`note_read`, called by :func:`osdose.source.read_bytes`): a worksheet can
+never replace the order it checks, nor the regimen or history file that order names.
+:func:`check_target` runs the same refusals early, before a long computation.
 """
 
 from __future__ import annotations
@@ -18,6 +23,19 @@ from pathlib import Path
 
 from osdose.errors import FileError
 
+# (device, inode) of every regular file read since the command began: the run's inputs.
+_READ: set[tuple[int, int]] = set()
+
+
+def note_read(info: os.stat_result) -> None:
+    """Remember a file the command read (its ``fstat``): an output must never replace it."""
+    _READ.add((info.st_dev, info.st_ino))
+
+
+def forget_reads() -> None:
+    """Start a new command: the files read by the one before are not its inputs."""
+    _READ.clear()
+
 
 def _same_file(a: Path, b: Path) -> bool:
     try:
@@ -26,20 +44,11 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.absolute() == b.absolute()
 
 
-def write_atomic(
-    path: str | Path,
-    text: str,
-    *,
-    force: bool,
-    mode: int = 0o600,
-    inputs: Iterable[str | Path] = (),
-) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically; the path written.
-
-    Refused, with nothing written: ``path`` is one of ``inputs`` (compared as files, links
-    and relative spellings resolved); ``path`` is a symbolic link (dangling or not); an
-    existing file without ``force``; anything that is not a regular file; a missing folder.
-    """
+def check_target(
+    path: str | Path, *, force: bool, inputs: Iterable[str | Path] = ()
+) -> os.stat_result | None:
+    """Refuse ``path`` as an output (see :func:`write_atomic`) before anything is written;
+    what is there now (``lstat``), or ``None``."""
     target = Path(path)
     for given in inputs:
         if _same_file(target, Path(given)):
@@ -50,9 +59,17 @@ def write_atomic(
         st = target.lstat()
     except FileNotFoundError:
         st = None
+    except NotADirectoryError:
+        raise FileError(
+            target, None, "cannot be written: a part of the path before the file name is a file"
+        ) from None
     except OSError as exc:
         raise FileError(target, None, f"cannot be written ({exc.strerror})") from None
     if st is not None:
+        if (st.st_dev, st.st_ino) in _READ and stat.S_ISREG(st.st_mode):
+            raise FileError(
+                target, None, "is one of this command's inputs: write the output elsewhere"
+            )
         if stat.S_ISLNK(st.st_mode):
             raise FileError(
                 target, None, "is a symbolic link: osdose never writes through one; give the "
@@ -65,14 +82,36 @@ def write_atomic(
     folder = target.parent
     if not folder.is_dir():
         raise FileError(target, None, f"cannot be written: the folder {folder} does not exist")
+    return st
+
+
+def write_atomic(
+    path: str | Path,
+    content: str | bytes,
+    *,
+    force: bool,
+    mode: int = 0o600,
+    inputs: Iterable[str | Path] = (),
+) -> Path:
+    """Write ``content`` (text as UTF-8, or bytes) to ``path`` atomically; the path written.
+
+    Refused, with nothing written: ``path`` is one of ``inputs`` or a file read by this
+    command (compared as files: links, hard links and relative spellings resolved);
+    ``path`` is a symbolic link (dangling or not); an existing file without ``force``;
+    anything that is not a regular file; a missing folder.
+    """
+    target = Path(path)
+    st = check_target(target, force=force, inputs=inputs)
+    folder = target.parent
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise FileError(target, None, f"cannot be written ({exc.strerror})") from None
     tmp = Path(name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             f.flush()
             if hasattr(os, "fchmod"):  # not on Windows, where the folder's ACL applies
                 os.fchmod(f.fileno(), mode)
@@ -84,7 +123,12 @@ def write_atomic(
                 os.link(tmp, target)
             except FileExistsError:
                 raise FileError(target, None, "exists: give --force to replace it") from None
-            tmp.unlink()
+            except OSError:  # a file system without hard links (FAT, some shares)
+                if os.path.lexists(target):
+                    raise FileError(target, None, "exists: give --force to replace it") from None
+                os.replace(tmp, target)
+            else:
+                tmp.unlink()
         else:
             os.replace(tmp, target)
         _sync_folder(folder)

@@ -39,6 +39,9 @@ def guarded(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from osdose.atomic import forget_reads
+
+        forget_reads()  # a new command: what an earlier one read is not its input
         try:
             return fn(*args, **kwargs)
         except OsdoseError as exc:

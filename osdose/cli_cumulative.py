@@ -97,9 +97,14 @@ def cumulative(
     plot: Annotated[
         Path | None,
         typer.Option(
-            "--plot", metavar="FILE", help="Write the chart to FILE.png or FILE.svg (matplotlib)."
+            "--plot",
+            metavar="FILE",
+            help="Write the chart to FILE.png or FILE.svg (matplotlib; created 0600).",
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --plot file if it exists.")
+    ] = False,
     fail_on: Annotated[
         FailOn | None,
         typer.Option("--fail-on", help="Exit 1 when any drug's status is this or worse (for CI)."),
@@ -116,6 +121,18 @@ def cumulative(
 
     if chart and format is Format.json:
         raise OsdoseError("--chart draws for people: use it with --format table, or use --plot")
+    inputs: list[str | Path] = []
+    if plot is not None:
+        from osdose.atomic import check_target
+        from osdose.ledger.store import ledger_files
+        from osdose.render.plot import check_suffix
+
+        check_suffix(plot)
+        if course is not None:
+            inputs.append(course)
+        if ledger is not None or patient is not None:
+            inputs += ledger_files(ledger)
+        check_target(plot, force=force, inputs=inputs)
     table = drug_table()
     history = api.history(course, ledger=ledger, patient=patient, age=age, drugs=table)
     e = api.exposure_of(history, _eq(equivalence), table)
@@ -124,9 +141,10 @@ def cumulative(
 
         t = timeline(history.administrations, table, history.patient, _eq(equivalence))
         if plot is not None:
+            from osdose.atomic import write_atomic
             from osdose.render.plot import plot as draw
 
-            draw(t, plot)
+            write_atomic(plot, draw(t, plot), force=force, inputs=inputs)
             typer.echo(f"osdose: wrote {plot}", err=True)
     render(EXPOSURE_RENDERERS, format, e)
     if format is Format.table and chart:

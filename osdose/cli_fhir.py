@@ -54,14 +54,30 @@ def refusals(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _emit(text: str, output: Path | None, force: bool, what: str) -> None:
+def _emit(text: str, output: Path | None, force: bool, what: str, inputs: list[str | Path]) -> None:
+    """``text`` to stdout, or to ``output`` atomically, 0600, never over one of ``inputs``
+    or a file this command read, never through a link, replacing a file only with --force."""
     if output is None:
         sys.stdout.write(text)
         return
-    from osdose.fhir.files import write_private
+    from osdose.atomic import write_atomic
 
-    write_private(output, text, force)
+    write_atomic(output, text, force=force, inputs=inputs)
     _say(f"wrote {what} to {output}")
+
+
+def _early(output: Path | None, force: bool, inputs: list[str | Path]) -> None:
+    """Refuse an --output that cannot be written before reading anything."""
+    if output is not None:
+        from osdose.atomic import check_target
+
+        check_target(output, force=force, inputs=inputs)
+
+
+def _ledger_files(ledger: Path | None) -> list[str | Path]:
+    from osdose.ledger.store import ledger_files
+
+    return list(ledger_files(ledger))
 
 
 @fhir_app.command("export")
@@ -96,6 +112,8 @@ def export(
     require()
     from osdose.fhir.export import bundle, dumps
 
+    inputs: list[str | Path] = [course] if course is not None else _ledger_files(ledger)
+    _early(output, force, inputs)
     table = drug_table()
     if course is not None:
         if patient is not None:
@@ -115,7 +133,7 @@ def export(
     for w in done.warnings:
         _say(f"osdose: warning: {w}")
     n = done.count
-    _emit(dumps(done.bundle), output, force, f"{n} administration{'s' if n != 1 else ''}")
+    _emit(dumps(done.bundle), output, force, f"{n} administration{'s' if n != 1 else ''}", inputs)
 
 
 @fhir_app.command("import")
@@ -175,6 +193,8 @@ def import_(
     from osdose.fhir.ingest import course_text, read
     from osdose.ledger import entries
 
+    inputs: list[str | Path] = [bundle]
+    _early(to_course, force, inputs)
     table = drug_table()
     who = entries.recorded_by(by) if ledger is not None else ""
     got = read(bundle, table, patient)
@@ -190,7 +210,7 @@ def import_(
             f"Course of {got.course.patient} imported from the FHIR Bundle {bundle.name} at "
             f"{now_utc()}:\n{n} administration{many}, one entry per resource (see notes)."
         )
-        _emit(course_text(got, header), to_course, force, f"{n} administration{many}")
+        _emit(course_text(got, header), to_course, force, f"{n} administration{many}", inputs)
         return
     from osdose.ledger.store import open_ledger
 
@@ -203,7 +223,8 @@ def import_(
         stored = store.append(new, allow_same_day)
         where = store.location
     sys.stdout.write("".join(f"{r.id}\n" for r in stored))
-    _say(f"imported {n} administration{many} for {got.course.patient} into {where}")
+    head = f"; head {stored[-1].hash}" if stored else ""  # kept elsewhere: check --expect-head
+    _say(f"imported {n} administration{many} for {got.course.patient} into {where}{head}")
 
 
 @fhir_app.command("regimen")
@@ -232,13 +253,16 @@ def regimen(
     require()
     if (name is None) == (import_ is None):
         raise OsdoseError("give a regimen, or --import PLANDEF.json (one of them)")
+    # a regimen file given by name is read through osdose.source: an input all the same
+    inputs: list[str | Path] = [import_] if import_ is not None else []
+    _early(output, force, inputs)
     if import_ is not None:
         from osdose.fhir.plandefinition import read_plan_definition
 
         got = read_plan_definition(import_, drug_table())
         for w in got.warnings:
             _say(f"osdose: warning: {w}")
-        _emit(got.yaml, output, force, f"regimen {got.model.name}")
+        _emit(got.yaml, output, force, f"regimen {got.model.name}", inputs)
         if got.lint_error is not None:
             raise typer.Exit(1)
         return
@@ -246,7 +270,7 @@ def regimen(
     from osdose.fhir.export import dumps
     from osdose.fhir.plandefinition import regimen_plan
 
-    _emit(dumps(regimen_plan(name, drug_table())), output, force, "the PlanDefinition")
+    _emit(dumps(regimen_plan(name, drug_table())), output, force, "the PlanDefinition", inputs)
 
 
 def register(app: typer.Typer) -> None:

@@ -167,6 +167,9 @@ def snapshot(
         Path | None,
         typer.Option("--write", dir_okay=False, metavar="FILE", help="Write the snapshot here."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --write file if it exists.")
+    ] = False,
     check: Annotated[
         Path | None,
         typer.Option(
@@ -187,6 +190,10 @@ def snapshot(
 
     if write is not None and check is not None:
         raise OsdoseError("give --write or --check, not both")
+    if write is not None:
+        from osdose.atomic import check_target
+
+        check_target(write, force=force, inputs=[*(paths or ()), *([patients] if patients else [])])
     chosen = _sources(paths, builtin)
     people = snap.load_patients(patients) if patients else snap.shipped_patients()
     if chosen is None:
@@ -202,7 +209,7 @@ def snapshot(
         if changes:
             print(
                 f"osdose snapshot: {len(changes)} dose(s) differ from {check}; if intended, "
-                f"regenerate it with --write {check} and review the diff",
+                f"regenerate it with --write {check} --force and review the diff",
                 file=sys.stderr,
             )
             raise typer.Exit(1)
@@ -210,15 +217,19 @@ def snapshot(
         return
     where = "--builtin" if chosen is None else " ".join(p.as_posix() for p in chosen)
     people_option = f" --patients {patients.as_posix()}" if patients else ""
-    command = f"osdose snapshot {where}{people_option} --write {write.as_posix()}" if write else ""
+    command = (
+        f"osdose snapshot {where}{people_option} --write {write.as_posix()} --force"
+        if write
+        else ""
+    )
     text = snap.dumps(current, command)
     if write is None:
         sys.stdout.write(text)
         return
-    try:
-        write.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise OsdoseError(f"{write}: cannot be written ({exc.strerror})") from None
+    from osdose.atomic import write_atomic
+
+    # a golden file for version control, no patient's data: readable by all, as a checkout
+    write_atomic(write, text, force=force, mode=0o644, inputs=[*(paths or ())])
     print(f"osdose snapshot: wrote {len(current.doses)} doses to {write}", file=sys.stderr)
 
 

@@ -61,8 +61,15 @@ def register(app: typer.Typer) -> None:
         ] = Format.table,
         worksheet: Annotated[
             Path | None,
-            typer.Option("--worksheet", metavar="FILE.html", help="Write a printable worksheet."),
+            typer.Option(
+                "--worksheet",
+                metavar="FILE.html",
+                help="Write a printable worksheet (created 0600; never over an input).",
+            ),
         ] = None,
+        force: Annotated[
+            bool, typer.Option("--force", help="Replace the --worksheet file if it exists.")
+        ] = False,
         round_: Annotated[
             bool, typer.Option("--round", help="Round each dose by its drug's rule.")
         ] = False,
@@ -186,20 +193,25 @@ def register(app: typer.Typer) -> None:
             gfr_method=gfr_method.value if gfr_method is not None else None,
             gfr_cap_ml_min=ml_min(gfr_cap, "--gfr-cap"),
         )
+        paths = list(orders or [])
+        inputs: list[str | Path] = [*paths, *([batch] if batch is not None else [])]
         table = drug_table()
         source = None
         if ledger is not None or patient is not None:
             from osdose.ledger.location import is_postgres, resolve
+            from osdose.ledger.store import ledger_files
 
             # without --ledger: $OSDOSE_LEDGER, else the default ledger
             where = resolve(ledger)
             source = Ledger(where if is_postgres(where) else Path(where), patient)
-        paths = list(orders or [])
+            inputs += ledger_files(where)
+        sheet = _Worksheet(worksheet, force, inputs) if worksheet is not None else None
         if batch is None and len(paths) == 1 and not paths[0].is_dir():
             # One order: unreadable input is exit 2, as for every other command.
             order = load_order(paths[0], table)
             result = verify_order(source.apply(order, table) if source else order, table, options)
-            _write_worksheet(worksheet, [result])
+            if sheet is not None:
+                sheet.write([result])
             if format is Format.json:
                 from osdose.render.verify_json import order_doc
 
@@ -213,10 +225,10 @@ def register(app: typer.Typer) -> None:
         from osdose.render.verify_table import summary_row
 
         render = order_line if format is Format.json else summary_row
-        if worksheet is not None:
+        if sheet is not None:
             # The worksheet needs every result whole: verified in this process.
             outcomes = list(run_iter(paths, batch, table, options, lambda v: v, source, jobs=1))
-            _write_worksheet(worksheet, outcomes)
+            sheet.write(outcomes)
             stream: Iterator[Any] = (render(v) for v in outcomes)
         else:
             stream = run_iter(paths, batch, table, options, render, source, jobs)
@@ -261,16 +273,27 @@ def _colour() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def _write_worksheet(path: Path | None, outcomes: list[Any]) -> None:
-    if path is None:
-        return
-    import datetime as dt
+class _Worksheet:
+    """The --worksheet file: refused before any order is verified when it cannot be written
+    (a link, an existing file without --force, one of the inputs named on the command line);
+    written atomically, 0600, once the results are in (and never over a file read since)."""
 
-    from osdose.render.verify_html import worksheet as page
+    def __init__(self, path: Path, force: bool, inputs: list[str | Path]) -> None:
+        from osdose.atomic import check_target
 
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    try:
-        path.write_text(page(outcomes, stamp), "utf-8")
-    except OSError as exc:
-        raise OsdoseError(f"{path}: cannot write the worksheet ({exc.strerror})") from None
-    print(f"worksheet written to {path}", file=sys.stderr)
+        # inputs given as folders: every file in them is an input, each order too
+        self.inputs = [p for p in inputs if not Path(p).is_dir()]
+        check_target(path, force=force, inputs=self.inputs)
+        if path.suffix.lower() not in (".html", ".htm"):
+            raise OsdoseError(f"--worksheet {path}: the file must end in .html")
+        self.path, self.force = path, force
+
+    def write(self, outcomes: list[Any]) -> None:
+        import datetime as dt
+
+        from osdose.atomic import write_atomic
+        from osdose.render.verify_html import worksheet as page
+
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        write_atomic(self.path, page(outcomes, stamp), force=self.force, inputs=self.inputs)
+        print(f"worksheet written to {self.path}", file=sys.stderr)

@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from osdose.atomic import note_read
 from osdose.errors import FileError
 
 try:  # libyaml when present: same nodes, several times faster
@@ -304,6 +305,7 @@ def read_bytes(path: str | Path, max_bytes: int | None = None, what: str = "file
         os.close(fd)
     if len(raw) > max_bytes:
         raise FileError(path, None, _too_large(max_bytes, what))
+    note_read(info)  # an input of this command: no output may replace it
     return raw
 
 

@@ -11,6 +11,7 @@ cannot drift apart; the drug-table template is the shipped drug table itself.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -103,12 +104,18 @@ def copy_examples(to: Path, force: bool = False) -> list[Path]:
 
     items = examples()
     targets = [(to / "examples" / rel, text) for rel, text in items]
-    existing = [str(p) for p, _ in targets if p.exists()]
+    # lexists: a link (even a dangling one) is there too, and is never written through
+    existing = [str(p) for p, _ in targets if os.path.lexists(p)]
     if existing and not force:
         raise OsdoseError(
             f"{existing[0]} exists{f' (and {len(existing) - 1} more)' if len(existing) > 1 else ''}"
             ": nothing written; give --force to replace them"
         )
+    from osdose.atomic import check_target
+
+    for path, _ in targets:  # a link or a folder in the way: refused before any is written
+        if path.parent.is_dir():
+            check_target(path, force=force)
     for path, text in targets:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, text, force=force, mode=0o644)

@@ -6,8 +6,9 @@
 - :mod:`osdose.fhir.export` — administrations (a course or the ledger) as a Bundle;
 - :mod:`osdose.fhir.ingest` — a Bundle's MedicationAdministration/Statement as a course;
 - :mod:`osdose.fhir.order` — a MedicationRequest Bundle as an order for ``verify``;
-- :mod:`osdose.fhir.plandefinition` — regimen files as PlanDefinition and back;
-- :mod:`osdose.fhir.files` — writing patient data atomically, owner-only.
+- :mod:`osdose.fhir.plandefinition` — regimen files as PlanDefinition and back.
+
+Files are written by :func:`osdose.atomic.write_atomic`, as every output of osdose.
 
 ``fhir.resources`` is an optional extra (``pip install 'osdose[fhir]'``); it is imported only
 when a FHIR command runs, and its default import (R5) is never used: R4 systems exchange R4,

@@ -3,8 +3,8 @@
 - both hash chains (records, signatures), walked once, streamed;
 - what the database shows (:meth:`~osdose.ledger.store.LedgerStore.integrity`): its own
   consistency checks, the shipped triggers (their SQL text, not only their names), a
-  removed tail of records below the high-water mark, each signature still bound to its
-  record's hash;
+  removed tail of records below the high-water mark, a SQLite high-water mark lowered or
+  removed by hand, each signature still bound to its record's hash;
 - an empty or truncated SQLite file (:class:`~osdose.ledger.records.LedgerDamaged`);
 - head hashes kept elsewhere (``--expect-head``): a chain recomputed after an edit
   verifies again, but no longer contains the head that was kept.

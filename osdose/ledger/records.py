@@ -229,6 +229,19 @@ def lost_tail(table: str, top: int, given: int) -> str:
     )
 
 
+def lowered_mark(table: str, top: int, mark: int) -> str:
+    """The problem of a high-water mark below the highest id (SQLite's sqlite_sequence,
+    which every insert raises and nothing but a hand lowers or removes, say to hide a
+    removed tail: ``--expect-head`` shows what went with it)."""
+    what = "records" if table == "records" else "signatures"
+    found = "is missing" if mark == 0 else f"is {mark}"
+    return (
+        f"the high-water mark of {what} {found} but the highest id is {top}: it was lowered "
+        f"or removed by hand (the last {what} may have been removed with it; check with "
+        "--expect-head)"
+    )
+
+
 def seal_signature(s: Signature) -> Signature:
     from dataclasses import replace
 

@@ -35,6 +35,7 @@ from osdose.ledger.records import (
     Record,
     Signature,
     lost_tail,
+    lowered_mark,
     now_utc,
     seal,
     seal_signature,
@@ -380,12 +381,15 @@ class SQLiteLedger:
 
     def _lost_tail(self, table: str) -> list[str]:
         """The highest id is below the AUTOINCREMENT high-water mark: the last rows were
-        removed (the chain of what is left still verifies, so only this shows it)."""
+        removed (the chain of what is left still verifies, so only this shows it). SQLite
+        never lowers the mark, so a mark below the highest id (or none) was edited."""
         c = self.conn
         top = c.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
         seq = c.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
         given = seq[0] if seq else 0
-        if given <= top:
+        if given < top:
+            return [lowered_mark(table, top, given)]
+        if given == top:
             return []
         return [lost_tail(table, top, given)]
 

@@ -5,6 +5,7 @@ matplotlib is the optional extra ``plot``; it is imported here only, and only wh
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +28,16 @@ def _pyplot() -> Any:
     return plt
 
 
-def plot(t: Timeline, path: Path) -> None:
-    """Write the chart of ``t`` to ``path`` (PNG or SVG, chosen by the suffix)."""
+def check_suffix(path: Path) -> None:
+    """Refuse a --plot file that is neither .png nor .svg."""
     if path.suffix.lower() not in FORMATS:
         raise OsdoseError(f"--plot {path}: the file must end in .png or .svg")
+
+
+def plot(t: Timeline, path: Path) -> bytes:
+    """The chart of ``t`` as the bytes of a PNG or SVG file (chosen by ``path``'s suffix),
+    for the caller to write (:func:`osdose.atomic.write_atomic`)."""
+    check_suffix(path)
     with_eq = bool(t.points) and t.points[-1].doxorubicin_equivalent_mg_per_m2 is not None
     if not t.series and not with_eq:
         raise OsdoseError(
@@ -68,5 +75,8 @@ def plot(t: Timeline, path: Path) -> None:
     fig.autofmt_xdate()
     fig.tight_layout()
     # Fixed metadata so the same course always gives the same SVG bytes.
-    fig.savefig(path, metadata={"Date": None} if path.suffix.lower() == ".svg" else None)
+    out = io.BytesIO()
+    svg = path.suffix.lower() == ".svg"
+    fig.savefig(out, format="svg" if svg else "png", metadata={"Date": None} if svg else None)
     plt.close(fig)
+    return out.getvalue()

@@ -50,13 +50,14 @@ def test_into_the_ledger_in_one_transaction_naming_each_resource(tmp_path: Path)
     r = run("fhir", "import", str(HOSPITAL), "--ledger", str(ledger), "--by", "A. Pharm")
     assert r.exit_code == 0, r.stderr
     assert r.stdout == "1\n2\n3\n"
+    with open_ledger(ledger) as store:
+        records = list(store.records())
+    # the new head, to keep elsewhere for ledger check --expect-head
     assert r.stderr == (
         "osdose: note: MedicationAdministration/adm-wrong left out: status entered-in-error: "
         "recorded by mistake\n"
-        f"imported 3 administrations for P-0042 into {ledger}\n"
+        f"imported 3 administrations for P-0042 into {ledger}; head {records[-1].hash}\n"
     )
-    with open_ledger(ledger) as store:
-        records = list(store.records())
     assert [r.source for r in records] == [
         f"{HOSPITAL} MedicationAdministration/adm-ddp",
         f"{HOSPITAL} MedicationAdministration/adm-epi",

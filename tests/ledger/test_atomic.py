@@ -117,3 +117,24 @@ def test_export_never_overwrites_the_ledger(sqlite_ledger: Path) -> None:
         "elsewhere\n",
     )
     assert sqlite_ledger.read_bytes() == before
+
+
+def test_never_over_a_file_the_command_read(tmp_path: Path) -> None:
+    from osdose.atomic import forget_reads
+    from osdose.source import read_text
+
+    regimen = tmp_path / "regimen.yaml"
+    regimen.write_text("name: X\n")
+    forget_reads()
+    read_text(regimen)  # read by this command: an input, though no option named it
+    with pytest.raises(FileError, match="is one of this command's inputs"):
+        write_atomic(regimen, "x\n", force=True)
+    assert regimen.read_text() == "name: X\n"
+    forget_reads()  # the next command has read nothing yet
+    write_atomic(regimen, "x\n", force=True)
+    assert regimen.read_text() == "x\n"
+
+
+def test_bytes_are_written_as_they_are(tmp_path: Path) -> None:
+    out = write_atomic(tmp_path / "chart.png", b"\x89PNG\r\n\x00", force=False)
+    assert out.read_bytes() == b"\x89PNG\r\n\x00"

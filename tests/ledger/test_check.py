@@ -158,15 +158,51 @@ def test_a_removed_tail_is_caught_by_the_high_water_mark(ledger: str) -> None:
     assert r.stdout == "6\n"
 
 
+def _mark(ledger: str, value: int | None) -> list[str]:
+    """The statements that set the records' high-water mark to ``value`` (None: remove it)."""
+    if is_pg(ledger):
+        out = ["DELETE FROM high_water WHERE tbl = 'records'"]
+        return (
+            out if value is None else [*out, f"INSERT INTO high_water VALUES ('records', {value})"]
+        )
+    if value is None:
+        return ["DELETE FROM sqlite_sequence WHERE name = 'records'"]
+    return [f"UPDATE sqlite_sequence SET seq = {value} WHERE name = 'records'"]
+
+
 def test_a_removed_tail_and_mark_is_caught_by_the_head_kept_elsewhere(ledger: str) -> None:
     _fill(ledger, 5)
     kept = _head(ledger)
-    mark = "DELETE FROM high_water" if is_pg(ledger) else "DELETE FROM sqlite_sequence"
-    tamper(ledger, "DELETE FROM records WHERE id >= 4", mark)
-    assert _check(ledger)[0] == (0 if is_pg(ledger) else 1)
+    tamper(ledger, "DELETE FROM records WHERE id >= 4", *_mark(ledger, 3))
+    # what is left is consistent: the chain verifies, the mark is the highest id (SQLite:
+    # only the triggers dropped to delete show)
+    assert _check(ledger)[0] == (1 if _guards_dropped(ledger) else 0)
     code, out = _check(ledger, "--expect-head", kept)
     assert code == 1
     assert f"BROKEN: the head {kept} kept earlier" in out
+
+
+@pytest.mark.parametrize("mark", [None, 2], ids=["removed", "lowered"])
+def test_a_high_water_mark_removed_or_lowered_by_hand_is_named(
+    sqlite_ledger: Path, mark: int | None
+) -> None:
+    # SQLite raises sqlite_sequence with every insert and never lowers it: below the highest
+    # id, someone edited it (to hide a tail removed with it, say). On PostgreSQL a client
+    # with INSERT may append a linked record without a mark, so a low mark proves nothing.
+    ledger = str(sqlite_ledger)
+    _fill(ledger, 5)
+    tamper(ledger, "DELETE FROM records WHERE id >= 4", *_mark(ledger, mark))
+    code, out = _check(ledger)
+    found = "is missing" if mark is None else "is 2"
+    assert code == 1
+    assert out.splitlines() == [
+        f"BROKEN: the high-water mark of records {found} but the highest id is 3: it was "
+        "lowered or removed by hand (the last records may have been removed with it; check "
+        "with --expect-head)",
+        *_guards_dropped(ledger),
+    ]
+    # and the next record still does not reuse an id: it follows the highest left
+    assert run(ledger, *epi_60("P-1", "2025-02-01", "--by", "x")).stdout == "4\n"
 
 
 def test_a_changed_guard_is_named_even_when_it_keeps_its_name(ledger: str) -> None:
