@@ -1,6 +1,6 @@
 """The fuzz suite's hypothesis profiles and its report.
 
-Two profiles, chosen with ``--hypothesis-profile`` or ``$HYPOTHESIS_PROFILE``:
+Two profiles, chosen with ``$OSDOSE_FUZZ_PROFILE``:
 
 - ``ci`` (the default, what ``make test`` runs): seeded (``derandomize``), a few examples per
   reader, the failing example shrunk and printed: seconds, and the same inputs on every run.
@@ -11,7 +11,6 @@ Two profiles, chosen with ``--hypothesis-profile`` or ``$HYPOTHESIS_PROFILE``:
 
 from __future__ import annotations
 
-import os
 import resource
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,7 +44,8 @@ settings.register_profile(
     database=None,
     suppress_health_check=_QUIET,
 )
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+# Not loaded globally (the other property tests keep their own settings): the fuzz tests
+# take theirs from harness.active(), the profile named by $OSDOSE_FUZZ_PROFILE.
 
 # A hostile input that builds a 10⁸-element list must fail in this process, not take the
 # machine (two cores and their memory are shared): 3 GiB of address space at most.

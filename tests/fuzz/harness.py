@@ -15,7 +15,10 @@ crash is reported, and the test fails at the end of its time.
 
 from __future__ import annotations
 
+import copy
+import json
 import os
+import re
 import signal
 import time
 import traceback
@@ -34,11 +37,11 @@ LIMIT_S = 5.0  # seconds one input may take: more is a hang
 CLASSES = ("traceback", "hang", "bad-exit")
 
 
-class Hang(BaseException):  # noqa: N818 - a BaseException, so no `except Exception` eats it
+class Hang(BaseException):
     """Raised in the reader by the timer when an input takes longer than :data:`LIMIT_S`."""
 
 
-class BadExit(Exception):  # noqa: N818 - named after the class of crash it reports
+class BadExit(Exception):
     """What the command line did with an input is outside osdose's contract."""
 
 
@@ -47,8 +50,14 @@ class Crash:
     reader: str
     kind: str  # one of CLASSES
     signature: str  # what makes two crashes the same: the exception and where it was raised
-    example: str  # the smallest input seen with this signature
+    value: str  # the smallest input seen with this signature (minimized at the end under fuzz)
+    detail: str  # the exception's message, or what the command printed
+    read: Callable[[str], Any]
     count: int = 1
+
+    @property
+    def example(self) -> str:
+        return shown(self.value)
 
 
 @dataclass
@@ -69,6 +78,8 @@ class Report:
             out.append(f"{reader:<26}{n:>9}{sum(c.count for c in found):>9}  {kinds}")
         for c in sorted(self.crashes.values(), key=lambda c: (c.reader, c.kind, c.signature)):
             out.append(f"  {c.reader} {c.kind} ×{c.count}: {c.signature}")
+            if c.kind == "traceback":
+                out.append(f"    {c.detail[:300]}")
             out.append(f"    smallest input: {c.example}")
         return out
 
@@ -77,8 +88,13 @@ REPORT = Report()
 
 
 def profile() -> str:
-    """The hypothesis profile loaded (``--hypothesis-profile`` or conftest's default)."""
-    return str(getattr(settings, "_current_profile", "ci"))
+    """``fuzz`` (make fuzz) or ``ci`` (make test, the default): ``$OSDOSE_FUZZ_PROFILE``."""
+    return "fuzz" if os.environ.get("OSDOSE_FUZZ_PROFILE") == "fuzz" else "ci"
+
+
+def active() -> settings:
+    """The settings of the profile in use (registered in conftest.py)."""
+    return settings.get_profile(profile())
 
 
 def fuzzing() -> bool:
@@ -111,9 +127,84 @@ def _where(exc: BaseException) -> str:
     return f"{f.filename.rsplit('/osdose/', 1)[-1]}:{f.lineno} {f.name}"
 
 
+def _general(message: str) -> str:
+    """A message without what varies from input to input: the scratch files' names, numbers."""
+    message = re.sub(r"\S*/(fuzz-\d+|ledger-\d+)\.\w+", "FILE", message)
+    return re.sub(r"\d+", "N", message)
+
+
 def shown(value: Any, limit: int = 400) -> str:
     text = repr(value)
     return text if len(text) <= limit else f"{text[: limit - 40]} … ({len(text)} characters)"
+
+
+def _outcome(read: Callable[[str], Any], value: str) -> tuple[str, str, str] | None:
+    """``None`` when ``read(value)`` returns or refuses; else the crash's kind, signature and
+    detail."""
+    start = time.monotonic()
+    try:
+        with time_limit(LIMIT_S):
+            read(value)
+    except OsdoseError:
+        pass
+    except Hang:
+        return "hang", f"over {LIMIT_S:g} s", ""
+    except BadExit as exc:
+        return "bad-exit", _general(str(exc)), str(exc)
+    except (Exception, RecursionError) as exc:
+        return "traceback", f"{type(exc).__name__} at {_where(exc)}", f"{exc!r}"[:300]
+    if time.monotonic() - start > LIMIT_S:
+        return "hang", f"over {LIMIT_S:g} s (in code the timer cannot stop)", ""
+    return None
+
+
+def _smaller(value: str) -> Iterator[str]:
+    """Candidates a little smaller than ``value``: a JSON document without one of its keys
+    or items (or with one replaced by its only child); any text without one of its lines."""
+    try:
+        data = json.loads(value)
+    except (ValueError, RecursionError):
+        data = None
+    if isinstance(data, dict | list):
+        paths = [p for p in _paths(data) if p]
+        for at in reversed(paths[:400]):
+            cut = copy.deepcopy(data)
+            parent = cut
+            for k in at[:-1]:
+                parent = parent[k]
+            del parent[at[-1]]
+            yield json.dumps(cut, ensure_ascii=False)
+        return
+    lines = value.split("\n")
+    for i in range(len(lines) - 1, -1, -1):
+        yield "\n".join(lines[:i] + lines[i + 1 :])
+
+
+def _paths(data: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield at
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _paths(v, (*at, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _paths(v, (*at, i))
+
+
+def minimize(crash: Crash, seconds: float = 20.0) -> None:
+    """Make ``crash.value`` smaller while it still crashes the same way (greedy, bounded)."""
+    end = time.monotonic() + seconds
+    same = (crash.kind, crash.signature)
+    progress = True
+    while progress and time.monotonic() < end:
+        progress = False
+        for candidate in _smaller(crash.value):
+            if time.monotonic() > end:
+                break
+            got = _outcome(crash.read, candidate)
+            if got is not None and got[:2] == same and len(candidate) < len(crash.value):
+                crash.value, crash.detail = candidate, got[2]
+                progress = True
+                break
 
 
 class Fuzzer:
@@ -124,53 +215,42 @@ class Fuzzer:
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
         self.readers: set[str] = set()
+        self.end = float("inf")
 
-    def check(self, reader: str, run: Callable[[], Any], example: Any) -> None:
+    def check(self, reader: str, read: Callable[[str], Any], value: str) -> None:
         """Run one input; a crash fails at once (ci) or is recorded (fuzz)."""
+        if time.monotonic() > self.end:
+            return  # the test's time is up: let hypothesis finish its round at once
         self.readers.add(reader)
         REPORT.inputs[reader] = REPORT.inputs.get(reader, 0) + 1
-        start = time.monotonic()
-        kind = signature = ""
-        try:
-            with time_limit(LIMIT_S):
-                run()
-        except OsdoseError:
-            pass
-        except Hang:
-            kind, signature = "hang", f"over {LIMIT_S:g} s"
-        except BadExit as exc:
-            kind, signature = "bad-exit", str(exc)
-        except (Exception, RecursionError) as exc:
-            kind, signature = "traceback", f"{type(exc).__name__} at {_where(exc)}"
-            detail = traceback.format_exc(limit=-6)
-        if not kind and time.monotonic() - start > LIMIT_S:
-            kind, signature = "hang", f"over {LIMIT_S:g} s (in code the timer cannot stop)"
-        if not kind:
+        got = _outcome(read, value)
+        if got is None:
             return
-        text = shown(example)
+        kind, signature, detail = got
         key = (reader, f"{kind}: {signature}")
         known = REPORT.crashes.get(key)
         if known is None:
-            REPORT.crashes[key] = Crash(reader, kind, signature, text)
+            REPORT.crashes[key] = Crash(reader, kind, signature, value, detail, read)
         else:
             known.count += 1
-            if len(text) < len(known.example):
-                known.example = text
+            if len(value) < len(known.value):
+                known.value, known.detail = value, detail
         if not fuzzing():
-            more = f"\n{detail}" if kind == "traceback" else ""
-            raise AssertionError(f"{reader}: {kind}: {signature}\ninput: {text}{more}")
+            raise AssertionError(f"{reader}: {kind}: {signature}: {detail}\ninput: {shown(value)}")
 
     def run(self, rounds: Callable[[], None]) -> None:
         """Once (ci); or round after round of hypothesis examples until this test's share of
-        ``$FUZZ_SECONDS`` is spent, then fail if any of its readers crashed (fuzz)."""
+        ``$FUZZ_SECONDS`` is spent, then minimize each crash found and fail if any (fuzz)."""
         if not fuzzing():
             rounds()
             return
         budget = float(os.environ.get("FUZZ_SECONDS", "300")) / self.tests
-        end = time.monotonic() + budget
-        while time.monotonic() < end:
+        self.end = time.monotonic() + budget
+        while time.monotonic() < self.end:
             rounds()
         crashed = [c for r in sorted(self.readers) for c in REPORT.crashed(r)]
+        for c in crashed:
+            minimize(c)
         assert not crashed, "\n".join(
             f"{c.reader} {c.kind} ×{c.count}: {c.signature}; smallest input: {c.example}"
             for c in crashed

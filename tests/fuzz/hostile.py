@@ -92,15 +92,20 @@ def hostile_values() -> st.SearchStrategy[Any]:
         st.floats(allow_nan=True, allow_infinity=True).map(lambda x: Raw(repr(x))),
         st.integers(min_value=-(10**30), max_value=10**30).map(lambda i: Raw(str(i))),
         st.integers(20, 5000).map(lambda n: Raw("1" * n)),
-        st.text(
-            alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30
-        ),
+        st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30),
         st.sampled_from(
             [
-                [], {}, [Raw("1")] * 1000, {"x": Raw("1")}, [Raw("nan"), Raw("inf")],
-                deep(70), deep(2000), deep(70, "{"), Raw("[" * 2000),
+                [],
+                {},
+                [Raw("1")] * 1000,
+                {"x": Raw("1")},
+                [Raw("nan"), Raw("inf")],
+                deep(70),
+                deep(2000),
+                deep(70, "{"),
+                Raw("[" * 2000),
             ]
-        ),  # fmt: skip
+        ),
     )
 
 
@@ -141,7 +146,9 @@ def to_yaml(data: Any, indent: int = 0) -> str:
             return pad + "{}\n"
         out = []
         for k, v in data.items():
-            key = _yaml_scalar(k) if not isinstance(k, str) or _PLAIN.fullmatch(k) else json.dumps(k)
+            key = (
+                _yaml_scalar(k) if not isinstance(k, str) or _PLAIN.fullmatch(k) else json.dumps(k)
+            )
             if isinstance(v, dict | list) and v:
                 out.append(f"{pad}{key}:\n{to_yaml(v, indent + 2)}")
             else:
@@ -199,7 +206,8 @@ def seed_files(kind: str) -> list[Path]:
     ex = ROOT / "examples"
     found = {
         "regimen": sorted((ROOT / "regimens").glob("*.yaml")) + sorted(ex.glob("regimens/*.yaml")),
-        "course": sorted(ex.glob("*.yaml")) + sorted((ROOT / "tests/ledger/data").glob("course_*.yaml")),
+        "course": sorted(ex.glob("*.yaml"))
+        + sorted((ROOT / "tests/ledger/data").glob("course_*.yaml")),
         "order": sorted(ex.glob("orders/*.yaml")),
         "drugs": [ROOT / "osdose/data/drugs.yaml"],
         "bundle": sorted(ex.glob("fhir/bundle-*.json")),
@@ -276,7 +284,7 @@ def mutated(draw: st.DrawFn, seeds: list[Any], leaves_only: bool = False) -> Any
         elif op == "wrap":
             doc = _set(doc, at, [_get(doc, at)])
         elif op == "key" and isinstance(parent, dict):
-            parent[draw(st.sampled_from(TEXTS + ["drug", "dose", "days", "id"]))] = draw(
+            parent[draw(st.sampled_from([*TEXTS, "drug", "dose", "days", "id"]))] = draw(
                 hostile_values()
             )
         else:
