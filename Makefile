@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test docs bench clean
+.PHONY: demo test docs bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ test: $(VENV)/.installed-test docs
 	$(BIN)/python -m pytest
 	$(BIN)/osdose lint --strict regimens/
 	$(BIN)/osdose snapshot --builtin
+
+# The fuzz suite (tests/fuzz) on random hostile input for FUZZ_SECONDS in all, shared by its
+# tests; every crash is kept, and a table of inputs and crashes per reader closes the run.
+# (make test runs the same suite seeded and short.)
+FUZZ_SECONDS ?= 300
+fuzz: $(VENV)/.installed-test
+	OSDOSE_FUZZ_PROFILE=fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -m pytest tests/fuzz -q -p no:randomly -p no:cacheprovider -rA --tb=line
 
 bench: $(VENV)/.installed-demo
 	for b in startup cumulative lint verify ledger; do $(BIN)/python benchmarks/$$b.py || exit 1; done

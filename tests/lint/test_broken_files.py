@@ -43,7 +43,12 @@ EXPECTED: dict[str, list[tuple[int, int, str, str]]] = {
         (7, 15, "absolute-cap", "error"),
     ],
     "cycle-ceiling.yaml": [(5, 21, "cycle-ceiling", "warning")],
+    # cisplatin and DDP, both on day 1 (issue 10 §9)
     "duplicate-drug.yaml": [(7, 11, "duplicate-drug", "error")],
+    # a synonym in another case, on the last day of the first entry's range
+    "duplicate-drug-synonym-on-a-day-of-a-range.yaml": [(7, 11, "duplicate-drug", "error")],
+    # a brand name, its dose written per cycle
+    "duplicate-drug-brand-name-per-cycle.yaml": [(7, 11, "duplicate-drug", "error")],
     "absolute-cap.yaml": [(7, 15, "absolute-cap", "error")],
     "missing-reference.yaml": [(1, 1, "missing-reference", "warning")],
     "unused-acknowledgement.yaml": [(8, 15, "unused-acknowledgement", "warning")],
