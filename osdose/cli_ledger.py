@@ -72,7 +72,7 @@ FormatOpt = Annotated[
 ]
 
 
-def _date(text: str | None) -> dt.date:
+def _date(text: str | None, option: str = "--date") -> dt.date:
     import datetime as dt
 
     from osdose.errors import InputError
@@ -82,7 +82,7 @@ def _date(text: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError("--date", f"must be a date written YYYY-MM-DD, got {text!r}") from None
+        raise InputError(option, f"must be a date written YYYY-MM-DD, got {text!r}") from None
 
 
 def _say(message: str) -> None:
@@ -262,23 +262,49 @@ def list_(
     include_void: Annotated[
         bool, typer.Option("--include-void", help="Also voided records and the voids.")
     ] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            metavar="N",
+            min=1,
+            help="The newest N records (default: 50 in a table; every record in JSON).",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="DATE", help="Only records dated on or after DATE."),
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every record (a table of all of them).")
+    ] = False,
     format: FormatOpt = Format.table,
     ledger: LedgerOpt = None,
 ) -> None:
-    """A patient's administrations in effect (every record with --include-void)."""
-    from osdose.ledger.actions import listing
+    """A patient's administrations in effect (every record with --include-void), sorted by
+    date: the newest 50 in a table, with how many there are; every one in JSON, streamed.
+
+    --limit N, --since DATE and --all choose which, in either format."""
+    from osdose.errors import OsdoseError
+    from osdose.ledger.actions import DEFAULT_LIMIT, Page, page
     from osdose.ledger.store import open_ledger
 
-    with open_ledger(ledger) as store:
-        items = listing(store, patient, include_void)
-    if format is Format.json:
-        from osdose.render.ledger import records_json
+    if all_ and limit is not None:
+        raise OsdoseError("--all and --limit contradict each other: give one")
+    if limit is None and not all_ and format is Format.table:
+        limit = DEFAULT_LIMIT
+    which = Page(patient, include_void, _date(since, "--since") if since else None, limit)
+    with open_ledger(ledger) as store, store.snapshot():
+        shown = page(store, which)
+        if format is Format.json:
+            from osdose.render.ledger import write_records_json
 
-        emit_json(records_json(items))
-    else:
+            write_records_json(shown.items, sys.stdout.write)
+            return
         from osdose.render.ledger import records_table
 
-        emit_rich(records_table(patient, items, include_void))
+        emit_rich(records_table(patient, list(shown.items), include_void, shown.total))
 
 
 @ledger_app.command("export")

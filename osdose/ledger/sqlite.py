@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from osdose.ledger import sqlite_file
+from osdose.ledger import pages, sqlite_file
 from osdose.ledger.records import (
     COLUMNS,
     GENESIS,
@@ -321,6 +321,25 @@ class SQLiteLedger:
         try:
             for row in cur:
                 yield _record(row)
+        except sqlite3.DatabaseError as exc:
+            raise LedgerDamaged(
+                f"ledger {self.location} cannot be read ({exc}): it is damaged; restore it "
+                "from a backup"
+            ) from None
+
+    def _tables(self) -> pages.Tables:
+        signed = "signatures" if self.schema_version >= 2 else None
+        return pages.Tables("records", signed, "?")
+
+    def count(self, page: pages.Page) -> int:
+        sql, params = pages.count_query(page, self._tables())
+        return int(self.conn.execute(sql, params).fetchone()[0])
+
+    def page(self, page: pages.Page) -> Iterator[tuple[Record, int | None, tuple[Signature, ...]]]:
+        sql, params = pages.page_query(page, self._tables())
+        try:
+            for row, voided_by, sigs in pages.grouped(self.conn.execute(sql, params)):
+                yield _record(row), voided_by, tuple(map(_signature, sigs))
         except sqlite3.DatabaseError as exc:
             raise LedgerDamaged(
                 f"ledger {self.location} cannot be read ({exc}): it is damaged; restore it "
