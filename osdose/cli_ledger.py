@@ -307,6 +307,29 @@ def list_(
         emit_rich(records_table(patient, list(shown.items), include_void, shown.total))
 
 
+class ExportFormat(StrEnum):
+    yaml = "yaml"
+    jsonl = "jsonl"
+
+
+def _export_format(given: ExportFormat | None, output: Path | None) -> ExportFormat:
+    """``--format``, else what ``--output``'s name says: the readers go by the suffix, so
+    a file named for one format is never written in the other."""
+    from osdose.errors import OsdoseError
+
+    named = None
+    if output is not None:
+        suffix = output.suffix.lower()
+        named = ExportFormat.jsonl if suffix == ".jsonl" else None
+        named = ExportFormat.yaml if suffix in (".yaml", ".yml") else named
+    if given is not None and named is not None and given is not named:
+        raise OsdoseError(
+            f"--format {given.value} written to {output}: a course file's suffix says its "
+            f"format (.yaml, .jsonl); name it {output.with_suffix('.' + given.value)}"  # type: ignore[union-attr]
+        )
+    return given or named or ExportFormat.yaml
+
+
 @ledger_app.command("export")
 @guarded
 def export(
@@ -315,37 +338,39 @@ def export(
         Path | None,
         typer.Option("--output", "-o", help="Write here (created 0600) instead of stdout."),
     ] = None,
+    format: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="yaml for people (default), jsonl for machines and size: one line per "
+            "administration (default: the --output file's suffix).",
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace the --output file if it exists.")
     ] = False,
     ledger: LedgerOpt = None,
 ) -> None:
-    """A patient's administrations in effect as a course file (YAML), with who recorded
-    and who verified each in its notes."""
-    from osdose.ledger.actions import listing
-    from osdose.ledger.export import course_text, signatures_note
-    from osdose.ledger.history import administration
+    """A patient's administrations in effect as a course file (YAML, or JSON Lines), with
+    who recorded and who verified each in its notes; cumulative, plan and import read it."""
+    from osdose.ledger.export import export_chunks
     from osdose.ledger.records import now_utc
     from osdose.ledger.store import ledger_files, open_ledger
 
+    chosen = _export_format(format, output)
     table = drug_table()
     with open_ledger(ledger) as store:
-        items = listing(store, patient)
-        where = store.location
-    adms = [(administration(x, table, where), x.record.id) for x in items]
-    header = (
-        f"Course of {patient} exported from the osdose ledger {where} at {now_utc()}:\n"
-        f"{len(adms)} administrations in effect (voided records left out); who recorded and "
-        "who verified each is in its notes."
-    )
-    text = course_text(patient, adms, header, {x.record.id: signatures_note(x) for x in items})
-    if output is None:
-        sys.stdout.write(text)
-        return
+        exported = export_chunks(store, patient, table, now_utc(), chosen.value)
+        if output is None:
+            for chunk in exported.chunks:
+                sys.stdout.write(chunk)
+            return
+        text = "".join(exported.chunks)
     from osdose.atomic import write_atomic
 
     write_atomic(output, text, force=force, inputs=ledger_files(ledger))
-    _say(f"wrote {len(adms)} administrations of {patient} to {output}")
+    _say(f"wrote {exported.count} administrations of {patient} to {output}")
 
 
 @ledger_app.command("import")

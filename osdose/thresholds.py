@@ -17,6 +17,10 @@ from typing import Any
 from osdose.errors import InputError
 
 ENV = "OSDOSE_THRESHOLDS"
+# A course or batch file larger than this is refused before it is read: far above any
+# osdose writes for a real pharmacy (a million-record export is about 150 MB of YAML),
+# a bound on memory against a wrong file. An institution changes it (files.max_bytes).
+DEFAULT_MAX_FILE_BYTES = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class Thresholds:
     small_bsa_m2: float
     small_age_years: float
     small_source: str
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
 
 
 _PATH: list[str] = []  # set by the CLI's --thresholds
@@ -140,6 +145,7 @@ def _load(path: str) -> Thresholds:
         ),
         small_age_years=_years(doc, ("small_patient", "age_below"), f.small_patient.age_below),
         small_source=cite(f.small_patient.source, f.small_patient.unconfirmed),
+        max_file_bytes=f.files.max_bytes if f.files is not None else DEFAULT_MAX_FILE_BYTES,
     )
 
 
@@ -159,6 +165,13 @@ def _years(doc: Any, at: tuple[str, ...], text: str) -> float:
         return age_years(text, at[-1])
     except InputError as exc:
         raise doc.error(at, str(exc)) from None
+
+
+def max_file_bytes() -> int:
+    """The largest course or batch file osdose reads (the thresholds file's
+    ``files.max_bytes``, default 1 GiB): the one limit of every file osdose's own output
+    may become (``ledger export``, batches)."""
+    return current().max_file_bytes
 
 
 def check(value: float, limit: Limit, field: str, shown: str) -> float:

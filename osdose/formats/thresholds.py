@@ -57,6 +57,12 @@ class SmallPatient(Sourced):
     age_below: QuantityText
 
 
+class Files(Sourced):
+    max_bytes: Annotated[int, whole_in(1 << 20, 1 << 40), INT_SCHEMA] = Field(
+        description="The largest course or batch file osdose reads, in bytes (1 MiB to 1 TiB)"
+    )
+
+
 class ThresholdsFile(Strict):
     """Patient-level plausibility limits and policies, each with its source."""
 
@@ -69,3 +75,6 @@ class ThresholdsFile(Strict):
     labs: Labs
     calvert: Calvert
     small_patient: SmallPatient
+    files: Files | None = Field(
+        None, description="The size of file osdose reads (default 1 GiB, 1073741824 bytes)"
+    )

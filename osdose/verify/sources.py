@@ -40,15 +40,17 @@ def order_from_object(
     return build_order(doc, f"{name}:{line}", base or Path(batch).parent, table)
 
 
-MAX_BATCH_BYTES = 1 << 30  # a batch of a million orders is well under this
 MAX_LINE = 1 << 20  # characters of one order (a line longer than this is no order)
 
 
 def jsonl_lines(path: Path) -> list[str] | FileError:
     """The lines of a JSONL batch file, or why it cannot be read (a folder, device or pipe,
-    a file over :data:`MAX_BATCH_BYTES`, binary or not UTF-8)."""
+    a file over the thresholds file's ``files.max_bytes``, binary or not UTF-8)."""
+    from osdose.thresholds import max_file_bytes
+
     try:
-        return decode(read_bytes(path, MAX_BATCH_BYTES, "JSONL batch file"), path).splitlines()
+        limit = max_file_bytes()
+        return decode(read_bytes(path, limit, "JSONL batch file"), path).splitlines()
     except FileError as exc:
         return exc
 
