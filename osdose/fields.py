@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, WithJsonSchema
@@ -57,13 +56,19 @@ def _kind(value: Any) -> str:
     return repr(value)
 
 
+# Unicode's categories Cc (controls) and Cs (surrogates) are exactly these ranges; one
+# regular expression finds them (a loop over unicodedata.category took 50 µs on a note).
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]|" + _INVISIBLE.pattern)
+
+
 def _controls(text: str, allow_newlines: bool) -> str | None:
-    """The first forbidden character of ``text`` as ``U+XXXX`` (``None`` when clean)."""
-    for ch in text:
+    """The first forbidden character of ``text`` as ``U+XXXX`` (``None`` when clean): a
+    control (category Cc) or surrogate (Cs) character, or an invisible one."""
+    for m in _FORBIDDEN.finditer(text):
+        ch = m.group()
         if ch in "\n\t" and allow_newlines:
             continue
-        if unicodedata.category(ch) in ("Cc", "Cs") or _INVISIBLE.match(ch):
-            return f"U+{ord(ch):04X}"
+        return f"U+{ord(ch):04X}"
     return None
 
 

@@ -54,6 +54,18 @@ _SIGN = (
 # One patient's records: the index records_patient_id (patient, id) gives them in id
 # order, O(that patient's records) whatever the size of the ledger (a test EXPLAINs it).
 PATIENT_QUERY = f"{_SELECT} WHERE patient = ? ORDER BY id"
+_IN_EFFECT = (
+    "r.kind = 'administration' AND NOT EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id)"
+)
+_SAME_DAY = (
+    f"SELECT min(r.id) FROM records r WHERE r.patient = ? AND r.drug = ? AND r.date = ? "
+    f"AND {_IN_EFFECT}"
+)
+_SAME_DAY_PATIENT = (
+    f"SELECT r.drug, r.date, min(r.id) FROM records r WHERE r.patient = ? AND {_IN_EFFECT} "
+    "GROUP BY r.drug, r.date"
+)
+_KEYS_PER_QUERY = 256  # more keys of one patient than this: one pass over their records
 
 
 def _record(row: tuple[Any, ...]) -> Record:
@@ -240,9 +252,9 @@ class SQLiteLedger:
                 for new in checked:
                     last += 1
                     r = seal(new, last, now_utc(), prev)
-                    c.execute(_INSERT, _row(r))
                     prev = r.hash
                     out.append(r)
+                c.executemany(_INSERT, map(_row, out))
         except sqlite3.Error as exc:
             raise self._failed(exc) from None
         return out
@@ -286,16 +298,26 @@ class SQLiteLedger:
         return int(row[0]) if row else None
 
     def same_day(self, keys: Sequence[Key]) -> dict[Key, int]:
+        # One index lookup (records_patient) per key; a patient with many keys (an import
+        # of a long course) in one pass over that patient's records instead.
+        by_patient: dict[str, list[Key]] = {}
+        for k in keys:
+            by_patient.setdefault(k[0], []).append(k)
         out = {}
-        for patient, drug, date in keys:
-            row = self.conn.execute(
-                "SELECT min(r.id) FROM records r WHERE r.kind = 'administration' "
-                "AND r.patient = ? AND r.drug = ? AND r.date = ? AND NOT EXISTS "
-                "(SELECT 1 FROM records v WHERE v.voids = r.id)",
-                (patient, drug, date.isoformat()),
-            ).fetchone()
-            if row[0] is not None:
-                out[(patient, drug, date)] = int(row[0])
+        for patient, theirs in by_patient.items():
+            if len(theirs) > _KEYS_PER_QUERY:
+                wanted = set(theirs)
+                rows = self.conn.execute(_SAME_DAY_PATIENT, (patient,))
+                for drug, day, first in rows:
+                    key = (patient, drug, dt.date.fromisoformat(day))
+                    if key in wanted:
+                        out[key] = int(first)
+                continue
+            for key in theirs:
+                row = self.conn.execute(_SAME_DAY, (patient, key[1], key[2].isoformat()))
+                first = row.fetchone()[0]
+                if first is not None:
+                    out[key] = int(first)
         return out
 
     # reading
