@@ -26,6 +26,29 @@ from osdose.source import Document, Path_, Pos, json_value
 MAX_LINE = 1 << 20  # bytes of one line: an administration is a few hundred
 
 
+class _Paths(dict[Path_, Pos]):
+    """The positions a :class:`LinesDocument` knows: a path is in it when the data has a
+    value there (what :mod:`osdose.documents` asks to place a problem), without a
+    position object per value."""
+
+    def __init__(self, doc: Document) -> None:
+        super().__init__()
+        self.doc = doc
+
+    def __contains__(self, path: object) -> bool:
+        if not isinstance(path, tuple):
+            return False
+        node: Any = self.doc.data
+        for part in path:
+            if isinstance(node, dict) and isinstance(part, str) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                return False
+        return True
+
+
 @dataclass
 class LinesDocument(Document):
     """A course read from JSON Lines: the position of a value is the line it is on (the
@@ -33,6 +56,9 @@ class LinesDocument(Document):
 
     header_line: int = 1
     entry_lines: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.values = _Paths(self)
 
     def where(self, path: Path_) -> Pos:
         at = path[1] if len(path) >= 2 and path[0] == "administrations" else None
