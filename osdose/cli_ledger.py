@@ -82,7 +82,7 @@ FormatOpt = Annotated[
 ]
 
 
-def _date(text: str | None) -> dt.date:
+def _date(text: str | None, option: str = "--date") -> dt.date:
     import datetime as dt
 
     from osdose.errors import InputError, shown
@@ -92,9 +92,7 @@ def _date(text: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(
-            "--date", f"must be a date written YYYY-MM-DD, got {shown(text)}"
-        ) from None
+        raise InputError(option, f"must be a date written YYYY-MM-DD, got {shown(text)}") from None
 
 
 def _say(message: str) -> None:
@@ -274,23 +272,72 @@ def list_(
     include_void: Annotated[
         bool, typer.Option("--include-void", help="Also voided records and the voids.")
     ] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            metavar="N",
+            min=1,
+            help="The newest N records (default: 50 in a table; every record in JSON).",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="DATE", help="Only records dated on or after DATE."),
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every record (a table of all of them).")
+    ] = False,
     format: FormatOpt = Format.table,
     ledger: LedgerOpt = None,
 ) -> None:
-    """A patient's administrations in effect (every record with --include-void)."""
-    from osdose.ledger.actions import listing
+    """A patient's administrations in effect (every record with --include-void), sorted by
+    date: the newest 50 in a table, with how many there are; every one in JSON, streamed.
+
+    --limit N, --since DATE and --all choose which, in either format."""
+    from osdose.errors import OsdoseError
+    from osdose.ledger.actions import DEFAULT_LIMIT, Page, page
     from osdose.ledger.store import open_ledger
 
-    with open_ledger(ledger) as store:
-        items = listing(store, patient, include_void)
-    if format is Format.json:
-        from osdose.render.ledger import records_json
+    if all_ and limit is not None:
+        raise OsdoseError("--all and --limit contradict each other: give one")
+    if limit is None and not all_ and format is Format.table:
+        limit = DEFAULT_LIMIT
+    which = Page(patient, include_void, _date(since, "--since") if since else None, limit)
+    with open_ledger(ledger) as store, store.snapshot():
+        shown = page(store, which)
+        if format is Format.json:
+            from osdose.render.ledger import write_records_json
 
-        emit_json(records_json(items))
-    else:
+            write_records_json(shown.items, sys.stdout.write)
+            return
         from osdose.render.ledger import records_table
 
-        emit_rich(records_table(patient, items, include_void))
+        emit_rich(records_table(patient, list(shown.items), include_void, shown.total))
+
+
+class ExportFormat(StrEnum):
+    yaml = "yaml"
+    jsonl = "jsonl"
+
+
+def _export_format(given: ExportFormat | None, output: Path | None) -> ExportFormat:
+    """``--format``, else what ``--output``'s name says: the readers go by the suffix, so
+    a file named for one format is never written in the other."""
+    from osdose.errors import OsdoseError
+
+    named = None
+    if output is not None:
+        suffix = output.suffix.lower()
+        named = ExportFormat.jsonl if suffix == ".jsonl" else None
+        named = ExportFormat.yaml if suffix in (".yaml", ".yml") else named
+    if given is not None and named is not None and given is not named:
+        raise OsdoseError(
+            f"--format {given.value} written to {output}: a course file's suffix says its "
+            f"format (.yaml, .jsonl); name it {output.with_suffix('.' + given.value)}"  # type: ignore[union-attr]
+        )
+    return given or named or ExportFormat.yaml
 
 
 @ledger_app.command("export")
@@ -301,37 +348,39 @@ def export(
         Path | None,
         typer.Option("--output", "-o", help="Write here (created 0600) instead of stdout."),
     ] = None,
+    format: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="yaml for people (default), jsonl for machines and size: one line per "
+            "administration (default: the --output file's suffix).",
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace the --output file if it exists.")
     ] = False,
     ledger: LedgerOpt = None,
 ) -> None:
-    """A patient's administrations in effect as a course file (YAML), with who recorded
-    and who verified each in its notes."""
-    from osdose.ledger.actions import listing
-    from osdose.ledger.export import course_text, signatures_note
-    from osdose.ledger.history import administration
+    """A patient's administrations in effect as a course file (YAML, or JSON Lines), with
+    who recorded and who verified each in its notes; cumulative, plan and import read it."""
+    from osdose.ledger.export import export_chunks
     from osdose.ledger.records import now_utc
     from osdose.ledger.store import ledger_files, open_ledger
 
+    chosen = _export_format(format, output)
     table = drug_table()
     with open_ledger(ledger) as store:
-        items = listing(store, patient)
-        where = store.location
-    adms = [(administration(x, table, where), x.record.id) for x in items]
-    header = (
-        f"Course of {patient} exported from the osdose ledger {where} at {now_utc()}:\n"
-        f"{len(adms)} administrations in effect (voided records left out); who recorded and "
-        "who verified each is in its notes."
-    )
-    text = course_text(patient, adms, header, {x.record.id: signatures_note(x) for x in items})
-    if output is None:
-        sys.stdout.write(text)
-        return
+        exported = export_chunks(store, patient, table, now_utc(), chosen.value)
+        if output is None:
+            for chunk in exported.chunks:
+                sys.stdout.write(chunk)
+            return
+        text = "".join(exported.chunks)
     from osdose.atomic import write_atomic
 
     write_atomic(output, text, force=force, inputs=ledger_files(ledger))
-    _say(f"wrote {len(adms)} administrations of {patient} to {output}")
+    _say(f"wrote {exported.count} administrations of {patient} to {output}")
 
 
 @ledger_app.command("import")

@@ -479,9 +479,15 @@ def load_course(
     future_days: int | None = None,
     same_day: bool = True,
 ) -> Course:
-    """Read and check one course file (``future_days``, ``same_day``: see
-    :func:`check_history`)."""
-    return parse_course(load(path, what="course file"), table, future_days, same_day)
+    """Read and check one course file, YAML or JSON Lines (``.jsonl``: see
+    :mod:`osdose.course_jsonl`), of at most the thresholds file's ``input.max_file_bytes``
+    (``future_days``, ``same_day``: see :func:`check_history`)."""
+    limit = thresholds.max_file_bytes()
+    if str(path).lower().endswith(".jsonl"):
+        from osdose.course_jsonl import load_jsonl
+
+        return parse_course(load_jsonl(path, limit), table, future_days, same_day)
+    return parse_course(load(path, limit, "course file"), table, future_days, same_day)
 
 
 __all__ = [

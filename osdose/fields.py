@@ -60,13 +60,21 @@ def _kind(value: Any) -> str:
     return shown(value)
 
 
+# Unicode's categories Cc (controls), Cs (surrogates), Zl and Zp (line and paragraph
+# separators) are exactly these ranges; one regular expression finds them (a loop over
+# unicodedata.category took 50 µs on a note).
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]|" + _INVISIBLE.pattern)
+
+
 def _controls(text: str, allow_newlines: bool) -> str | None:
-    """The first forbidden character of ``text`` as ``U+XXXX`` (``None`` when clean)."""
-    for ch in text:
+    """The first forbidden character of ``text`` as ``U+XXXX`` (``None`` when clean): a
+    control (category Cc), surrogate (Cs) or line/paragraph separator (Zl, Zp), or an
+    invisible one."""
+    for m in _FORBIDDEN.finditer(text):
+        ch = m.group()
         if ch in "\n\t" and allow_newlines:
             continue
-        if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") or _INVISIBLE.match(ch):
-            return f"U+{ord(ch):04X}"
+        return f"U+{ord(ch):04X}"
     return None
 
 

@@ -40,7 +40,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 #: batch, history, thresholds, FHIR bundle): the default of the thresholds file's
 #: ``input.max_file_bytes``. 1 GiB holds a batch of a million orders and a ledger export of
 #: a lifetime of records, far more than any file osdose writes.
-MAX_INPUT_BYTES = 1 << 30
 MAX_NODES = 200_000
 MAX_DEPTH = 64  # levels of nesting in any document, YAML or JSON
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
@@ -264,11 +263,10 @@ class _Builder:
 
 
 def input_limit() -> int:
-    """The largest file osdose reads, in bytes: ``input.max_file_bytes`` of the thresholds
-    in use (:data:`MAX_INPUT_BYTES` unless an institution's thresholds file says otherwise)."""
+    """The largest file osdose reads, in bytes: :func:`osdose.thresholds.max_file_bytes`."""
     from osdose import thresholds
 
-    return thresholds.current().max_file_bytes
+    return thresholds.max_file_bytes()
 
 
 def read_bytes(path: str | Path, max_bytes: int | None = None, what: str = "file") -> bytes:

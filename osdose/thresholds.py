@@ -17,6 +17,11 @@ from typing import Any
 from osdose.errors import InputError
 
 ENV = "OSDOSE_THRESHOLDS"
+# A file larger than this (of any kind: regimen, course, order, batch, drug table, FHIR
+# bundle) is refused before it is read: far above any file osdose writes for a real
+# pharmacy (a million-record export is about 150 MB of YAML), a bound on memory against a
+# wrong file. An institution changes it (input.max_file_bytes).
+DEFAULT_MAX_FILE_BYTES = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ class Thresholds:
     small_bsa_m2: float
     small_age_years: float
     small_source: str
-    max_file_bytes: int = 1 << 30  # osdose.source.MAX_INPUT_BYTES
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
 
 
 _PATH: list[str] = []  # set by the CLI's --thresholds
@@ -87,11 +92,11 @@ def _load(path: str) -> Thresholds:
     from osdose import units
     from osdose.documents import validate
     from osdose.formats.thresholds import Range, ThresholdsFile
-    from osdose.source import MAX_INPUT_BYTES, load, parse_text
+    from osdose.source import load, parse_text
 
     if path:
         # the thresholds say how large a file may be: their own file is read with the default
-        doc = load(path, MAX_INPUT_BYTES, what="thresholds file")
+        doc = load(path, DEFAULT_MAX_FILE_BYTES, what="thresholds file")
     else:
         text = resources.files("osdose").joinpath("data/thresholds.yaml").read_text("utf-8")
         doc = parse_text(text, "thresholds.yaml")
@@ -142,7 +147,7 @@ def _load(path: str) -> Thresholds:
         ),
         small_age_years=_years(doc, ("small_patient", "age_below"), f.small_patient.age_below),
         small_source=cite(f.small_patient.source, f.small_patient.unconfirmed),
-        max_file_bytes=f.input.max_file_bytes if f.input else MAX_INPUT_BYTES,
+        max_file_bytes=f.input.max_file_bytes if f.input else DEFAULT_MAX_FILE_BYTES,
     )
 
 
@@ -162,6 +167,13 @@ def _years(doc: Any, at: tuple[str, ...], text: str) -> float:
         return age_years(text, at[-1])
     except InputError as exc:
         raise doc.error(at, str(exc)) from None
+
+
+def max_file_bytes() -> int:
+    """The largest file osdose reads (the thresholds file's ``input.max_file_bytes``,
+    default 1 GiB): the one limit of every file, including those osdose's own output may
+    become (``ledger export``, batches)."""
+    return current().max_file_bytes
 
 
 def check(value: float, limit: Limit, field: str, shown: str) -> float:

@@ -9,13 +9,14 @@ store's write transaction, so a refused command leaves the ledger exactly as it 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from osdose.course import Administration
 from osdose.errors import InputError
 from osdose.ledger.check import CheckResult, check
 from osdose.ledger.entries import checked_name, to_records
+from osdose.ledger.pages import DEFAULT_LIMIT, Page
 from osdose.ledger.records import (
     MEANINGS,
     LedgerError,
@@ -119,12 +120,49 @@ def listing(store: LedgerStore, patient: str, include_void: bool = False) -> lis
     return listed if include_void else [x for x in listed if x.in_effect]
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A page of a patient's records (:class:`~osdose.ledger.pages.Page`): how many
+    records match (``total``, the limit aside) and the page's records, streamed (read them
+    inside the store's :meth:`~osdose.ledger.store.LedgerStore.snapshot`)."""
+
+    page: Page
+    total: int
+    items: Iterator[Listed]
+
+    @property
+    def shown(self) -> int:
+        """How many records the page holds."""
+        return self.total if self.page.limit is None else min(self.total, self.page.limit)
+
+
+def page(store: LedgerStore, which: Page) -> Shown:
+    """A page of ``which.patient``'s records, sorted by date then id (call it inside
+    ``store.snapshot()`` and read the items there: the count and the rows are then one
+    state of the ledger). An unknown patient is an error; a known patient with nothing
+    in the page is an empty page."""
+    checked_name(which.patient, "patient id")
+    if which.limit is not None and which.limit < 1:
+        raise InputError("--limit", f"must be a whole number of records from 1, got {which.limit}")
+    total = store.count(which)
+    if not total and next(store.records(which.patient), None) is None:
+        raise LedgerError(
+            f"unknown patient {which.patient!r}: no records in ledger {store.location}"
+        )
+    items = (Listed(r, v, sigs) for r, v, sigs in store.page(which))
+    return Shown(which, total, items)
+
+
 __all__ = [
+    "DEFAULT_LIMIT",
     "CheckResult",
     "Listed",
+    "Page",
+    "Shown",
     "annotate",
     "check",
     "listing",
+    "page",
     "record",
     "verify_record",
     "void",

@@ -10,29 +10,36 @@ when) go in the entry's ``notes`` (a course entry for one drug has no fields for
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from osdose.basis import parse_basis
 from osdose.course import Administration
 
 if TYPE_CHECKING:
+    from osdose.drugs import DrugTable
     from osdose.ledger.actions import Listed
+    from osdose.ledger.store import LedgerStore
 
 
-def _near(value: float, steps: int = 8) -> list[float]:
-    out = [value]
+def _near(value: float, steps: int = 8) -> Iterator[float]:
+    """``value``, then its neighbours a unit in the last place further each time (lazily:
+    the value itself almost always reads back)."""
+    yield value
     up = down = value
     for _ in range(steps):
         up, down = math.nextafter(up, math.inf), math.nextafter(down, -math.inf)
-        out += [up, down]
-    return out
+        yield up
+        yield down
 
 
-def _reads_back(text: str, a: Administration, per_m2: bool) -> bool:
+def _reads_back(text: str, a: Administration, per_m2: bool, same_unit: float | None) -> bool:
     """Whether the course reader turns ``text`` (with ``a``'s BSA) into ``a``'s numbers:
-    per m², amount = value × BSA; an amount, per m² = value ÷ BSA (as ``osdose.course``)."""
-    value = parse_basis(text).amount
+    per m², amount = value × BSA; an amount, per m² = value ÷ BSA (as ``osdose.course``).
+    ``same_unit``: the number written, when ``text`` is in the record's own unit, which the
+    reader returns exactly as written (:meth:`osdose.units.Quantity.to`): no parse then."""
+    value = same_unit if same_unit is not None else parse_basis(text).amount
     bsa = a.bsa_m2
     pair: tuple[float | None, float | None]
     if per_m2:
@@ -62,7 +69,7 @@ def dose_text(a: Administration) -> str:
         for unit, scale in units:
             for c in _near(value * scale):
                 text = f"{c!r} {unit}{'/m2' if per_m2 else ''}"
-                if _reads_back(text, a, per_m2):
+                if _reads_back(text, a, per_m2, c if scale == 1.0 else None):
                     return text
     value, per_m2 = forms[0]
     return f"{value!r} {a.unit}{'/m2' if per_m2 else ''}"
@@ -100,13 +107,89 @@ def course_text(
 ) -> str:
     """The course file: ``header`` as comment lines, then patient and administrations
     (``signed``: the signatures note of each record id)."""
-    import yaml
+    return "".join(course_chunks(patient, administrations, header, signed))
+
+
+def course_chunks(
+    patient: str,
+    administrations: Iterable[tuple[Administration, int]],
+    header: str,
+    signed: Mapping[int, str] | None = None,
+) -> Iterator[str]:
+    """:func:`course_text` in pieces of at most a thousand entries, to write as they come.
+
+    The text is what ``yaml.safe_dump`` writes for the document, byte for byte (a test
+    compares them): each entry is written by :func:`osdose.ledger.yaml_out.entry_text`
+    when every value in it is a scalar that emitter knows, else by PyYAML."""
+    from osdose.ledger.yaml_out import entry_text, mapping_text
 
     notes = signed or {}
-    doc = {
-        "patient": {"id": patient},
-        "administrations": [entry(a, i, notes.get(i, "")) for a, i in administrations],
-    }
-    body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    comments = "".join(f"# {line}\n" for line in header.splitlines())
-    return comments + body
+    yield "".join(f"# {line}\n" for line in header.splitlines())
+    yield mapping_text("patient", {"id": patient})
+    chunk: list[str] = []
+    empty = True
+    for a, i in administrations:
+        if empty:
+            chunk.append("administrations:\n")
+            empty = False
+        chunk.append(entry_text(entry(a, i, notes.get(i, ""))))
+        if len(chunk) >= 1000:
+            yield "".join(chunk)
+            chunk = []
+    if empty:
+        chunk.append("administrations: []\n")
+    yield "".join(chunk)
+
+
+def jsonl_chunks(
+    patient: str,
+    administrations: Iterable[tuple[Administration, int]],
+    header: str,
+    signed: Mapping[int, str] | None = None,
+) -> Iterator[str]:
+    """The course file in JSON Lines (:mod:`osdose.course_jsonl`): the patient (``header``
+    in its notes) on line 1, then an administration a line, in pieces."""
+    from osdose.course_jsonl import entry_line, header_line
+
+    notes = signed or {}
+    yield header_line({"id": patient, "notes": " ".join(header.splitlines())})
+    chunk: list[str] = []
+    for a, i in administrations:
+        chunk.append(entry_line(entry(a, i, notes.get(i, ""))))
+        if len(chunk) >= 1000:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk)
+
+
+@dataclass(frozen=True)
+class Exported:
+    """A patient's course as text to write: how many administrations, and the text in
+    pieces (produced as they are read: write them inside the store's ``with``)."""
+
+    count: int
+    chunks: Iterator[str]
+
+
+FORMATS = {"yaml": course_chunks, "jsonl": jsonl_chunks}
+
+
+def export_chunks(
+    store: LedgerStore, patient: str, drugs: DrugTable, at: str, fmt: str = "yaml"
+) -> Exported:
+    """``patient``'s administrations in effect in ``store`` as a course file in ``fmt``
+    (``yaml`` or ``jsonl``), exported at ``at``, in id order (the order totals are summed
+    in, so a total from the file equals the ledger's to the last bit)."""
+    from osdose.ledger.actions import listing
+    from osdose.ledger.history import administration
+
+    items = listing(store, patient)
+    where = store.location
+    header = (
+        f"Course of {patient} exported from the osdose ledger {where} at {at}:\n"
+        f"{len(items)} administrations in effect (voided records left out); who recorded and "
+        "who verified each is in its notes."
+    )
+    adms = ((administration(x, drugs, where), x.record.id) for x in items)
+    signed = {x.record.id: signatures_note(x) for x in items}
+    return Exported(len(items), FORMATS[fmt](patient, adms, header, signed))

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from osdose.ledger import pages
 from osdose.ledger.location import redact
 from osdose.ledger.postgres_admin import (
     LOCK_SECONDS,
@@ -317,6 +318,19 @@ class PostgresLedger:
             rows = self._rows(PATIENT_QUERY, (patient,))
         for row in rows:
             yield _record(row)
+
+    _TABLES = pages.Tables("osdose.records", "osdose.signatures", "%s")
+
+    def count(self, page: pages.Page) -> int:
+        sql, params = pages.count_query(page, self._TABLES)
+        with self._reading():
+            row = self.conn.execute(sql, params).fetchone()
+        return int(row[0]) if row else 0
+
+    def page(self, page: pages.Page) -> Iterator[tuple[Record, int | None, tuple[Signature, ...]]]:
+        sql, params = pages.page_query(page, self._TABLES)
+        for row, voided_by, sigs in pages.grouped(self._rows(sql, tuple(params))):
+            yield _record(row), voided_by, tuple(Signature(*s) for s in sigs)
 
     def signatures(self, patient: str | None = None) -> Iterator[Signature]:
         columns = ", ".join(f"s.{c}" for c in SIGNATURE_COLUMNS)

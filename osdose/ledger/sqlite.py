@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from osdose.ledger import sqlite_file
+from osdose.ledger import pages, sqlite_file
 from osdose.ledger.records import (
     COLUMNS,
     GENESIS,
@@ -55,6 +55,18 @@ _SIGN = (
 # One patient's records: the index records_patient_id (patient, id) gives them in id
 # order, O(that patient's records) whatever the size of the ledger (a test EXPLAINs it).
 PATIENT_QUERY = f"{_SELECT} WHERE patient = ? ORDER BY id"
+_IN_EFFECT = (
+    "r.kind = 'administration' AND NOT EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id)"
+)
+_SAME_DAY = (
+    f"SELECT min(r.id) FROM records r WHERE r.patient = ? AND r.drug = ? AND r.date = ? "
+    f"AND {_IN_EFFECT}"
+)
+_SAME_DAY_PATIENT = (
+    f"SELECT r.drug, r.date, min(r.id) FROM records r WHERE r.patient = ? AND {_IN_EFFECT} "
+    "GROUP BY r.drug, r.date"
+)
+_KEYS_PER_QUERY = 256  # more keys of one patient than this: one pass over their records
 
 
 def _record(row: tuple[Any, ...]) -> Record:
@@ -241,9 +253,9 @@ class SQLiteLedger:
                 for new in checked:
                     last += 1
                     r = seal(new, last, now_utc(), prev)
-                    c.execute(_INSERT, _row(r))
                     prev = r.hash
                     out.append(r)
+                c.executemany(_INSERT, map(_row, out))
         except sqlite3.Error as exc:
             raise self._failed(exc) from None
         return out
@@ -287,16 +299,26 @@ class SQLiteLedger:
         return int(row[0]) if row else None
 
     def same_day(self, keys: Sequence[Key]) -> dict[Key, int]:
+        # One index lookup (records_patient) per key; a patient with many keys (an import
+        # of a long course) in one pass over that patient's records instead.
+        by_patient: dict[str, list[Key]] = {}
+        for k in keys:
+            by_patient.setdefault(k[0], []).append(k)
         out = {}
-        for patient, drug, date in keys:
-            row = self.conn.execute(
-                "SELECT min(r.id) FROM records r WHERE r.kind = 'administration' "
-                "AND r.patient = ? AND r.drug = ? AND r.date = ? AND NOT EXISTS "
-                "(SELECT 1 FROM records v WHERE v.voids = r.id)",
-                (patient, drug, date.isoformat()),
-            ).fetchone()
-            if row[0] is not None:
-                out[(patient, drug, date)] = int(row[0])
+        for patient, theirs in by_patient.items():
+            if len(theirs) > _KEYS_PER_QUERY:
+                wanted = set(theirs)
+                rows = self.conn.execute(_SAME_DAY_PATIENT, (patient,))
+                for drug, day, first in rows:
+                    key = (patient, drug, dt.date.fromisoformat(day))
+                    if key in wanted:
+                        out[key] = int(first)
+                continue
+            for key in theirs:
+                row = self.conn.execute(_SAME_DAY, (patient, key[1], key[2].isoformat()))
+                first = row.fetchone()[0]
+                if first is not None:
+                    out[key] = int(first)
         return out
 
     # reading
@@ -322,6 +344,25 @@ class SQLiteLedger:
         try:
             for row in cur:
                 yield _record(row)
+        except sqlite3.DatabaseError as exc:
+            raise LedgerDamaged(
+                f"ledger {self.location} cannot be read ({exc}): it is damaged; restore it "
+                "from a backup"
+            ) from None
+
+    def _tables(self) -> pages.Tables:
+        signed = "signatures" if self.schema_version >= 2 else None
+        return pages.Tables("records", signed, "?")
+
+    def count(self, page: pages.Page) -> int:
+        sql, params = pages.count_query(page, self._tables())
+        return int(self.conn.execute(sql, params).fetchone()[0])
+
+    def page(self, page: pages.Page) -> Iterator[tuple[Record, int | None, tuple[Signature, ...]]]:
+        sql, params = pages.page_query(page, self._tables())
+        try:
+            for row, voided_by, sigs in pages.grouped(self.conn.execute(sql, params)):
+                yield _record(row), voided_by, tuple(map(_signature, sigs))
         except sqlite3.DatabaseError as exc:
             raise LedgerDamaged(
                 f"ledger {self.location} cannot be read ({exc}): it is damaged; restore it "

@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import Protocol
 
 from osdose.ledger.location import ENV, FILE_NAME, default_location, is_postgres, resolve
+from osdose.ledger.pages import Page
 from osdose.ledger.records import LedgerError, NewRecord, Record, Signature
 
 
@@ -65,6 +66,15 @@ class LedgerStore(Protocol):
         ...
 
     def get(self, record_id: int) -> Record | None: ...
+
+    def count(self, page: Page) -> int:
+        """How many records ``page`` holds, its limit aside."""
+        ...
+
+    def page(self, page: Page) -> Iterator[tuple[Record, int | None, tuple[Signature, ...]]]:
+        """The records of ``page`` sorted by date, then id, streamed: each with the id of
+        the void that voids it (``None`` while in effect) and its second signatures."""
+        ...
 
     def snapshot(self) -> AbstractContextManager[None]:
         """Reads inside see one consistent state of the ledger."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Iterable, Sequence
+from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 from osdose.render.json import _amount  # the one {"value", "unit"} shape of every JSON output
@@ -58,6 +60,104 @@ def record_doc(item: Listed) -> dict[str, Any]:
 
 def records_json(items: Sequence[Listed]) -> list[dict[str, Any]]:
     return [record_doc(x) for x in items]
+
+
+# -- the same list, streamed -------------------------------------------------------------
+# ``ledger list --format json`` of a million records: json.dumps with an indent runs the
+# pure-Python encoder and needs the whole list at once. These write the text of one record
+# at a time, byte for byte what :func:`osdose.render.json.dumps` writes for
+# :func:`records_json` (a test compares them), with the C string encoder.
+
+
+def _str(v: str | None) -> str:
+    return "null" if v is None else encode_basestring(v)
+
+
+def _jnum(v: float | None) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise ValueError(f"{v!r} is not a number JSON can hold")
+        return float.__repr__(v)
+    return int.__repr__(v)
+
+
+def _amount_text(value: float | None, unit: str, pad: str) -> str:
+    if value is None:
+        return "null"
+    return f'{{\n{pad}  "value": {_jnum(value)},\n{pad}  "unit": {_str(unit)}\n{pad}}}'
+
+
+def _signatures_text(item: Listed) -> str:
+    if not item.signatures:
+        return "[]"
+    one = (
+        '      {{\n        "meaning": {},\n        "signed_by": {},\n        "signed_at": {},\n'
+        '        "record_hash": {},\n        "hash": {}\n      }}'
+    )
+    body = ",\n".join(
+        one.format(
+            _str(g.meaning),
+            _str(g.signed_by),
+            _str(g.signed_at),
+            _str(g.record_hash),
+            _str(g.hash),
+        )
+        for g in item.signatures
+    )
+    return f"[\n{body}\n    ]"
+
+
+def record_text(item: Listed) -> str:
+    """:func:`record_doc` as the JSON text of an element of a list indented by two."""
+    r = item.record
+    mg = r.unit == "mg"
+    unit = r.unit or ""
+    fields = (
+        ("id", _jnum(r.id)),
+        ("kind", _str(r.kind)),
+        ("patient", _str(r.patient)),
+        ("date", _str(r.date.isoformat() if r.date else None)),
+        ("drug", _str(r.drug)),
+        ("dose_mg", _jnum(r.dose if mg else None)),
+        ("dose_mg_per_m2", _jnum(r.dose_per_m2 if mg else None)),
+        ("dose", _amount_text(r.dose, unit, "    ")),
+        ("dose_per_m2", _amount_text(r.dose_per_m2, f"{r.unit}/m2", "    ")),
+        ("bsa_m2", _jnum(r.bsa_m2)),
+        ("regimen", _str(r.regimen)),
+        ("cycle", _jnum(r.cycle)),
+        ("day", _jnum(r.day)),
+        ("dose_percent", _jnum(r.dose_percent)),
+        ("recorded_at", _str(r.recorded_at)),
+        ("recorded_by", _str(r.recorded_by)),
+        ("signatures", _signatures_text(item)),
+        ("source", _str(r.source)),
+        ("voids", _jnum(r.voids)),
+        ("reason", _str(r.reason)),
+        ("voided", _jnum(item.voided_by is not None)),
+        ("voided_by", _jnum(item.voided_by)),
+        ("hash", _str(r.hash)),
+    )
+    return "{\n" + ",\n".join(f'    "{k}": {v}' for k, v in fields) + "\n  }"
+
+
+def write_records_json(items: Iterable[Listed], write: Callable[[str], object]) -> int:
+    """Write the list of :func:`records_json` as :func:`osdose.render.json.dumps` does,
+    then a line break, one record at a time (memory flat); how many records."""
+    n = 0
+    chunk: list[str] = []
+    for item in items:
+        chunk.append(("[\n  " if n == 0 else ",\n  ") + record_text(item))
+        n += 1
+        if len(chunk) == 1000:
+            write("".join(chunk))
+            chunk = []
+    chunk.append("\n]\n" if n else "[]\n")
+    write("".join(chunk))
+    return n
 
 
 def _break(b: Break | None) -> dict[str, Any] | None:
@@ -121,18 +221,26 @@ def _num(x: float | None, digits: int = 2) -> str:
     return "—" if x is None else f"{x:,.{digits}f}"
 
 
-def records_table(patient: str, items: Sequence[Listed], include_void: bool) -> RenderableType:
+def records_table(
+    patient: str, items: Sequence[Listed], include_void: bool, total: int | None = None
+) -> RenderableType:
+    """The records for people; ``total``: how many match, when ``items`` is the newest
+    of them (the title says so, and the caption how to see the rest)."""
     from rich import box
     from rich.text import Text
 
     from osdose.render.text import Table, plain, visible
 
     shown = "every record" if include_void else "administrations in effect"
+    caption = "per m²: the dose's unit per m² of that day's BSA; times, hashes: --format json"
+    if total is not None and total > len(items):
+        shown += f" — the newest {len(items):,} of {total:,}"
+        caption += "\nolder ones: --limit N, --since YYYY-MM-DD, or --all"
     t = Table(
         box=box.SIMPLE_HEAD,
         collapse_padding=True,
         title=f"Ledger — patient {visible(patient)} — {shown}",
-        caption="per m²: the dose's unit per m² of that day's BSA; times, hashes: --format json",
+        caption=caption,
     )
     # numbers, dates, names and the status are never cut short; only free text may wrap
     for col in ("id", "date", "drug", "dose", "per m²", "BSA m²"):

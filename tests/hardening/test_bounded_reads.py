@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from osdose.source import MAX_INPUT_BYTES, input_limit, json_value
+from osdose.source import input_limit, json_value
+from osdose.thresholds import DEFAULT_MAX_FILE_BYTES
 
 from .text_cli import DATA, SHIPPED_THRESHOLDS, refused, regimen_text, run
 
@@ -92,7 +93,7 @@ def test_a_folder_is_refused(tmp_path: Path) -> None:
 def test_the_size_bound_is_stated_and_configurable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert input_limit() == MAX_INPUT_BYTES == 1 << 30
+    assert input_limit() == DEFAULT_MAX_FILE_BYTES == 1 << 30
     small = tmp_path / "thresholds-1-mib.yaml"
     small.write_text(
         SHIPPED_THRESHOLDS.read_text().replace(

@@ -1,0 +1,165 @@
+"""Course files in JSON Lines (``.jsonl``): the machine form of a course file.
+
+Line 1 is ``{"patient": {...}}`` (the patient, as under ``patient:`` in YAML); every
+further line is one administration, an object with the fields of an entry under
+``administrations:`` (``{"date": "2025-11-20", "drug": "cisplatin", "dose": "112.0 mg/m2",
+"bsa": 1.8446619684315546}``); blank lines are skipped. ``ledger export --format jsonl``
+writes it, and ``cumulative``, ``plan`` and ``ledger import`` read it like the YAML form.
+
+The file is read a line at a time (no document tree, no YAML), each line decoded by the
+strict JSON reader (:func:`osdose.source.json_value`: no duplicate keys, no NaN); every
+problem names ``file:LINE``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from osdose.errors import FileError
+from osdose.source import Document, Path_, Pos, json_value
+
+MAX_LINE = 1 << 20  # bytes of one line: an administration is a few hundred
+
+
+class _Paths(dict[Path_, Pos]):
+    """The positions a :class:`LinesDocument` knows: a path is in it when the data has a
+    value there (what :mod:`osdose.documents` asks to place a problem), without a
+    position object per value."""
+
+    def __init__(self, doc: Document) -> None:
+        super().__init__()
+        self.doc = doc
+
+    def __contains__(self, path: object) -> bool:
+        if not isinstance(path, tuple):
+            return False
+        node: Any = self.doc.data
+        for part in path:
+            if isinstance(node, dict) and isinstance(part, str) and part in node:  # noqa: SIM114
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                return False
+        return True
+
+
+@dataclass
+class LinesDocument(Document):
+    """A course read from JSON Lines: the position of a value is the line it is on (the
+    patient's: line 1's; an administration's: its own line), column 1."""
+
+    header_line: int = 1
+    entry_lines: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.values = _Paths(self)
+
+    def where(self, path: Path_) -> Pos:
+        at = path[1] if len(path) >= 2 and path[0] == "administrations" else None
+        if isinstance(at, int) and 0 <= at < len(self.entry_lines):
+            return Pos(self.entry_lines[at], 1)
+        return Pos(self.header_line, 1)
+
+    def key_where(self, path: Path_) -> Pos:
+        return self.where(path)
+
+
+def _open(path: str | Path, limit: int) -> Any:
+    from osdose.source import _size  # the one way sizes are written in messages
+
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - returned to the caller's with block
+    except FileNotFoundError:
+        raise FileError(path, None, "no such file") from None
+    except IsADirectoryError:
+        raise FileError(path, None, "is a folder, not a file") from None
+    except OSError as exc:
+        raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
+    info = os.fstat(f.fileno())
+    if not stat.S_ISREG(info.st_mode):
+        f.close()
+        raise FileError(path, None, "is not a regular file (a device, pipe or socket)")
+    if info.st_size > limit:
+        f.close()
+        raise FileError(
+            path, None, f"is larger than {_size(limit)}: not a course file (input.max_file_bytes)"
+        )
+    return f
+
+
+def _line(path: str | Path, n: int, raw: bytes) -> Any:
+    if len(raw) > MAX_LINE:
+        raise FileError(path, n, f"the line is longer than {MAX_LINE:,} bytes")
+    if b"\x00" in raw:
+        raise FileError(path, n, "is a binary file, not text")
+    try:
+        text = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+    except UnicodeDecodeError:
+        raise FileError(path, n, "is not UTF-8 text") from None
+    if not text.strip():
+        return None
+    try:
+        value = json_value(text)
+    except json.JSONDecodeError as exc:
+        raise FileError(path, n, f"not a JSON object: {exc.msg}", exc.colno) from None
+    except ValueError as exc:
+        raise FileError(path, n, f"not a JSON object osdose reads: {exc}") from None
+    if not isinstance(value, dict):
+        raise FileError(path, n, "each line must be one JSON object")
+    return value
+
+
+def load_jsonl(path: str | Path, limit: int) -> LinesDocument:
+    """A JSON Lines course file as a :class:`Document` of ``{"patient", "administrations"}``
+    (:func:`osdose.course.parse_course` reads it), streamed a line at a time; a file over
+    ``limit`` bytes is refused before it is read."""
+    name = str(path)
+    header: dict[str, Any] | None = None
+    entries: list[Any] = []
+    doc = LinesDocument(name, None)
+    read = 0
+    with _open(path, limit) as f:
+        for n, raw in enumerate(f, 1):
+            read += len(raw)
+            if read > limit:  # it grew while being read
+                raise FileError(path, n, "is larger than input.max_file_bytes: not a course file")
+            value = _line(path, n, raw)
+            if value is None:
+                continue
+            if header is None:
+                if set(value) != {"patient"}:
+                    raise FileError(
+                        path, n, 'the first line must be {"patient": {...}} (the patient, alone)'
+                    )
+                header, doc.header_line = value, n
+                continue
+            entries.append(value)
+            doc.entry_lines.append(n)
+    if header is None:
+        raise FileError(path, 1, 'is empty: a course file starts with {"patient": {...}}')
+    doc.data = {"patient": header["patient"], "administrations": entries}
+    return doc
+
+
+def header_line(patient: dict[str, Any]) -> str:
+    """Line 1 of a JSON Lines course file."""
+    return json.dumps({"patient": patient}, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def entry_line(entry: dict[str, Any]) -> str:
+    """One administration as a line (a date written YYYY-MM-DD)."""
+    return json.dumps(entry, ensure_ascii=False, allow_nan=False, default=_date) + "\n"
+
+
+def _date(value: Any) -> str:
+    import datetime as dt
+
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{value!r} cannot be written in a course file")
