@@ -21,7 +21,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -288,10 +288,9 @@ def _paths_of(wanted: set[int], root: yaml.Node) -> dict[int, Path_]:
     return found
 
 
-def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "file") -> bytes:
-    """The bytes of a regular file of at most ``max_bytes``; a folder, device, FIFO or
-    socket (after following symlinks) is refused before anything is read, and a larger
-    file is refused after reading ``max_bytes + 1`` bytes at most."""
+def open_regular(path: str | Path, max_bytes: int, what: str) -> BinaryIO:
+    """A regular file of at most ``max_bytes`` (by its size now), open for reading; a folder,
+    device, FIFO or socket (after following symlinks) is refused before anything is read."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
@@ -300,7 +299,8 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "file")
         raise FileError(path, None, "is a folder, not a file") from None
     except OSError as exc:
         raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as f:
+    f = os.fdopen(fd, "rb")
+    try:
         info = os.fstat(f.fileno())
         if stat.S_ISDIR(info.st_mode):
             raise FileError(path, None, "is a folder, not a file")
@@ -310,12 +310,28 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "file")
             )
         if info.st_size > max_bytes:
             raise FileError(path, None, f"is larger than {_size(max_bytes)}: not a {what}")
+    except BaseException:
+        f.close()
+        raise
+    return f
+
+
+def too_large(path: str | Path, max_bytes: int, what: str) -> FileError:
+    """The error for a file found larger than ``max_bytes`` while reading it."""
+    return FileError(path, None, f"is larger than {_size(max_bytes)}: not a {what}")
+
+
+def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "file") -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; a folder, device, FIFO or
+    socket (after following symlinks) is refused before anything is read, and a larger
+    file is refused after reading ``max_bytes + 1`` bytes at most."""
+    with open_regular(path, max_bytes, what) as f:
         try:
             raw = f.read(max_bytes + 1)
         except OSError as exc:
             raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
     if len(raw) > max_bytes:
-        raise FileError(path, None, f"is larger than {_size(max_bytes)}: not a {what}")
+        raise too_large(path, max_bytes, what)
     return raw
 
 
