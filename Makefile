@@ -45,8 +45,10 @@ FUZZ_SECONDS ?= 300
 fuzz: $(VENV)/.installed-test
 	OSDOSE_FUZZ_PROFILE=fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -m pytest tests/fuzz -q -p no:randomly -p no:cacheprovider -rA --tb=line
 
-bench: $(VENV)/.installed-demo
-	for b in startup cumulative lint verify ledger; do $(BIN)/python benchmarks/$$b.py || exit 1; done
+# Every benchmark, each against its floor in the same run, then the ratio table
+# (benchmarks/README.md); BENCH_ARGS='--scale 0.1' on a busy machine.
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build site *.egg-info

@@ -1,58 +1,72 @@
-"""Start-up cost of `osdose dose` as a whole process, against the floor of importing its
-three big dependencies. Ten runs each, interleaved; prints medians and the ratio.
+"""Cold start of every command, table and JSON output, each as a whole process against the
+floor ``python -c "import typer, pint, yaml"`` (paired runs, medians of CPU time).
 
-Run: .venv/bin/python benchmarks/startup.py   (target: ratio ≤ 1.5)
+The inputs are the shipped examples, so each command does its real (small) work.
+
+Run: .venv/bin/python benchmarks/startup.py [--runs R] [--only WORD]   (target: ≤ 1.2× each)
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
+import argparse
 import sys
 from pathlib import Path
 
-from timing import medians
+from timing import OSDOSE, compile_package, paired, row
 
-RUNS = 10
-BIN = Path(sys.executable).parent
-OSDOSE = shutil.which("osdose", path=str(BIN)) or "osdose"
-COMMANDS = {
-    "floor: python -c 'import typer, pint, yaml'": [
-        sys.executable,
-        "-c",
-        "import typer, pint, yaml",
-    ],
-    "osdose dose DIA --height 175cm --weight 70kg --format json": [
-        OSDOSE,
-        "dose",
-        "DIA",
-        "--height",
-        "175cm",
-        "--weight",
-        "70kg",
-        "--format",
-        "json",
-    ],
-    "osdose --help": [OSDOSE, "--help"],
+ROOT = Path(__file__).resolve().parents[1]
+EX = ROOT / "examples"
+TARGET = 1.2
+FLOOR = [sys.executable, "-c", "import typer, pint, yaml"]
+PATIENT = ("--height", "175cm", "--weight", "70kg")
+#: the command lines timed: name → (arguments, exit statuses that mean it worked)
+COMMANDS: dict[str, tuple[list[str], tuple[int, ...]]] = {
+    "--help": (["--help"], (0,)),
+    "dose": (["dose", "DIA", *PATIENT], (0,)),
+    "dose json": (["dose", "DIA", *PATIENT, "-f", "json"], (0,)),
+    "bsa": (["bsa", *PATIENT], (0,)),
+    "cumulative": (["cumulative", str(EX / "case-report-course.yaml")], (0, 1)),
+    "cumulative json": (["cumulative", str(EX / "case-report-course.yaml"), "-f", "json"], (0, 1)),
+    "plan": (
+        ["plan", str(EX / "case-report-neoadjuvant.yaml"), "--regimen", "DIA", "--cycles", "9"],
+        (0, 1),
+    ),
+    "plan json": (
+        [
+            *("plan", str(EX / "case-report-neoadjuvant.yaml")),
+            *("--regimen", "DIA", "--cycles", "9", "-f", "json"),
+        ],
+        (0, 1),
+    ),
+    "verify": (["verify", str(EX / "orders" / "ddp-epi-cycle3.yaml")], (0, 1)),
+    "verify json": (["verify", str(EX / "orders" / "ddp-epi-cycle3.yaml"), "-f", "json"], (0, 1)),
+    "lint": (["lint", str(ROOT / "regimens" / "DIA.yaml")], (0, 1)),
+    "lint json": (["lint", str(ROOT / "regimens" / "DIA.yaml"), "-f", "json"], (0, 1)),
 }
 
 
 def main() -> None:
-    med = medians(COMMANDS, RUNS)
-    names = list(COMMANDS)
-    print(f"ratio dose/floor: {med[names[1]] / med[names[0]]:.2f} (target ≤ 1.5)")
-    check = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys, runpy; sys.argv=['osdose','--help'];\n"
-            "from osdose.cli import app\ntry: app()\nexcept SystemExit: pass\n"
-            "print('pint imported by --help:', 'pint' in sys.modules, file=sys.stderr)",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    print(check.stderr.strip().splitlines()[-1])
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--only", help="time only the commands whose name contains this")
+    a = ap.parse_args()
+    compile_package()
+    print(f"cold start, {a.runs} paired runs each, against {' '.join(FLOOR[1:])!r}")
+    worst = None
+    for name, (args, ok) in COMMANDS.items():
+        if a.only and a.only not in name:
+            continue
+        pair = paired([OSDOSE, *args], FLOOR, a.runs, ok, label=f"osdose {name}")
+        if worst is None or pair.ratio > worst[1].ratio:
+            worst = (name, pair)
+    if worst is not None:
+        row(
+            f"cold start, worst command (`osdose {worst[0]}`)",
+            "`python -c 'import typer, pint, yaml'`",
+            TARGET,
+            worst[1],
+            f"{len(COMMANDS)} commands",
+        )
 
 
 if __name__ == "__main__":

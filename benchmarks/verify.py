@@ -1,24 +1,28 @@
-"""Throughput of `osdose verify --batch`: generates a JSONL batch of orders (varied
-patients, regimens, cycles; a shared history file and inline histories; some wrong doses)
-and times the whole command as a process, as a user runs it.
+"""`osdose verify --batch` of 100,000 orders (JSON Lines: varied patients, regimens, cycles; a
+shared history file and inline histories; some wrong doses) against the floor: a plain-Python
+script that parses each line and recomputes each dose (benchmarks/floors.py). Whole
+processes, paired runs, medians. The ratio is of CPU time (every worker process included:
+the work as if on one core); wall time shows the use of every core; peak memory at N/4 and N
+shows that results are streamed.
 
-Run: .venv/bin/python benchmarks/verify.py [N]   (target: 10,000 orders in ≤ 3 s)
+Run: .venv/bin/python benchmarks/verify.py [-n ORDERS] [--runs R]   (target: ≤ 3× CPU)
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
+import os
 import random
-import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
-OSDOSE = shutil.which("osdose", path=str(BIN)) or "osdose"
+from timing import OSDOSE, compile_package, paired, row
+
+FLOORS = str(Path(__file__).with_name("floors.py"))
+TARGET = 3.0
 REGIMENS = {
     "DDP+EPI": [("cisplatin", 140.0, [1]), ("epirubicin", 50.0, [1])],
     "DIA": [
@@ -65,29 +69,45 @@ def order(i: int, rng: random.Random) -> dict[str, object]:
     return o
 
 
-def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+def write_batch(path: Path, n: int) -> None:
     rng = random.Random(4)
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            f.write(json.dumps(order(i, rng)) + "\n")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=3)
+    a = ap.parse_args()
+    compile_package()
+    print(f"verify --batch of {a.n:,} orders, {a.runs} paired runs, {os.cpu_count()} cores")
+    pairs = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "course.yaml").write_text(COURSE, "utf-8")
-        batch = folder / "batch.jsonl"
-        batch.write_text("\n".join(json.dumps(order(i, rng)) for i in range(n)) + "\n", "utf-8")
-        for fmt in ("json", "table"):
-            t0 = time.perf_counter()
-            done = subprocess.run(
-                [OSDOSE, "verify", "--batch", str(batch), "--format", fmt],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
+        for n in (a.n // 4, a.n):
+            batch = folder / f"batch-{n}.jsonl"
+            write_batch(batch, n)
+            pairs[n] = paired(
+                [OSDOSE, "verify", "--batch", str(batch), "--format", "json"],
+                [sys.executable, FLOORS, "orders", str(batch)],
+                a.runs,
+                ok=(0, 1),
+                label=f"osdose verify --batch -f json, {n:,} orders",
             )
-            elapsed = time.perf_counter() - t0
-            if done.returncode not in (0, 1):
-                sys.exit(f"verify failed ({done.returncode}): {done.stderr[-500:]}")
-            print(
-                f"--format {fmt}: {n} orders in {elapsed:.2f} s = {n / elapsed:,.0f} orders/s "
-                f"(exit {done.returncode}; target ≤ 3 s for 10,000)"
-            )
+    small, big = pairs[a.n // 4], pairs[a.n]
+    print(f"  peak memory {small.peak_mib:.0f} MiB at {a.n // 4:,}, {big.peak_mib:.0f} at {a.n:,}")
+    print(f"  wall {big.wall:.2f} s for CPU {big.cpu:.2f} s: {big.cpu / big.wall:.1f} cores busy")
+    row(
+        "`verify --batch` (CPU time, all workers)",
+        "plain-Python parse and recompute per line",
+        TARGET,
+        big,
+        f"{a.n:,} orders (peak {small.peak_mib:.0f} MiB at {a.n // 4:,}; "
+        f"{big.cpu / big.wall:.1f} cores busy)",
+    )
 
 
 if __name__ == "__main__":

@@ -233,25 +233,25 @@ def register(app: typer.Typer) -> None:
         else:
             stream = run_iter(paths, batch, table, options, render, source, jobs)
         statuses = _emit(stream, format)
-        raise typer.Exit(_EXIT[worst((Verdict(s) for s in statuses), Verdict.PASS)])
+        raise typer.Exit(_EXIT[worst((Verdict(s) for s in sorted(statuses)), Verdict.PASS)])
 
     _ = verify
 
 
-def _emit(stream: Iterator[Any], format: Format) -> list[str]:
+def _emit(stream: Iterator[Any], format: Format) -> set[str]:
     """Print several orders' results as they come (JSON) or once all are in (the summary
     table needs every row's width); each unreadable order's error goes to stderr.
-    Returns their statuses."""
+    Returns the statuses met (each once: a batch's memory does not grow with its orders)."""
     first = next(stream, None)
     if first is None:
         raise OsdoseError("no orders found (a folder is read for *.yaml and *.yml files)")
-    statuses: list[str] = []
+    statuses: set[str] = set()
     rows: list[Any] = []
     out = sys.stdout
     if format is Format.json:
         out.write("[\n")
     for n, (status, error, payload) in enumerate(itertools.chain([first], stream)):
-        statuses.append(status)
+        statuses.add(status)
         if error:
             print(f"osdose: error: {error}", file=sys.stderr)
         if format is Format.json:

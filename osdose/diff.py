@@ -254,7 +254,7 @@ def field_changes(
 
 def _line(doc: Document, at: Where) -> int:
     """The line of the value at ``at`` in ``doc``, or of the nearest field still there."""
-    return doc.key_where(at).line if at in doc.keys else doc.where(at).line
+    return doc.key_where(at).line if doc.has_key(at) else doc.where(at).line
 
 
 # -- what the reference patients are given -----------------------------------------------

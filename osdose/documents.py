@@ -85,7 +85,7 @@ def _doc_path(doc: Document, loc: tuple[Any, ...], missing: bool) -> tuple[str |
     # parts that exist in the document (and a missing field's own name, which cannot)
     kept: list[str | int] = []
     for part in loc:
-        if (*kept, part) in doc.values:
+        if doc.has((*kept, part)):
             kept.append(part)
     if missing and loc and loc[-1] not in kept[-1:]:
         kept.append(loc[-1])

@@ -24,7 +24,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -32,9 +32,9 @@ from osdose.atomic import note_read
 from osdose.errors import FileError
 
 try:  # libyaml when present: same nodes, several times faster
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 #: The largest file osdose reads, of any kind (regimen, course, order, drug table, JSONL
 #: batch, history, thresholds, FHIR bundle): the default of the thresholds file's
@@ -55,6 +55,9 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 _NULL_TAG = "tag:yaml.org,2002:null"
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_VALUE_TAG = "tag:yaml.org,2002:value"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
 
@@ -79,25 +82,77 @@ class Duplicate:
 
 @dataclass
 class Document:
-    """Plain data from one YAML document, with positions by path (``("drugs", 0, "dose")``)."""
+    """Plain data from one YAML document, with positions by path (``("drugs", 0, "dose")``).
+
+    A parsed document keeps its YAML node tree and looks a position up only when a message
+    asks for one (walking the tree along the path); ``values`` and ``keys`` hold positions
+    given outright, by documents built from other sources (JSON lines, FHIR, the command
+    line), and take precedence."""
 
     path: str
     data: Any
     values: dict[Path_, Pos] = field(default_factory=dict)
     keys: dict[Path_, Pos] = field(default_factory=dict)
     duplicates: list[Duplicate] = field(default_factory=list)
+    root: yaml.Node | None = field(default=None, repr=False, compare=False)
+
+    def _walk(self, path: Path_) -> tuple[int, yaml.Node | None, yaml.Node | None]:
+        """How many parts of ``path`` exist in the node tree, and the key and value nodes of
+        the last of them (the first of repeated keys, as the data keeps it)."""
+        node, key_node = self.root, None
+        if node is None:
+            return -1, None, None
+        for n, part in enumerate(path):
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                found = next(
+                    ((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)
+                     and str(k.value) == part),
+                    None,
+                )  # fmt: skip
+                if found is None:
+                    return n, key_node, node
+                key_node, node = found
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(part, int)
+                and not isinstance(part, bool)
+                and 0 <= part < len(node.value)
+            ):
+                key_node, node = None, node.value[part]
+            else:
+                return n, key_node, node
+        return len(path), key_node, node
+
+    def has(self, path: Path_) -> bool:
+        """Whether the document holds a value at ``path``."""
+        return path in self.values or self._walk(path)[0] == len(path)
+
+    def has_key(self, path: Path_) -> bool:
+        """Whether the entry at ``path`` is a mapping's key (not a list item or the root)."""
+        if path in self.keys:
+            return True
+        n, key_node, _ = self._walk(path)
+        return n == len(path) and key_node is not None
 
     def where(self, path: Path_) -> Pos:
         """Position of the value at ``path``, or of its nearest ancestor that has one."""
-        for n in range(len(path), -1, -1):
-            pos = self.values.get(path[:n])
-            if pos is not None:
-                return pos
-        return Pos(1, 1)
+        if self.values:
+            for n in range(len(path), -1, -1):
+                pos = self.values.get(path[:n])
+                if pos is not None:
+                    return pos
+        n, _, node = self._walk(path)
+        return _pos(node) if node is not None else Pos(1, 1)
 
     def key_where(self, path: Path_) -> Pos:
         """Position of the key of the entry at ``path`` (falls back to its value)."""
-        return self.keys.get(path) or self.where(path)
+        pos = self.keys.get(path)
+        if pos is not None:
+            return pos
+        n, key_node, _ = self._walk(path)
+        if n == len(path) and key_node is not None:
+            return _pos(key_node)
+        return self.where(path)
 
     def line(self, path: Path_) -> int:
         return self.where(path).line
@@ -178,88 +233,129 @@ def scalar(node: yaml.ScalarNode) -> str | None:
     return str(node.value)
 
 
+class _Loader(_BaseLoader):
+    """libyaml's loader with a resolver that only tells null, merge and value keys from text.
+
+    osdose reads every other plain scalar as the text written (module docstring), so PyYAML's
+    regular-expression guesses (int, float, bool, timestamp: a third of a large file's load
+    time) are skipped; the tags a guess would give are all read alike as text."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                if value in _NULLS:
+                    return _NULL_TAG
+                if value == "<<":
+                    return _MERGE_TAG
+                if value == "=":
+                    return _VALUE_TAG
+            return _STR_TAG
+        if kind is yaml.SequenceNode:
+            return _SEQ_TAG
+        return _MAP_TAG
+
+
 class _Builder:
+    """Plain data from a node tree. Positions are not kept per node (the document keeps the
+    tree and looks them up when asked); only a repeated key is recorded as it is met."""
+
     def __init__(self, doc: Document, max_nodes: int) -> None:
         self.doc = doc
         self.count = 0
         self.max_nodes = max_nodes
+        self.repeated: list[tuple[yaml.Node, str, yaml.Node]] = []
 
-    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+    def _fail(self, node: yaml.Node, problem: str) -> FileError:
+        pos = _pos(node)
+        return FileError(self.doc.path, pos.line, problem, pos.column)
+
+    def build(self, node: yaml.Node, parent: yaml.Node | None, depth: int) -> Any:
         self.count += 1
         if self.count > self.max_nodes:
-            raise self.doc.error(
-                path,
-                f"the document expands to more than {self.max_nodes} values "
-                "(an alias bomb, or a file far larger than its kind ever is)",
-            )
-        if depth > MAX_DEPTH:
+            # at the nearest value already read: the parent (this node is not yet read)
+            pos = _pos(parent) if parent is not None else Pos(1, 1)
             raise FileError(
                 self.doc.path,
-                _pos(node).line,
-                f"nesting deeper than {MAX_DEPTH} levels",
-                _pos(node).column,
+                pos.line,
+                f"the document expands to more than {self.max_nodes} values "
+                "(an alias bomb, or a file far larger than its kind ever is)",
+                pos.column,
             )
-        self.doc.values.setdefault(path, _pos(node))
+        if depth > MAX_DEPTH:
+            raise self._fail(node, f"nesting deeper than {MAX_DEPTH} levels")
         if isinstance(node, yaml.ScalarNode):
-            if node.tag not in _SCALAR_TAGS:
-                raise FileError(
-                    self.doc.path,
-                    _pos(node).line,
-                    f"unsupported YAML tag {node.tag!r}: only plain data is read",
-                    _pos(node).column,
-                )
+            tag = node.tag
+            if node.style and (tag is _STR_TAG or tag == _STR_TAG):
+                return str(node.value)  # quoted: the text as written, nothing to look at
+            if tag not in _SCALAR_TAGS:
+                raise self._fail(node, f"unsupported YAML tag {tag!r}: only plain data is read")
             return scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ_TAG:
-                raise FileError(
-                    self.doc.path,
-                    _pos(node).line,
-                    f"unsupported YAML tag {node.tag!r}",
-                    _pos(node).column,
-                )
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP_TAG:
-                raise FileError(
-                    self.doc.path,
-                    _pos(node).line,
-                    f"unsupported YAML tag {node.tag!r}",
-                    _pos(node).column,
-                )
+                raise self._fail(node, f"unsupported YAML tag {node.tag!r}")
             out: dict[str, Any] = {}
+            build = self.build
             for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise FileError(
-                        self.doc.path,
-                        _pos(key_node).line,
-                        "YAML merge keys (<<) are not supported: write the fields out",
-                        _pos(key_node).column,
+                if key_node.tag == _MERGE_TAG:
+                    raise self._fail(
+                        key_node, "YAML merge keys (<<) are not supported: write the fields out"
                     )
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
-                    raise FileError(
-                        self.doc.path,
-                        _pos(key_node).line,
-                        "a mapping key must be plain text",
-                        _pos(key_node).column,
-                    )
+                    raise self._fail(key_node, "a mapping key must be plain text")
                 key = scalar(key_node)
                 if key is None:
-                    raise FileError(
-                        self.doc.path,
-                        _pos(key_node).line,
-                        "a mapping key must be plain text, got an empty or null key",
-                        _pos(key_node).column,
+                    raise self._fail(
+                        key_node, "a mapping key must be plain text, got an empty or null key"
                     )
-                child = (*path, key)
                 if key in out:
-                    self.doc.duplicates.append(
-                        Duplicate(path, key, self.doc.keys[child], _pos(key_node))
-                    )
+                    self.repeated.append((node, key, key_node))
                     continue  # keep the first; the duplicate is reported, never silently used
-                self.doc.keys[child] = _pos(key_node)
-                out[key] = self.build(value_node, child, depth + 1)
+                out[key] = build(value_node, node, depth + 1)
             return out
-        raise FileError(self.doc.path, _pos(node).line, "unreadable YAML node")  # pragma: no cover
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                raise self._fail(node, f"unsupported YAML tag {node.tag!r}")
+            build = self.build
+            return [build(item, node, depth + 1) for item in node.value]
+        raise self._fail(node, "unreadable YAML node")  # pragma: no cover
+
+    def duplicates(self, root: yaml.Node) -> list[Duplicate]:
+        """The repeated keys met, each with the path of its mapping and both positions."""
+        if not self.repeated:
+            return []
+        paths = _paths_of({id(m) for m, _, _ in self.repeated}, root)
+        out = []
+        for mapping, key, again in self.repeated:
+            first = next(
+                k
+                for k, _ in mapping.value
+                if isinstance(k, yaml.ScalarNode) and str(k.value) == key
+            )
+            out.append(Duplicate(paths[id(mapping)], key, _pos(first), _pos(again)))
+        return out
+
+
+def _paths_of(wanted: set[int], root: yaml.Node) -> dict[int, Path_]:
+    """The path of each wanted mapping node, as the builder reads the tree (the first of
+    repeated keys; the first path to a node an alias repeats)."""
+    found: dict[int, Path_] = {}
+    stack: list[tuple[yaml.Node, Path_]] = [(root, ())]
+    while stack and len(found) < len(wanted):
+        node, path = stack.pop()
+        if id(node) in wanted:
+            found.setdefault(id(node), path)
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            children = []
+            for k, v in node.value:
+                key = str(k.value)
+                if key not in seen:
+                    seen.add(key)
+                    children.append((v, (*path, key)))
+            stack.extend(reversed(children))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed([(v, (*path, i)) for i, v in enumerate(node.value)]))
+    return found
 
 
 def input_limit() -> int:
@@ -269,13 +365,10 @@ def input_limit() -> int:
     return thresholds.max_file_bytes()
 
 
-def read_bytes(path: str | Path, max_bytes: int | None = None, what: str = "file") -> bytes:
-    """The bytes of a regular file of at most ``max_bytes`` (default :func:`input_limit`):
-    the one way osdose reads a file. A folder, device, FIFO or socket (after following
-    symlinks) is refused before anything is read, and a larger file is refused after
-    reading ``max_bytes + 1`` bytes at most."""
-    if max_bytes is None:
-        max_bytes = input_limit()
+def open_regular(path: str | Path, max_bytes: int, what: str) -> BinaryIO:
+    """A regular file of at most ``max_bytes`` (by its size now), open for reading; a folder,
+    device, FIFO or socket (after following symlinks) is refused before anything is read.
+    The file is noted as an input of this command: no output may replace it."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
@@ -284,8 +377,9 @@ def read_bytes(path: str | Path, max_bytes: int | None = None, what: str = "file
         raise FileError(path, None, "is a folder, not a file") from None
     except OSError as exc:
         raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
+    f = os.fdopen(fd, "rb")
     try:
-        info = os.fstat(fd)
+        info = os.fstat(f.fileno())
         if stat.S_ISDIR(info.st_mode):
             raise FileError(path, None, "is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
@@ -293,17 +387,32 @@ def read_bytes(path: str | Path, max_bytes: int | None = None, what: str = "file
                 path, None, f"is not a regular file (a device, pipe or socket): not {_a(what)}"
             )
         if info.st_size > max_bytes:
-            raise FileError(path, None, _too_large(max_bytes, what))
-        with os.fdopen(os.dup(fd), "rb") as f:
-            try:
-                raw = f.read(max_bytes + 1)
-            except OSError as exc:
-                raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
-    finally:
-        os.close(fd)
+            raise too_large(path, max_bytes, what)
+    except BaseException:
+        f.close()
+        raise
+    note_read(info)
+    return f
+
+
+def too_large(path: str | Path, max_bytes: int, what: str) -> FileError:
+    """The error for a file larger than ``max_bytes``."""
+    return FileError(path, None, _too_large(max_bytes, what))
+
+
+def read_bytes(path: str | Path, max_bytes: int | None = None, what: str = "file") -> bytes:
+    """The bytes of a regular file of at most ``max_bytes`` (default :func:`input_limit`):
+    the one way osdose reads a file whole (:func:`open_regular`); a larger file is refused
+    after reading ``max_bytes + 1`` bytes at most."""
+    if max_bytes is None:
+        max_bytes = input_limit()
+    with open_regular(path, max_bytes, what) as f:
+        try:
+            raw = f.read(max_bytes + 1)
+        except OSError as exc:
+            raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
     if len(raw) > max_bytes:
-        raise FileError(path, None, _too_large(max_bytes, what))
-    note_read(info)  # an input of this command: no output may replace it
+        raise too_large(path, max_bytes, what)
     return raw
 
 
@@ -359,12 +468,15 @@ def parse_text(text: str, path: str | Path = "<text>", max_nodes: int = MAX_NODE
         raise FileError(path, 1, f"nesting deeper than {MAX_DEPTH} levels") from None
     if node is None:
         return doc
+    builder = _Builder(doc, max_nodes)
     try:
-        doc.data = _Builder(doc, max_nodes).build(node, (), 0)
+        doc.data = builder.build(node, None, 0)
     except RecursionError:
         raise FileError(path, 1, f"nesting deeper than {MAX_DEPTH} levels") from None
     except (yaml.constructor.ConstructorError, ValueError) as exc:
         raise FileError(path, _pos(node).line, f"unreadable value: {exc}") from None
+    doc.root = node
+    doc.duplicates = builder.duplicates(node)
     return doc
 
 

@@ -24,20 +24,32 @@ def _names(ctx: FileContext) -> Iterator[tuple[str, Where]]:
                 yield alias, ("aliases", i)
 
 
-def check_set(contexts: list[FileContext]) -> Iterator[Finding]:
-    first: dict[str, tuple[FileContext, str, Where]] = {}
-    for ctx in contexts:
+class Names:
+    """The regimen names met so far, each with where it was first given; files are checked
+    one at a time, in order, and only this small summary of each is kept."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, tuple[str, str, int]] = {}  # key → (path, name, line)
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        """Findings for the names of ``ctx`` that an earlier file already gives."""
         for name, where in _names(ctx):
             key = name_key(name)
-            seen = first.get(key)
+            seen = self.first.get(key)
             if seen is None:
-                first[key] = (ctx, name, where)
-            elif seen[0] is not ctx:
-                other, other_name, other_where = seen
-                at = f"{other.path}:{other.doc.where(other_where).line}"
+                self.first[key] = (ctx.path, name, ctx.doc.where(where).line)
+            elif seen[0] != ctx.path:
+                other_path, other_name, other_line = seen
                 yield ctx.finding(
                     ID,
                     SEVERITY,
                     where,
-                    f"regimen name {name!r} is already used by {other_name!r} at {at}",
+                    f"regimen name {name!r} is already used by {other_name!r} at "
+                    f"{other_path}:{other_line}",
                 )
+
+
+def check_set(contexts: list[FileContext]) -> Iterator[Finding]:
+    names = Names()
+    for ctx in contexts:
+        yield from names.check(ctx)

@@ -72,7 +72,7 @@ def lint_paths(
                 check_ref(base, f)
                 checked.add(folder)
             bases[f] = read_base(base, f)
-    return _lint([(f, yaml_syntax.read(f)) for f in files], drugs, bases, on_disk=True)
+    return _lint(((f, yaml_syntax.read(f)) for f in files), drugs, bases, on_disk=True)
 
 
 def lint_texts(items: Iterable[tuple[str, str]], drugs: DrugTable | None = None) -> LintResult:
@@ -82,31 +82,47 @@ def lint_texts(items: Iterable[tuple[str, str]], drugs: DrugTable | None = None)
     library on disk, is :func:`lint_paths`' only. The loader lints one text, so it never
     refuses a regimen for its successor's name: a course file naming a regimen retired long
     ago still reads when its successor has been renamed since."""
-    return _lint([(path, yaml_syntax.parse(text, path)) for path, text in items], drugs)
+    return _lint(((path, yaml_syntax.parse(text, path)) for path, text in items), drugs)
 
 
 def _lint(
-    read: list[tuple[str, Document | Finding]],
+    read: Iterable[tuple[str, Document | Finding]],
     drugs: DrugTable | None,
     bases: dict[str, BaseFile] | None = None,
     on_disk: bool = False,
 ) -> LintResult:
+    """Each file read, checked and let go before the next (memory does not grow with the
+    library): the rules across files keep only small summaries (names, where each was first
+    given). A file that names a successor is kept until all are read, as the successor may
+    come later."""
     table = drugs or load_drugs()
+    files: list[str] = []
     findings: list[Finding] = []
-    contexts: list[FileContext] = []
+    names = duplicate_regimen.Names()
+    linted: dict[str, superseded_by_unknown.Known] = {}
+    naming: list[tuple[FileContext, list[Finding]]] = []
+    read_paths: list[str] = []  # the files read (a broken one is no regimen to name)
     for path, doc in read:
+        files.append(path)
         if isinstance(doc, Finding):
             findings.append(doc)
-        else:
-            contexts.append(FileContext(doc, table, (bases or {}).get(path)))
-    per_file = {ctx.path: [f for rule in FILE_RULES for f in rule(ctx)] for ctx in contexts}
-    set_rules = [duplicate_regimen.check_set]
-    if on_disk:
-        set_rules.append(superseded_by_unknown.check_set)
-    for set_rule in set_rules:
-        for f in set_rule(contexts):
-            per_file[f.path].append(f)
-    for ctx in contexts:
-        findings.extend(acknowledge.apply(ctx, per_file[ctx.path]))
+            continue
+        ctx = FileContext(doc, table, (bases or {}).get(path))
+        own = [f for rule in FILE_RULES for f in rule(ctx)]
+        own.extend(names.check(ctx))
+        if on_disk:
+            read_paths.append(ctx.path)
+            for key, known in superseded_by_unknown.entries(ctx):
+                linted.setdefault(key, known)
+            if superseded_by_unknown.names_successor(ctx):
+                naming.append((ctx, own))
+                continue
+        findings.extend(acknowledge.apply(ctx, own))
+    if naming:
+        more: dict[str, list[Finding]] = {}
+        for f in superseded_by_unknown.check_naming([c for c, _ in naming], linted, read_paths):
+            more.setdefault(f.path, []).append(f)
+        for ctx, own in naming:
+            findings.extend(acknowledge.apply(ctx, own + more.get(ctx.path, [])))
     findings.sort(key=Finding.sort_key)
-    return LintResult(tuple(path for path, _ in read), tuple(findings))
+    return LintResult(tuple(files), tuple(findings))

@@ -66,13 +66,14 @@ def _shipped() -> dict[str, Known]:
     return out
 
 
-def _siblings(contexts: Iterable[FileContext]) -> dict[str, Known]:
+def _siblings(linted_paths: Iterable[str]) -> dict[str, Known]:
     """The regimen files next to the linted ones that are not linted themselves."""
     from osdose.errors import FileError
     from osdose.source import load
 
-    linted = {Path(c.path).resolve() for c in contexts}
-    folders = {Path(c.path).resolve().parent for c in contexts if Path(c.path).exists()}
+    paths = [Path(p) for p in linted_paths]
+    linted = {p.resolve() for p in paths}
+    folders = {p.resolve().parent for p in paths if p.exists()}
     out: dict[str, Known] = {}
     for folder in sorted(folders):
         for f in sorted(folder.iterdir()):
@@ -87,23 +88,44 @@ def _siblings(contexts: Iterable[FileContext]) -> dict[str, Known]:
     return out
 
 
-def library(contexts: list[FileContext]) -> dict[str, Known]:
-    """Every regimen name the linted files can refer to, the linted files' first."""
-    out: dict[str, Known] = {}
-    for ctx in contexts:
-        for key, known in _entries(ctx.data, ctx.path):
-            out.setdefault(key, known)
-    for more in (_siblings(contexts), _shipped()):
+def entries(ctx: FileContext) -> list[tuple[str, Known]]:
+    """The names a linted file gives (all the rule keeps of a file that names no successor)."""
+    return list(_entries(ctx.data, ctx.path))
+
+
+def names_successor(ctx: FileContext) -> bool:
+    """Whether the file names a successor (then the rule checks it once all files are read)."""
+    return isinstance(ctx.data.get("superseded_by"), str)
+
+
+def library(linted: dict[str, Known], linted_paths: Iterable[str]) -> dict[str, Known]:
+    """Every regimen name the linted files can refer to, the linted files' first
+    (``linted``: their names, the first file giving each)."""
+    out = dict(linted)
+    for more in (_siblings(linted_paths), _shipped()):
         for key, known in more.items():
             out.setdefault(key, known)
     return out
 
 
 def check_set(contexts: list[FileContext]) -> Iterator[Finding]:
-    naming = [c for c in contexts if isinstance(c.data.get("superseded_by"), str)]
+    linted: dict[str, Known] = {}
+    for ctx in contexts:
+        for key, known in entries(ctx):
+            linted.setdefault(key, known)
+    yield from check_naming(
+        [c for c in contexts if names_successor(c)], linted, [c.path for c in contexts]
+    )
+
+
+def check_naming(
+    naming: list[FileContext], linted: dict[str, Known], linted_paths: list[str]
+) -> Iterator[Finding]:
+    """Findings for the files of ``naming`` (those that name a successor), against the names
+    of all linted files (``linted``) and the library around them."""
     if not naming:
         return
-    known = library(contexts)
+    known = library(linted, linted_paths)
     for ctx in naming:
         successor = ctx.data["superseded_by"]
         key = name_key(successor)

@@ -1,12 +1,14 @@
 """Verifying many orders: files, folders and JSONL batches, in one process or several.
 
 Each order's outcome is turned into what the caller will print (``render``) where it was
-verified, so that a worker process sends back short strings, not object graphs. A batch
+verified, so that a worker process sends back short strings, not object graphs. A batch file
+is read a line at a time (checked whole first, a block at a time), never held. A batch
 is split across processes only when it is large enough to repay starting them.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from osdose.errors import FileError, OsdoseError
 from osdose.verify.order import Order, with_history
 from osdose.verify.result import Options
 from osdose.verify.run import Outcome, Unreadable, verify_order
-from osdose.verify.sources import jsonl_lines, orders, orders_from_lines
+from osdose.verify.sources import batch_lines, check_batch, orders, orders_from_lines
 
 R = TypeVar("R")
 PARALLEL_FROM = 2000  # orders; below this, starting processes costs more than it saves
@@ -67,10 +69,15 @@ def outcome(
 _JOB: dict[str, Any] = {}
 
 
-def _work(span: tuple[int, int]) -> list[Any]:
+def _work(lines: list[tuple[int, str]]) -> list[Any]:
     j = _JOB
-    items = orders_from_lines(j["batch"], j["lines"], span[0], span[1], j["table"])
+    items = orders_from_lines(j["batch"], lines, j["table"])
     return [j["render"](outcome(i, j["table"], j["options"], j["ledger"])) for i in items]
+
+
+def _chunks(lines: Iterator[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
+    while chunk := list(itertools.islice(lines, CHUNK)):
+        yield chunk
 
 
 def jobs_for(count: int, jobs: int | None) -> int:
@@ -103,33 +110,32 @@ def run_iter(
 
     An order that cannot be read is rendered as :class:`Unreadable`; a batch file that
     cannot be read at all raises before anything is yielded from it."""
-    lines = jsonl_lines(batch) if batch is not None else []
-    if isinstance(lines, OsdoseError):
-        raise lines  # the batch file itself cannot be read: refused before any output
+    count = check_batch(batch) if batch is not None else 0
+    if isinstance(count, OsdoseError):
+        raise count  # the batch file itself cannot be read: refused before any output
     for item in orders(paths, None, table):
         yield render(outcome(item, table, options, ledger))
     if batch is None:
         return
     import multiprocessing
 
-    n = jobs_for(len(lines), jobs)
+    n = jobs_for(count, jobs)
     if "fork" not in multiprocessing.get_all_start_methods():
         n = 1  # workers share the loaded tables by fork; without it, verify in this process
     if n == 1:
-        items: Iterable[Order | OsdoseError] = orders_from_lines(batch, lines, 0, len(lines), table)
+        items: Iterable[Order | OsdoseError] = orders_from_lines(batch, batch_lines(batch), table)
         for item in items:
             yield render(outcome(item, table, options, ledger))
         return
     from osdose.library import library
 
     library(table)  # built once here and shared by fork, not once per worker
-    _JOB.update(
-        batch=batch, lines=lines, table=table, options=options, render=render, ledger=ledger
-    )
-    spans = [(a, min(a + CHUNK, len(lines))) for a in range(0, len(lines), CHUNK)]
+    _JOB.update(batch=batch, table=table, options=options, render=render, ledger=ledger)
     try:
         with multiprocessing.get_context("fork").Pool(n) as pool:
-            for part in pool.imap(_work, spans):
+            # lines go to the workers a chunk at a time as they read the file, and results
+            # come back in order as each chunk is done: nothing grows with the batch
+            for part in pool.imap(_work, _chunks(batch_lines(batch))):
                 yield from part
     finally:
         _JOB.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from osdose.bsa import BSA
 from osdose.drugs import DrugTable
@@ -59,8 +60,9 @@ class Verification:
     def label(self) -> str:
         return self.order.label
 
-    @property
+    @cached_property
     def status(self) -> Verdict:
+        # worked out once: renderers ask for it per check (frozen: the checks never change)
         return worst((c.status for c in self.checks), Verdict.PASS)
 
     @property

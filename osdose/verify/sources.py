@@ -7,13 +7,14 @@ returned as :class:`Unreadable`, counted as failed, and the rest is still verifi
 
 from __future__ import annotations
 
+import codecs
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from osdose.drugs import DrugTable
 from osdose.errors import FileError, OsdoseError
-from osdose.source import Document, Pos, decode, json_value, load, read_bytes
+from osdose.source import Document, Pos, input_limit, json_value, load, open_regular, too_large
 from osdose.verify.order import Order, build_order
 
 ORDER_SUFFIXES = (".yaml", ".yml")
@@ -43,22 +44,77 @@ def order_from_object(
 MAX_LINE = 1 << 20  # characters of one order (a line longer than this is no order)
 
 
-def jsonl_lines(path: Path) -> list[str] | FileError:
-    """The lines of a JSONL batch file, or why it cannot be read (a folder, device or pipe,
-    a file over :func:`osdose.source.input_limit`, binary or not UTF-8)."""
+_BLOCK = 1 << 20  # bytes read at a time while checking a batch file
+
+
+def check_batch(path: Path) -> int | FileError:
+    """The number of lines of a JSONL batch file, or why it cannot be read (a folder, device
+    or pipe, a file over :func:`osdose.source.input_limit`, binary or not UTF-8): the whole file is
+    checked, a block at a time, before any order is verified (nothing is held)."""
+    what = "JSONL batch file"
+    limit = input_limit()
     try:
-        return decode(read_bytes(path, what="JSONL batch file"), path).splitlines()
+        f = open_regular(path, limit, what)
     except FileError as exc:
         return exc
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    size = newlines = 0
+    binary = False
+    bad_line: int | None = None
+    last = b""
+    with f:
+        while True:
+            try:
+                block = f.read(_BLOCK)
+            except OSError as exc:
+                return FileError(path, None, f"cannot be read ({exc.strerror})")
+            size += len(block)
+            if size > limit:
+                return too_large(path, limit, what)
+            if not block:
+                break
+            binary = binary or b"\x00" in block
+            if bad_line is None:
+                pending = len(decoder.getstate()[0])
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as exc:
+                    at = max(0, exc.start - pending)
+                    bad_line = newlines + block[:at].count(b"\n") + 1
+            newlines += block.count(b"\n")
+            last = block[-1:]
+    if not binary and bad_line is None:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            bad_line = newlines + 1
+    # as decode() of the whole file: binary content first, then the first bad UTF-8
+    if binary:
+        return FileError(path, 1, "is a binary file, not text")
+    if bad_line is not None:
+        return FileError(path, bad_line, "is not UTF-8 text")
+    return newlines + (1 if last not in (b"", b"\n") else 0)
+
+
+def batch_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """The lines of a batch file that :func:`check_batch` accepted, numbered from 1, read
+    one at a time; lines end as ``str.splitlines`` ends them (``\\r\\n``, ``\\r``,
+    ``\\u2028``, …), so numbers agree with an editor's and with reading the file whole."""
+    n = 0
+    with open(path, "rb") as f:
+        for i, raw in enumerate(f):
+            text = raw.decode("utf-8-sig" if i == 0 else "utf-8", "replace")
+            for line in text.splitlines():
+                n += 1
+                yield n, line
 
 
 def orders_from_lines(
-    path: Path, lines: list[str], start: int, stop: int, table: DrugTable
+    path: Path, lines: Iterable[tuple[int, str]], table: DrugTable
 ) -> Iterator[Order | FileError]:
-    """The orders of ``lines[start:stop]`` of a batch file (line numbers from 1)."""
+    """The orders of numbered ``lines`` of a batch file."""
     base = path.parent
-    for n in range(start + 1, stop + 1):
-        raw = lines[n - 1]
+    for n, raw in lines:
         if not raw.strip():
             continue
         if len(raw) > MAX_LINE:
@@ -102,8 +158,8 @@ def orders(
         except OsdoseError as exc:
             yield exc
     if batch is not None:
-        lines = jsonl_lines(batch)
-        if isinstance(lines, FileError):
-            yield lines
+        checked = check_batch(batch)
+        if isinstance(checked, FileError):
+            yield checked
             return
-        yield from orders_from_lines(batch, lines, 0, len(lines), table)
+        yield from orders_from_lines(batch, batch_lines(batch), table)
