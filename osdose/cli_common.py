@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from osdose.errors import OsdoseError
+from osdose.errors import InputError, OsdoseError
 
 
 class Format(StrEnum):
@@ -43,6 +43,8 @@ def guarded(fn: F) -> F:
 
         forget_reads()  # a new command: what an earlier one read is not its input
         try:
+            if kwargs.get("patient") is not None:  # --patient, before anything is opened
+                kwargs["patient"] = patient_id(kwargs["patient"])
             return fn(*args, **kwargs)
         except OsdoseError as exc:
             if state.debug:
@@ -77,18 +79,16 @@ def internal_error(exc: BaseException, debug: bool) -> str:
     )
 
 
-def patient_id(value: str | None) -> str | None:
+def patient_id(value: str) -> str:
     """A ``--patient`` option read as a patient id in a file is (:func:`osdose.fields.identifier`:
-    no control, bidirectional or invisible characters, no look-alike letters), before
-    anything is opened."""
-    if value is None:
-        return None
+    no control, bidirectional or invisible characters, no look-alike letters); every
+    command's ``patient`` is checked so by :func:`guarded`, before anything is opened."""
     from osdose.fields import FieldError, identifier
 
     try:
         return identifier(value, "patient id")
     except FieldError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise InputError("--patient", str(exc)) from None
 
 
 def fail(message: str, code: int = 2) -> None:

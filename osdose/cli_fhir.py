@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from osdose.cli_common import HELP, drug_table, guarded, patient_id
+from osdose.cli_common import HELP, drug_table, guarded
 from osdose.errors import OsdoseError
 
 fhir_app = typer.Typer(
@@ -94,9 +94,7 @@ def export(
     ] = None,
     patient: Annotated[
         str | None,
-        typer.Option(
-            "--patient", "-p", callback=patient_id, help="With the ledger: the patient id."
-        ),
+        typer.Option("--patient", "-p", help="With the ledger: the patient id."),
     ] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -153,7 +151,6 @@ def import_(
         typer.Option(
             "--patient",
             "-p",
-            callback=patient_id,
             help="Patient id to use (default: the Bundle's).",
         ),
     ] = None,

@@ -19,7 +19,6 @@ from osdose.cli_common import (
     emit_json,
     emit_rich,
     guarded,
-    patient_id,
 )
 
 if TYPE_CHECKING:
@@ -42,9 +41,7 @@ LedgerOpt = Annotated[
         "ledger.sqlite3 in the user data folder.",
     ),
 ]
-PatientOpt = Annotated[
-    str, typer.Option("--patient", "-p", callback=patient_id, help="Patient id, as written.")
-]
+PatientOpt = Annotated[str, typer.Option("--patient", "-p", help="Patient id, as written.")]
 ByOpt = Annotated[
     str | None,
     typer.Option(

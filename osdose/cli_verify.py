@@ -23,7 +23,6 @@ from osdose.cli_common import (
     emit_rich,
     guarded,
     ml_min,
-    patient_id,
 )
 from osdose.errors import OsdoseError
 
@@ -134,7 +133,6 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--patient",
                 metavar="ID",
-                callback=patient_id,
                 help="History from the ledger for this patient (must be the order's); without "
                 "--ledger: $OSDOSE_LEDGER, else the default ledger.",
             ),

@@ -192,14 +192,22 @@ _YAML11_KIND = {
 }
 
 
+_RESOLVER = yaml.resolver.Resolver()  # YAML 1.1's implicit types, asked only of plain text
+
+
 def _yaml11(node: yaml.ScalarNode) -> str | None:
     """What a YAML 1.1 reader makes of a plain scalar, when that is not its text."""
     text = str(node.value)
-    kind = _YAML11_KIND.get(node.tag)
+    tag = node.tag
+    if tag == _STR_TAG:  # the fast loader does not guess: ask YAML 1.1's own resolver
+        tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    kind = _YAML11_KIND.get(tag)
     if kind is None or _PLAIN_INT.match(text):
         return None  # text, or a plain decimal whole number that reads back as written
     if len(text) > 40:
         return kind
+    if tag != node.tag:
+        node = yaml.ScalarNode(tag, text, node.start_mark, node.end_mark, node.style)
     try:
         value = _YAML11.construct_object(node)
     except (ValueError, TypeError, yaml.YAMLError):
@@ -377,9 +385,8 @@ def open_regular(path: str | Path, max_bytes: int, what: str) -> BinaryIO:
         raise FileError(path, None, "is a folder, not a file") from None
     except OSError as exc:
         raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
-    f = os.fdopen(fd, "rb")
     try:
-        info = os.fstat(f.fileno())
+        info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise FileError(path, None, "is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
@@ -389,10 +396,10 @@ def open_regular(path: str | Path, max_bytes: int, what: str) -> BinaryIO:
         if info.st_size > max_bytes:
             raise too_large(path, max_bytes, what)
     except BaseException:
-        f.close()
+        os.close(fd)
         raise
     note_read(info)
-    return f
+    return os.fdopen(fd, "rb")
 
 
 def too_large(path: str | Path, max_bytes: int, what: str) -> FileError:

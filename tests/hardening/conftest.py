@@ -110,8 +110,9 @@ def _shipped_thresholds() -> Iterator[None]:
     """``--thresholds`` is process state (osdose.thresholds.use): not carried between runs."""
     from osdose import thresholds
 
+    use = thresholds.use  # the real one: a test may monkeypatch it
     yield
-    thresholds.use(None)
+    use(None)
 
 
 @pytest.fixture

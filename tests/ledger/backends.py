@@ -55,7 +55,6 @@ class Server:
         self.conn = psycopg.connect(ADMIN, autocommit=True, connect_timeout=3)
         self.version = str(self.conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
         self.group = f"osdose_test_writers_{os.getpid()}"
-        self.created_roles: list[str] = []
         self.counter = itertools.count()
         self.templates: dict[str, str] = {}
         self._roles()
@@ -69,7 +68,6 @@ class Server:
             ).fetchone()
             if not exists:
                 self.conn.execute(self.psycopg.sql.SQL("CREATE ROLE {} LOGIN").format(ident(name)))
-                self.created_roles.append(name)
             self.conn.execute(
                 self.psycopg.sql.SQL("GRANT {} TO {}").format(ident(self.group), ident(name))
             )
@@ -112,8 +110,10 @@ class Server:
         for name in self.templates.values():
             self.drop_database(name)
         ident = self.psycopg.sql.Identifier
-        for name in [self.group, *self.created_roles]:
-            # still used by another test session on the same server: leave it
+        # Only this session's own group: the people's roles (PEOPLE) are shared by every
+        # session on the server; dropping them here broke a session running beside this one
+        # (its next GRANT or login failed). They are kept, as a server's users are.
+        for name in [self.group]:
             with contextlib.suppress(self.psycopg.Error):
                 self.conn.execute(self.psycopg.sql.SQL("DROP ROLE {}").format(ident(name)))
         self.conn.close()
