@@ -200,7 +200,7 @@ def _yaml11(node: yaml.ScalarNode) -> str | None:
     text = str(node.value)
     tag = node.tag
     if tag == _STR_TAG:  # the fast loader does not guess: ask YAML 1.1's own resolver
-        tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+        tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     kind = _YAML11_KIND.get(tag)
     if kind is None or _PLAIN_INT.match(text):
         return None  # text, or a plain decimal whole number that reads back as written
