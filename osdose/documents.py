@@ -100,7 +100,7 @@ def problems(doc: Document, model: type[M], what: str) -> tuple[M | None, list[P
             "duplicate_key",
             (*d.path, d.key),
             d.again,
-            f"duplicate key {d.key!r} (first at line {d.first.line})",
+            d.message,
         )
         for d in doc.duplicates
     ]

@@ -79,6 +79,11 @@ class Duplicate:
     first: Pos
     again: Pos
 
+    @property
+    def message(self) -> str:
+        """The one wording of the refusal, for the loader and for lint alike."""
+        return f"duplicate key {self.key!r} (first at line {self.first.line})"
+
 
 @dataclass
 class Document:

@@ -21,6 +21,6 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             d.again.column,
             ID,
             SEVERITY,
-            f"duplicate key {d.key!r} (first at line {d.first.line})",
+            d.message,
             where=d.path,
         )
