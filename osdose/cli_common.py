@@ -51,17 +51,18 @@ def guarded(fn: F) -> F:
 
 
 def patient_id(value: str | None) -> str | None:
-    """A ``--patient`` option read as a patient id in a file is (:func:`osdose.fields.identifier`:
-    no control, bidirectional or invisible characters, no look-alike letters), before
-    anything is opened."""
+    """``--patient`` checked as a patient id in a file is (:func:`osdose.fields.identifier`:
+    no control, bidirectional or invisible characters, no look-alike letters); a command
+    calls it before it opens anything."""
     if value is None:
         return None
+    from osdose.errors import InputError
     from osdose.fields import FieldError, identifier
 
     try:
         return identifier(value, "patient id")
     except FieldError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise InputError("--patient", str(exc)) from None
 
 
 def fail(message: str, code: int = 2) -> None:

@@ -33,7 +33,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _say(message: str) -> None:
-    print(message, file=sys.stderr)
+    from osdose.visible import visible
+
+    print(visible(message), file=sys.stderr)
 
 
 def refusals(fn: F) -> F:
@@ -78,9 +80,7 @@ def export(
     ] = None,
     patient: Annotated[
         str | None,
-        typer.Option(
-            "--patient", "-p", callback=patient_id, help="With the ledger: the patient id."
-        ),
+        typer.Option("--patient", "-p", help="With the ledger: the patient id."),
     ] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -109,7 +109,7 @@ def export(
             raise OsdoseError("give a course file, or --patient ID to export from the ledger")
         from osdose.ledger.history import course_from_ledger
 
-        c = course_from_ledger(ledger, patient, table)
+        c = course_from_ledger(ledger, str(patient_id(patient)), table)
         ids = [f"record-{a.line}" for a in c.administrations]
     done = bundle(c, ids, table)
     for w in done.warnings:
@@ -135,7 +135,6 @@ def import_(
         typer.Option(
             "--patient",
             "-p",
-            callback=patient_id,
             help="Patient id to use (default: the Bundle's).",
         ),
     ] = None,
@@ -177,7 +176,7 @@ def import_(
 
     table = drug_table()
     who = entries.recorded_by(by) if ledger is not None else ""
-    got = read(bundle, table, patient)
+    got = read(bundle, table, patient_id(patient))
     entries.checked_name(got.course.patient, "patient id")
     for r in got.left_out:
         _say(f"osdose: note: {r.resource} left out: {r.reason}")

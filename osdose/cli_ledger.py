@@ -42,9 +42,7 @@ LedgerOpt = Annotated[
         "ledger.sqlite3 in the user data folder.",
     ),
 ]
-PatientOpt = Annotated[
-    str, typer.Option("--patient", "-p", callback=patient_id, help="Patient id, as written.")
-]
+PatientOpt = Annotated[str, typer.Option("--patient", "-p", help="Patient id, as written.")]
 ByOpt = Annotated[
     str | None,
     typer.Option(
@@ -96,7 +94,9 @@ def _date(text: str | None) -> dt.date:
 
 
 def _say(message: str) -> None:
-    print(message, file=sys.stderr)
+    from osdose.visible import visible
+
+    print(visible(message), file=sys.stderr)
 
 
 def _ids(ids: list[int]) -> None:
@@ -279,6 +279,8 @@ def list_(
     from osdose.ledger.actions import listing
     from osdose.ledger.store import open_ledger
 
+    patient_id(patient)
+
     with open_ledger(ledger) as store:
         items = listing(store, patient, include_void)
     if format is Format.json:
@@ -312,6 +314,7 @@ def export(
     from osdose.ledger.records import now_utc
     from osdose.ledger.store import ledger_files, open_ledger
 
+    patient_id(patient)
     table = drug_table()
     with open_ledger(ledger) as store:
         items = listing(store, patient)

@@ -26,6 +26,7 @@ from osdose.cli_common import (
     patient_id,
 )
 from osdose.errors import OsdoseError
+from osdose.visible import visible
 
 _EXIT = {"pass": 0, "not-checked": 0, "warn": 0, "fail": 1}
 
@@ -123,7 +124,6 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--patient",
                 metavar="ID",
-                callback=patient_id,
                 help="History from the ledger for this patient (must be the order's); without "
                 "--ledger: $OSDOSE_LEDGER, else the default ledger.",
             ),
@@ -184,7 +184,7 @@ def register(app: typer.Typer) -> None:
 
             # without --ledger: $OSDOSE_LEDGER, else the default ledger
             where = resolve(ledger)
-            source = Ledger(where if is_postgres(where) else Path(where), patient)
+            source = Ledger(where if is_postgres(where) else Path(where), patient_id(patient))
         paths = list(orders or [])
         if batch is None and len(paths) == 1 and not paths[0].is_dir():
             # One order: unreadable input is exit 2, as for every other command.
@@ -232,7 +232,7 @@ def _emit(stream: Iterator[Any], format: Format) -> list[str]:
     for n, (status, error, payload) in enumerate(itertools.chain([first], stream)):
         statuses.append(status)
         if error:
-            print(f"osdose: error: {error}", file=sys.stderr)
+            print(f"osdose: error: {visible(error)}", file=sys.stderr)
         if format is Format.json:
             out.write(f",\n{payload}" if n else payload)
         else:

@@ -27,6 +27,14 @@ def _pyplot() -> Any:
     return plt
 
 
+def shown(text: str) -> str:
+    """User text for matplotlib: ``$`` would start its math notation (a patient id
+    ``a$\\x$`` fails to draw), so it is escaped; control characters are shown escaped."""
+    from osdose.visible import visible
+
+    return visible(text).replace("$", r"\$")
+
+
 def plot(t: Timeline, path: Path) -> None:
     """Write the chart of ``t`` to ``path`` (PNG or SVG, chosen by the suffix)."""
     if path.suffix.lower() not in FORMATS:
@@ -41,17 +49,20 @@ def plot(t: Timeline, path: Path) -> None:
     dates = [p.date for p in t.points]
     for i, s in enumerate(t.series):
         colour = f"C{i}"
+        drug = shown(s.drug)
         ax.step(
             dates,
             [p.values[s.drug] for p in t.points],
             where="post",
             color=colour,
-            label=f"{s.drug}",
+            label=drug,
         )
         if s.warn is not None:
-            ax.axhline(s.warn, color=colour, linestyle=":", label=f"{s.drug} warn {s.warn:g}")
+            ax.axhline(
+                s.warn, color=colour, linestyle=":", label=f"{shown(s.drug)} warn {s.warn:g}"
+            )
         if s.max is not None:
-            ax.axhline(s.max, color=colour, linestyle="--", label=f"{s.drug} max {s.max:g}")
+            ax.axhline(s.max, color=colour, linestyle="--", label=f"{drug} max {s.max:g}")
     if with_eq:
         ax.step(
             dates,
@@ -60,7 +71,7 @@ def plot(t: Timeline, path: Path) -> None:
             color="black",
             label=f"doxorubicin-equivalent ({t.equivalence})",
         )
-    ax.set_title(f"Cumulative anthracycline exposure — patient {t.patient}")
+    ax.set_title(f"Cumulative anthracycline exposure — patient {shown(t.patient)}")
     ax.set_ylabel("cumulative mg/m²")
     ax.set_ylim(bottom=0)
     ax.legend(loc="lower right", fontsize="small")
