@@ -167,6 +167,14 @@ def free_text(value: Any) -> str:
     return text
 
 
+def one_line(value: Any) -> str:
+    """A short text shown in a table cell (a route: ``IV``): free text on one line."""
+    text = free_text(value)
+    if "\n" in text or "\t" in text:
+        raise FieldError("must be one line (a line break could forge a line of a report)")
+    return text
+
+
 def reason(value: Any) -> str:
     """A reason or signature: one line of text that says something (3 characters or more)."""
     text = free_text(value).strip()
@@ -344,6 +352,7 @@ _INT_SCHEMA = WithJsonSchema({"type": ["integer", "string"]})
 
 Identifier = Annotated[str, _wrap(identifier), _STR]
 FreeText = Annotated[str, _wrap(free_text), _STR]
+OneLine = Annotated[str, _wrap(one_line), _STR]
 Reason = Annotated[str, _wrap(reason), _STR]
 QuantityText = Annotated[str, _wrap(quantity_text), WithJsonSchema({"type": ["string", "number"]})]
 Date = Annotated[dt.date, _wrap(date), WithJsonSchema({"type": "string", "format": "date"})]

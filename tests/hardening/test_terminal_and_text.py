@@ -175,3 +175,10 @@ def test_the_html_worksheet_isolates_right_to_left_text(tmp_path: Path) -> None:
     assert "<bdi>מטופל-42</bdi>" in html
     assert "unicode-bidi: isolate" in html
     assert "\u202e" not in html and "\u202b" not in html
+
+
+def test_a_route_is_one_line(tmp_path: Path) -> None:
+    regimen = tmp_path / "regimen-route-two-lines.yaml"
+    regimen.write_text(regimen_text(**{"route: IV": 'route: "IV\\nepirubicin  9999 mg"'}))
+    err = refused("dose", str(regimen), *BODY)
+    assert "route must be one line" in err
