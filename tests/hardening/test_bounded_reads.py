@@ -186,3 +186,11 @@ def test_json_nesting_and_numbers_have_stated_limits() -> None:
     assert json_value("1" * 30) == int("1" * 30)
     with pytest.raises(ValueError, match="a whole number of 31 digits"):
         json_value("1" * 31)
+
+
+def test_an_order_whose_history_is_a_device_is_refused(tmp_path: Path) -> None:
+    order = Path(__file__).parents[2] / "examples" / "orders" / "ddp-epi-first-course.yaml"
+    written = tmp_path / "order-history-dev-zero.yaml"
+    written.write_text(order.read_text().replace("history: []", f"history: {ZERO}"))
+    err = refused("verify", str(written))
+    assert f"{ZERO}: {NOT_REGULAR}: not a course file" in err
