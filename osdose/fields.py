@@ -78,6 +78,14 @@ def _quoted(value: Any) -> None:
         )
 
 
+def _noun(what: str) -> str:
+    """``an identifier`` → ``identifier``."""
+    for article in ("a ", "an "):
+        if what.startswith(article):
+            return what[len(article) :]
+    return what
+
+
 def identifier(value: Any, what: str = "an identifier") -> str:
     """Text exactly as written, or a JSON integer as its decimal text. Refused: empty,
     surrounded by spaces, longer than :data:`MAX_ID`, unquoted YAML that YAML 1.1 reads as
@@ -92,18 +100,20 @@ def identifier(value: Any, what: str = "an identifier") -> str:
     if not text.strip():
         raise FieldError(f"must be {what}, got an empty text")
     if text != text.strip():
-        raise FieldError(f"{text!r} starts or ends with a space: it would be a different {what}")
+        raise FieldError(
+            f"{text!r} starts or ends with a space: it would be a different {_noun(what)}"
+        )
     if len(text) > MAX_ID:
         raise FieldError(f"is longer than {MAX_ID} characters")
     bad = _controls(text, allow_newlines=False)
     if bad:
         raise FieldError(
-            f"holds the invisible or control character {bad}: two different {what}s could look "
-            "the same; type it again"
+            f"holds the invisible or control character {bad}: two different {_noun(what)}s "
+            "could look the same; type it again"
         )
     look = lookalike(text)
     if look:
-        raise FieldError(f"{text!r} {look}: two different {what}s could look the same")
+        raise FieldError(f"{text!r} {look}: two different {_noun(what)}s could look the same")
     return text
 
 
