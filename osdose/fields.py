@@ -37,8 +37,9 @@ MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2199, 12, 31)
 
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9]{0,17})$")
+# No leading zero: YAML 1.1 reads 0070 as the octal 56, so a plain decimal never has one.
 _DECIMAL = re.compile(
-    r"^[-+]?(?:[0-9]{1,17}(?:\.[0-9]{0,17})?|\.[0-9]{1,17})(?:[eE][-+]?[0-9]{1,3})?$"
+    r"^[-+]?(?:(?:0|[1-9][0-9]{0,16})(?:\.[0-9]{0,17})?|\.[0-9]{1,17})(?:[eE][-+]?[0-9]{1,3})?$"
 )
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Characters that make two different texts look the same, or reorder what is shown.
@@ -254,8 +255,10 @@ def _shown(x: float) -> str:
 
 
 def _number_hint(text: str) -> str:
-    if re.match(r"^[-+]?0[0-9]+$", text):
+    if re.match(r"^[-+]?0[0-7]+$", text):
         return f" (a leading zero reads as octal in YAML 1.1: write {int(text)})"
+    if re.match(r"^[-+]?0[0-9]+$", text):
+        return f" (no leading zero: write {int(text)})"
     if re.match(r"^[0-9]+(:[0-5]?[0-9])+$", text):
         return " (YAML 1.1 reads this as a base-60 number: write the plain number)"
     if text.lower() in ("yes", "no", "on", "off", "y", "n", "true", "false"):
