@@ -372,7 +372,7 @@ def load(path: str | Path, max_bytes: int | None = None, what: str = "regimen fi
     """Read and parse one YAML file (of at most ``max_bytes``, default :func:`input_limit`)."""
     text = read_text(path, max_bytes, what)
     # A file's values never outnumber its bytes; the node budget grows with the file's size.
-    return parse_text(text, path, max(MAX_NODES, len(text) // 2))
+    return parse_text(text, path, max(MAX_NODES, len(text) // 4))
 
 
 class DuplicateKeyError(ValueError):
