@@ -51,6 +51,8 @@ class FieldError(ValueError):
 
 
 def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
     if isinstance(value, bool):
         return "a yes/no value"
     if isinstance(value, list):

@@ -167,7 +167,7 @@ def _yaml11(node: yaml.ScalarNode) -> str | None:
 def scalar(node: yaml.ScalarNode) -> str | None:
     """A scalar as written: its text, or ``None`` for a plain null (empty, ``~``, ``null``).
     Plain text that YAML 1.1 would read as something else is a :class:`Plain`."""
-    if node.style is None and node.tag == _NULL_TAG and node.value in _NULLS:
+    if not node.style and node.tag == _NULL_TAG and node.value in _NULLS:
         return None
     if not node.style:  # None from PyYAML, "" from libyaml
         seen = _yaml11(node)

@@ -84,7 +84,7 @@ def test_a_retired_regimen_without_a_successor_says_so(tmp_path: Path) -> None:
             "version: 1.2\n",
             ":2: version must be a whole number written as a plain decimal, got '1.2'",
         ),
-        ("version: 0\n", ":2: version must be from 1 to 1e+06, got 0"),
+        ("version: 0\n", ":2: version must be from 1 to 1,000,000, got 0"),
         (
             "approved: {by: PT, date: 2026-01-15}\n",
             ":2: by must say why (at least 3 characters)",
