@@ -133,3 +133,21 @@ def test_a_decimal_with_a_leading_zero_is_refused(written: str, hint: str) -> No
     with pytest.raises(FieldError, match=hint):
         decimal(parse_text(f"a: {written}\n").data["a"])
     assert decimal(parse_text("a: 0.5\n").data["a"]) == 0.5
+
+
+def test_null_is_null_whichever_yaml_parser_is_installed() -> None:
+    # libyaml gives plain scalars the style "", PyYAML None: both are unquoted
+    assert parse_text("a: null\nb: ~\nc:\nd: 'null'\n").data == {
+        "a": None,
+        "b": None,
+        "c": None,
+        "d": "null",
+    }
+
+
+def test_the_shipped_drug_table_has_no_code_that_is_the_word_null() -> None:
+    from osdose.drugs import load_drugs
+
+    table = load_drugs(None)
+    assert table.drugs["liposomal doxorubicin"].rxnorm is None
+    assert all(d.rxnorm != "null" for d in table.drugs.values())
