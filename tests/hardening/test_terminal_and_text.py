@@ -182,3 +182,57 @@ def test_a_route_is_one_line(tmp_path: Path) -> None:
     regimen.write_text(regimen_text(**{"route: IV": 'route: "IV\\nepirubicin  9999 mg"'}))
     err = refused("dose", str(regimen), *BODY)
     assert "route must be one line" in err
+
+
+@pytest.fixture
+def markup_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's console made to read markup and emoji, as a Python caller's console might:
+    what the renderers hand it must still be shown as written."""
+    import sys
+
+    import osdose.render.table
+
+    def console() -> Console:
+        return Console(file=sys.stdout, width=200, markup=True, emoji=True, highlight=False)
+
+    monkeypatch.setattr(osdose.render.table, "console", console)
+
+
+@pytest.mark.usefixtures("markup_console")
+def test_every_table_renderer_hands_over_text_not_markup(tmp_path: Path) -> None:
+    regimen = tmp_path / "regimen-markup.yaml"
+    regimen.write_text(
+        regimen_text(**{"name: DIA": 'name: "[red]DIA[/]"', "route: IV": 'route: ":pill: [/]"'})
+    )
+    code, out, err = run("dose", str(regimen), *BODY)
+    assert code == 0, err
+    assert "[red]DIA[/] — cycle of 14 days" in out and ":pill: [/]" in out
+    code, out, err = run("regimens", "show", str(regimen))
+    assert code == 0, err
+    assert "[red]DIA[/]" in out
+    course = DATA / "course-patient-id-dim-markup.yaml"
+    code, out, err = run("cumulative", str(course))
+    assert code == 0, err
+    assert "patient [dim]P-1[/dim]" in out
+    code, out, err = run("plan", str(course), "--regimen", str(regimen), "--cycles", "1", *BODY)
+    assert code in (0, 1), err
+    assert "[dim]P-1[/dim]" in out
+    ledger = str(tmp_path / "l.sqlite3")
+    code, _, err = run(
+        "ledger", "record", "--patient", "[/]", "--drug", "epirubicin", "--dose", "50 mg",
+        "--bsa", "1.8", "--date", "2021-04-01", "--by", "[bold]nurse", "--ledger", ledger,
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = run("ledger", "list", "--patient", "[/]", "--ledger", ledger)
+    assert code == 0, err
+    assert "patient [/]" in out and "[bold]nurse" in out
+
+
+@pytest.mark.usefixtures("markup_console")
+def test_the_verify_renderer_hands_over_text_not_markup(tmp_path: Path) -> None:
+    order = (ROOT / "examples" / "orders" / "ddp-epi-first-course.yaml").read_text()
+    written = tmp_path / "order-markup-patient-id.yaml"
+    written.write_text(order.replace("id: P-0042", 'id: "[/]"'))
+    code, out, err = run("verify", str(written))
+    assert code in (0, 1), err
+    assert "patient [/]" in out
