@@ -204,3 +204,10 @@ def test_a_device_in_a_folder_of_orders_is_refused_by_name_not_skipped(tmp_path:
     assert code == 1
     assert f"zero.yaml: {NOT_REGULAR}: not an order file" in err
     assert "2 orders: pass 0, not checked 0, warn 1, fail 1" in out + err
+
+
+def test_a_device_in_a_folder_of_regimens_is_a_lint_error_not_skipped(tmp_path: Path) -> None:
+    _link_to_zero(tmp_path, "zero.yaml")
+    code, out, _ = run("lint", str(tmp_path))
+    assert code == 1
+    assert f"zero.yaml:1:1: error: {NOT_REGULAR}: not a regimen file [yaml-syntax]" in out
