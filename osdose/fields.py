@@ -5,8 +5,13 @@ JSON's own values. Each reader here turns one into what its field holds, or rais
 :class:`FieldError` saying what is wrong and how to write it:
 
 - identifiers (patient ids, regimen and drug names, signatures) are text exactly as
-  written, refused when they hold control, bidirectional-override or zero-width
-  characters or leading/trailing spaces (two different ids must never look the same);
+  written, refused when they hold control, bidirectional-override, zero-width or
+  line-separator characters, leading/trailing spaces, a form other than NFC, compatibility
+  characters or Cyrillic/Greek letters passing for Latin ones (two different ids must never
+  look the same, :func:`lookalike`);
+- in YAML, unquoted text that YAML 1.1 reads as something else (``0042``, ``off``,
+  ``1:30``, a date: :class:`osdose.source.Plain`) is refused where text belongs, with the
+  hint to quote it;
 - free text (notes) may hold line breaks but no other control characters; reasons are one
   line;
 - whole numbers are plain decimals (``0042``, ``1:30``, ``0o12``, ``yes`` are refused with
@@ -138,10 +143,10 @@ def _script(ch: str) -> str:
 
 def lookalike(text: str) -> str | None:
     """Why ``text`` could be taken for another identifier, or ``None``: not in NFC form, a
-    compatibility
-    character (fullwidth ``Ｐ``, ligature ``ﬁ``, superscript ``²``: its plain form is
-    different text that looks the same), Latin letters mixed with Cyrillic or Greek ones, or
-    Cyrillic/Greek letters that are all drawn like Latin ones."""
+    compatibility character (fullwidth ``Ｐ``, ligature ``ﬁ``, superscript ``²``: its plain
+    form is different text that looks the same), Latin letters mixed with Cyrillic or Greek
+    ones, or Cyrillic/Greek letters that are all drawn like Latin ones. Look-alikes within
+    one script (``0``/``O``, ``l``/``I``) are not detected."""
     if unicodedata.normalize("NFC", text) != text:
         return (
             "is not in Unicode NFC form (a letter and its accent stored as two characters, "
@@ -149,7 +154,7 @@ def lookalike(text: str) -> str | None:
         )
     plain = unicodedata.normalize("NFKC", text)
     if plain != text:
-        bad = next(ch for ch in text if unicodedata.normalize("NFKC", ch) != ch)
+        bad = next((ch for ch in text if unicodedata.normalize("NFKC", ch) != ch), text[0])
         return f"holds the compatibility character {bad!r} (U+{ord(bad):04X}); write {plain!r}"
     scripts = {_script(ch) for ch in text if ch.isalpha()} - {""}
     if "LATIN" in scripts and len(scripts) > 1:
