@@ -236,3 +236,26 @@ def test_the_verify_renderer_hands_over_text_not_markup(tmp_path: Path) -> None:
     code, out, err = run("verify", str(written))
     assert code in (0, 1), err
     assert "patient [/]" in out
+
+
+def test_a_reason_stored_with_a_line_break_is_shown_escaped_on_its_own_line(
+    tmp_path: Path,
+) -> None:
+    # A reason that bypassed the checks (an older osdose, another writer of the store)
+    from osdose.ledger.records import NewRecord
+    from osdose.ledger.store import open_ledger
+
+    ledger = str(tmp_path / "l.sqlite3")
+    code, _, err = run(
+        "ledger", "record", "--patient", "P-1", "--drug", "epirubicin", "--dose", "50 mg",
+        "--bsa", "1.8", "--date", "2021-04-01", "--by", "nurse", "--ledger", ledger,
+    )  # fmt: skip
+    assert code == 0, err
+    forged = "typo\n2  2021-04-02  epirubicin  50.00 mg\x1b[2K"
+    with open_ledger(ledger, write=True) as store:
+        store.append([NewRecord(kind="void", patient="", recorded_by="x", voids=1, reason=forged)])
+    code, out, err = run("ledger", "list", "--patient", "P-1", "--include-void", "--ledger", ledger)
+    assert code == 0, err
+    assert "\x1b" not in out
+    assert not any(line.lstrip().startswith("2  2021-04-02") for line in out.splitlines())
+    assert "typo\\n" in out  # the line break shown as \n, inside its own cell
