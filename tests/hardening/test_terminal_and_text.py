@@ -259,3 +259,22 @@ def test_a_reason_stored_with_a_line_break_is_shown_escaped_on_its_own_line(
     assert "\x1b" not in out
     assert not any(line.lstrip().startswith("2  2021-04-02") for line in out.splitlines())
     assert "typo\\n" in out  # the line break shown as \n, inside its own cell
+
+
+def test_ledger_check_lines_are_one_line_each_whatever_the_ledger_holds() -> None:
+    from osdose.ledger.check import CheckResult
+    from osdose.ledger.records import Break
+    from osdose.render.ledger import check_lines
+
+    result = CheckResult(
+        location="/data/l.sqlite3",
+        records=2,
+        verified=1,
+        head="0" * 64,
+        chain_break=Break(2, "reason 'x\nok: 2 records' does not match its hash"),
+        problems=("drug 'a\x1b[2Kb' unknown",),
+    )
+    lines = check_lines(result)
+    assert all("\n" not in line and "\x1b" not in line for line in lines)
+    assert lines[0].startswith("BROKEN: record 2: reason 'x\\nok: 2 records'")
+    assert lines[1] == "BROKEN: drug 'a\\x1b[2Kb' unknown"
