@@ -86,7 +86,7 @@ def patient_id(value: str) -> str:
     from osdose.fields import FieldError, identifier
 
     try:
-        return identifier(value, "patient id")
+        return identifier(value, "a patient id")
     except FieldError as exc:
         raise InputError("--patient", str(exc)) from None
 

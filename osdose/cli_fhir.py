@@ -33,7 +33,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _say(message: str) -> None:
-    print(message, file=sys.stderr)
+    from osdose.visible import visible
+
+    print(visible(message), file=sys.stderr)
 
 
 def refusals(fn: F) -> F:
@@ -125,7 +127,7 @@ def export(
             raise OsdoseError("give a course file, or --patient ID to export from the ledger")
         from osdose.ledger.history import course_from_ledger
 
-        c = course_from_ledger(ledger, patient, table)
+        c = course_from_ledger(ledger, str(patient), table)
         ids = [f"record-{a.line}" for a in c.administrations]
     done = bundle(c, ids, table)
     for w in done.warnings:

@@ -93,7 +93,9 @@ def _date(text: str | None, option: str = "--date") -> dt.date:
 
 
 def _say(message: str) -> None:
-    print(message, file=sys.stderr)
+    from osdose.visible import visible
+
+    print(visible(message), file=sys.stderr)
 
 
 def _ids(ids: list[int]) -> None:

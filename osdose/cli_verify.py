@@ -25,6 +25,7 @@ from osdose.cli_common import (
     ml_min,
 )
 from osdose.errors import OsdoseError
+from osdose.visible import visible
 
 _EXIT = {"pass": 0, "not-checked": 0, "warn": 0, "fail": 1}
 
@@ -251,7 +252,7 @@ def _emit(stream: Iterator[Any], format: Format) -> set[str]:
     for n, (status, error, payload) in enumerate(itertools.chain([first], stream)):
         statuses.add(status)
         if error:
-            print(f"osdose: error: {error}", file=sys.stderr)
+            print(f"osdose: error: {visible(error)}", file=sys.stderr)
         if format is Format.json:
             out.write(f",\n{payload}" if n else payload)
         else:

@@ -5,8 +5,13 @@ JSON's own values. Each reader here turns one into what its field holds, or rais
 :class:`FieldError` saying what is wrong and how to write it:
 
 - identifiers (patient ids, regimen and drug names, signatures) are text exactly as
-  written, refused when they hold control, bidirectional-override or zero-width
-  characters or leading/trailing spaces (two different ids must never look the same);
+  written, refused when they hold control, bidirectional-override, zero-width or
+  line-separator characters, leading/trailing spaces, a form other than NFC, compatibility
+  characters or Cyrillic/Greek letters passing for Latin ones (two different ids must never
+  look the same, :func:`lookalike`);
+- in YAML, unquoted text that YAML 1.1 reads as something else (``0042``, ``off``,
+  ``1:30``, a date: :class:`osdose.source.Plain`) is refused where text belongs, with the
+  hint to quote it;
 - free text (notes) may hold line breaks but no other control characters; reasons are one
   line;
 - whole numbers are plain decimals (``0042``, ``1:30``, ``0o12``, ``yes`` are refused with
@@ -38,8 +43,9 @@ MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2199, 12, 31)
 
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9]{0,17})$")
+# No leading zero: YAML 1.1 reads 0070 as the octal 56, so a plain decimal never has one.
 _DECIMAL = re.compile(
-    r"^[-+]?(?:[0-9]{1,17}(?:\.[0-9]{0,17})?|\.[0-9]{1,17})(?:[eE][-+]?[0-9]{1,3})?$"
+    r"^[-+]?(?:(?:0|[1-9][0-9]{0,16})(?:\.[0-9]{0,17})?|\.[0-9]{1,17})(?:[eE][-+]?[0-9]{1,3})?$"
 )
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Characters that make two different texts look the same, or reorder what is shown.
@@ -51,6 +57,8 @@ class FieldError(ValueError):
 
 
 def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
     if isinstance(value, bool):
         return "a yes/no value"
     if isinstance(value, list):
@@ -86,6 +94,14 @@ def _quoted(value: Any) -> None:
         )
 
 
+def _noun(what: str) -> str:
+    """``an identifier`` → ``identifier``."""
+    for article in ("a ", "an "):
+        if what.startswith(article):
+            return what[len(article) :]
+    return what
+
+
 def identifier(value: Any, what: str = "an identifier") -> str:
     """Text exactly as written, or a JSON integer as its decimal text. Refused: empty,
     surrounded by spaces, longer than :data:`MAX_ID`, unquoted YAML that YAML 1.1 reads as
@@ -100,18 +116,20 @@ def identifier(value: Any, what: str = "an identifier") -> str:
     if not text.strip():
         raise FieldError(f"must be {what}, got an empty text")
     if text != text.strip():
-        raise FieldError(f"{text!r} starts or ends with a space: it would be a different {what}")
+        raise FieldError(
+            f"{text!r} starts or ends with a space: it would be a different {_noun(what)}"
+        )
     if len(text) > MAX_ID:
         raise FieldError(f"is longer than {MAX_ID} characters")
     bad = _controls(text, allow_newlines=False)
     if bad:
         raise FieldError(
-            f"holds the invisible or control character {bad}: two different {what}s could look "
-            "the same; type it again"
+            f"holds the invisible or control character {bad}: two different {_noun(what)}s "
+            "could look the same; type it again"
         )
     look = lookalike(text)
     if look:
-        raise FieldError(f"{text!r} {look}: two different {what}s could look the same")
+        raise FieldError(f"{text!r} {look}: two different {_noun(what)}s could look the same")
     return text
 
 
@@ -133,10 +151,10 @@ def _script(ch: str) -> str:
 
 def lookalike(text: str) -> str | None:
     """Why ``text`` could be taken for another identifier, or ``None``: not in NFC form, a
-    compatibility
-    character (fullwidth ``Ｐ``, ligature ``ﬁ``, superscript ``²``: its plain form is
-    different text that looks the same), Latin letters mixed with Cyrillic or Greek ones, or
-    Cyrillic/Greek letters that are all drawn like Latin ones."""
+    compatibility character (fullwidth ``Ｐ``, ligature ``ﬁ``, superscript ``²``: its plain
+    form is different text that looks the same), Latin letters mixed with Cyrillic or Greek
+    ones, or Cyrillic/Greek letters that are all drawn like Latin ones. Look-alikes within
+    one script (``0``/``O``, ``l``/``I``) are not detected."""
     if unicodedata.normalize("NFC", text) != text:
         return (
             "is not in Unicode NFC form (a letter and its accent stored as two characters, "
@@ -144,7 +162,7 @@ def lookalike(text: str) -> str | None:
         )
     plain = unicodedata.normalize("NFKC", text)
     if plain != text:
-        bad = next(ch for ch in text if unicodedata.normalize("NFKC", ch) != ch)
+        bad = next((ch for ch in text if unicodedata.normalize("NFKC", ch) != ch), text[0])
         return f"holds the compatibility character {bad!r} (U+{ord(bad):04X}); write {plain!r}"
     scripts = {_script(ch) for ch in text if ch.isalpha()} - {""}
     if "LATIN" in scripts and len(scripts) > 1:
@@ -172,6 +190,14 @@ def free_text(value: Any) -> str:
     bad = _controls(text, allow_newlines=True)
     if bad:
         raise FieldError(f"holds the control or invisible character {bad}: remove it")
+    return text
+
+
+def one_line(value: Any) -> str:
+    """A short text shown in a table cell (a route: ``IV``): free text on one line."""
+    text = free_text(value)
+    if "\n" in text or "\t" in text:
+        raise FieldError("must be one line (a line break could forge a line of a report)")
     return text
 
 
@@ -245,8 +271,10 @@ def _shown(x: float) -> str:
 
 
 def _number_hint(text: str) -> str:
-    if re.match(r"^[-+]?0[0-9]+$", text):
+    if re.match(r"^[-+]?0[0-7]+$", text):
         return f" (a leading zero reads as octal in YAML 1.1: write {int(text)})"
+    if re.match(r"^[-+]?0[0-9]+$", text):
+        return f" (no leading zero: write {int(text)})"
     if re.match(r"^[0-9]+(:[0-5]?[0-9])+$", text):
         return " (YAML 1.1 reads this as a base-60 number: write the plain number)"
     if text.lower() in ("yes", "no", "on", "off", "y", "n", "true", "false"):
@@ -353,6 +381,7 @@ _INT_SCHEMA = WithJsonSchema({"type": ["integer", "string"]})
 
 Identifier = Annotated[str, _wrap(identifier), _STR]
 FreeText = Annotated[str, _wrap(free_text), _STR]
+OneLine = Annotated[str, _wrap(one_line), _STR]
 Reason = Annotated[str, _wrap(reason), _STR]
 QuantityText = Annotated[str, _wrap(quantity_text), WithJsonSchema({"type": ["string", "number"]})]
 Date = Annotated[dt.date, _wrap(date), WithJsonSchema({"type": "string", "format": "date"})]

@@ -235,7 +235,7 @@ def _yaml11(node: yaml.ScalarNode) -> str | None:
 def scalar(node: yaml.ScalarNode) -> str | None:
     """A scalar as written: its text, or ``None`` for a plain null (empty, ``~``, ``null``).
     Plain text that YAML 1.1 would read as something else is a :class:`Plain`."""
-    if node.style is None and node.tag == _NULL_TAG and node.value in _NULLS:
+    if not node.style and node.tag == _NULL_TAG and node.value in _NULLS:
         return None
     if not node.style:  # None from PyYAML, "" from libyaml
         seen = _yaml11(node)
@@ -496,7 +496,7 @@ def load(path: str | Path, max_bytes: int | None = None, what: str = "regimen fi
     """Read and parse one YAML file (of at most ``max_bytes``, default :func:`input_limit`)."""
     text = read_text(path, max_bytes, what)
     # A file's values never outnumber its bytes; the node budget grows with the file's size.
-    return parse_text(text, path, max(MAX_NODES, len(text) // 2))
+    return parse_text(text, path, max(MAX_NODES, len(text) // 4))
 
 
 class DuplicateKeyError(ValueError):

@@ -18,6 +18,7 @@ from osdose.fields import (
     Date,
     FreeText,
     Identifier,
+    OneLine,
     Percent,
     QuantityText,
     whole_in,
@@ -76,7 +77,7 @@ class Entry(Measured):
         description="true when a second administration of the same drug on the same date is "
         "intended (otherwise refused as a double entry)",
     )
-    route: FreeText | None = None
+    route: OneLine | None = None
     notes: FreeText | None = None
 
 

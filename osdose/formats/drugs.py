@@ -132,7 +132,7 @@ class Rounding(Strict):
 
 
 class Code(Sourced):
-    code: Identifier
+    code: Identifier | None = Field(description="The code; null when none could be checked")
 
 
 class DrugEntry(Strict):

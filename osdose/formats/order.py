@@ -12,6 +12,7 @@ from osdose.fields import (
     Days,
     FreeText,
     Identifier,
+    OneLine,
     Percent,
     QuantityText,
     Reason,
@@ -66,7 +67,7 @@ class Prescribed(Strict):
         None, description="This drug alone given at a reduced dose (1–100), with its reason"
     )
     reason: Reason | None = Field(None, description="Why this drug is reduced ('CrCl 55')")
-    route: FreeText | None = None
+    route: OneLine | None = None
     notes: FreeText | None = None
 
 

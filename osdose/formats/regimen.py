@@ -12,6 +12,7 @@ from osdose.fields import (
     Days,
     FreeText,
     Identifier,
+    OneLine,
     PastDate,
     QuantityText,
     Reason,
@@ -71,7 +72,7 @@ class DrugEntry(Strict):
         None, description="Total per cycle, divided equally over the listed days by osdose"
     )
     days: DaysText
-    route: FreeText | None = Field(None, description="IV, PO, SC, IM, IT …")
+    route: OneLine | None = Field(None, description="IV, PO, SC, IM, IT …")
     diluent: FreeText | None = None
     volume: FreeText | None = Field(None, description="Infusion volume, e.g. '500 mL'")
     duration: FreeText | None = Field(None, description="Infusion duration, e.g. '2 h'")

@@ -37,8 +37,9 @@ def checked_name(value: str, field: str) -> str:
     rule of every identifier in a file (:func:`osdose.fields.identifier`)."""
     from osdose.fields import FieldError, identifier
 
+    what = "patient id" if "patient" in field else "name"
     try:
-        return identifier(value, field)
+        return identifier(value, f"a {what}")
     except FieldError as exc:
         raise InputError(field, str(exc)) from None
 

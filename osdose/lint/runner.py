@@ -47,7 +47,8 @@ def collect(paths: Iterable[str | Path]) -> list[str]:
             found = sorted(
                 f
                 for f in p.rglob("*")
-                if f.suffix in SUFFIXES and f.is_file() and not _hidden(f.relative_to(p))
+                # a device or pipe named *.yaml is linted, to be refused by name, never skipped
+                if f.suffix in SUFFIXES and not f.is_dir() and not _hidden(f.relative_to(p))
             )
             out.extend(f.as_posix() for f in found)
         elif p.exists():

@@ -28,6 +28,14 @@ def _pyplot() -> Any:
     return plt
 
 
+def shown(text: str) -> str:
+    """User text for matplotlib: ``$`` would start its math notation (a patient id
+    ``a$\\x$`` fails to draw), so it is escaped; control characters are shown escaped."""
+    from osdose.visible import visible
+
+    return visible(text).replace("$", r"\$")
+
+
 def check_suffix(path: Path) -> None:
     """Refuse a --plot file that is neither .png nor .svg."""
     if path.suffix.lower() not in FORMATS:
@@ -48,17 +56,20 @@ def plot(t: Timeline, path: Path) -> bytes:
     dates = [p.date for p in t.points]
     for i, s in enumerate(t.series):
         colour = f"C{i}"
+        drug = shown(s.drug)
         ax.step(
             dates,
             [p.values[s.drug] for p in t.points],
             where="post",
             color=colour,
-            label=f"{s.drug}",
+            label=drug,
         )
         if s.warn is not None:
-            ax.axhline(s.warn, color=colour, linestyle=":", label=f"{s.drug} warn {s.warn:g}")
+            ax.axhline(
+                s.warn, color=colour, linestyle=":", label=f"{shown(s.drug)} warn {s.warn:g}"
+            )
         if s.max is not None:
-            ax.axhline(s.max, color=colour, linestyle="--", label=f"{s.drug} max {s.max:g}")
+            ax.axhline(s.max, color=colour, linestyle="--", label=f"{drug} max {s.max:g}")
     if with_eq:
         ax.step(
             dates,
@@ -67,7 +78,7 @@ def plot(t: Timeline, path: Path) -> bytes:
             color="black",
             label=f"doxorubicin-equivalent ({t.equivalence})",
         )
-    ax.set_title(f"Cumulative anthracycline exposure — patient {t.patient}")
+    ax.set_title(f"Cumulative anthracycline exposure — patient {shown(t.patient)}")
     ax.set_ylabel("cumulative mg/m²")
     ax.set_ylim(bottom=0)
     ax.legend(loc="lower right", fontsize="small")

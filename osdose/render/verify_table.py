@@ -8,6 +8,7 @@ from rich.text import Text
 
 from osdose.render.text import Table
 from osdose.verify.run import Outcome, Unreadable, Verification
+from osdose.visible import visible
 
 STYLE = {"pass": "green", "not-checked": "bold magenta", "warn": "bold yellow", "fail": "bold red"}
 
@@ -92,6 +93,7 @@ _ANSI = {
 def summary_text(rows: list[Row], colour: bool) -> str:
     """The summary as plain aligned text (rich is too slow for 10,000 rows); the status
     is coloured on a terminal unless NO_COLOR is set."""
+    rows = [tuple(visible(x) for x in r) for r in rows]  # type: ignore[misc]  # one line each
     widths = [max(len(r[i]) for r in [SUMMARY_COLUMNS, *rows]) for i in range(7)]
     counts = {"pass": 0, "not-checked": 0, "warn": 0, "fail": 0}
     out = []

@@ -142,7 +142,10 @@ def expand(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(q for q in p.iterdir() if q.suffix in ORDER_SUFFIXES and q.is_file()))
+            # a device or pipe named *.yaml is kept, to be refused by name, never skipped
+            out.extend(
+                sorted(q for q in p.iterdir() if q.suffix in ORDER_SUFFIXES and not q.is_dir())
+            )
         else:
             out.append(p)
     return out

@@ -187,3 +187,28 @@ def test_json_nesting_and_numbers_have_stated_limits() -> None:
     assert json_value("1" * 30) == int("1" * 30)
     with pytest.raises(ValueError, match="a whole number of 31 digits"):
         json_value("1" * 31)
+
+
+def test_an_order_whose_history_is_a_device_is_refused(tmp_path: Path) -> None:
+    order = Path(__file__).parents[2] / "examples" / "orders" / "ddp-epi-first-course.yaml"
+    written = tmp_path / "order-history-dev-zero.yaml"
+    written.write_text(order.read_text().replace("history: []", f"history: {ZERO}"))
+    err = refused("verify", str(written))
+    assert f"{ZERO}: {NOT_REGULAR}: not a course file" in err
+
+
+def test_a_device_in_a_folder_of_orders_is_refused_by_name_not_skipped(tmp_path: Path) -> None:
+    order = Path(__file__).parents[2] / "examples" / "orders" / "ddp-epi-first-course.yaml"
+    (tmp_path / "order.yaml").write_text(order.read_text())
+    _link_to_zero(tmp_path, "zero.yaml")
+    code, out, err = run("verify", str(tmp_path))
+    assert code == 1
+    assert f"zero.yaml: {NOT_REGULAR}: not an order file" in err
+    assert "2 orders: pass 0, not checked 0, warn 1, fail 1" in out + err
+
+
+def test_a_device_in_a_folder_of_regimens_is_a_lint_error_not_skipped(tmp_path: Path) -> None:
+    _link_to_zero(tmp_path, "zero.yaml")
+    code, out, _ = run("lint", str(tmp_path))
+    assert code == 1
+    assert f"zero.yaml:1:1: error: {NOT_REGULAR}: not a regimen file [yaml-syntax]" in out

@@ -175,3 +175,106 @@ def test_the_html_worksheet_isolates_right_to_left_text(tmp_path: Path) -> None:
     assert "<bdi>מטופל-42</bdi>" in html
     assert "unicode-bidi: isolate" in html
     assert "\u202e" not in html and "\u202b" not in html
+
+
+def test_a_route_is_one_line(tmp_path: Path) -> None:
+    regimen = tmp_path / "regimen-route-two-lines.yaml"
+    regimen.write_text(regimen_text(**{"route: IV": 'route: "IV\\nepirubicin  9999 mg"'}))
+    err = refused("dose", str(regimen), *BODY)
+    assert "route must be one line" in err
+
+
+@pytest.fixture
+def markup_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's console made to read markup and emoji, as a Python caller's console might:
+    what the renderers hand it must still be shown as written."""
+    import sys
+
+    import osdose.render.table
+
+    def console() -> Console:
+        return Console(file=sys.stdout, width=200, markup=True, emoji=True, highlight=False)
+
+    monkeypatch.setattr(osdose.render.table, "console", console)
+
+
+@pytest.mark.usefixtures("markup_console")
+def test_every_table_renderer_hands_over_text_not_markup(tmp_path: Path) -> None:
+    regimen = tmp_path / "regimen-markup.yaml"
+    regimen.write_text(
+        regimen_text(**{"name: DIA": 'name: "[red]DIA[/]"', "route: IV": 'route: ":pill: [/]"'})
+    )
+    code, out, err = run("dose", str(regimen), *BODY)
+    assert code == 0, err
+    assert "[red]DIA[/] — cycle of 14 days" in out and ":pill: [/]" in out
+    code, out, err = run("regimens", "show", str(regimen))
+    assert code == 0, err
+    assert "[red]DIA[/]" in out
+    course = DATA / "course-patient-id-dim-markup.yaml"
+    code, out, err = run("cumulative", str(course))
+    assert code == 0, err
+    assert "patient [dim]P-1[/dim]" in out
+    code, out, err = run("plan", str(course), "--regimen", str(regimen), "--cycles", "1", *BODY)
+    assert code in (0, 1), err
+    assert "[dim]P-1[/dim]" in out
+    ledger = str(tmp_path / "l.sqlite3")
+    code, _, err = run(
+        "ledger", "record", "--patient", "[/]", "--drug", "epirubicin", "--dose", "50 mg",
+        "--bsa", "1.8", "--date", "2021-04-01", "--by", "[bold]nurse", "--ledger", ledger,
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = run("ledger", "list", "--patient", "[/]", "--ledger", ledger)
+    assert code == 0, err
+    assert "patient [/]" in out and "[bold]nurse" in out
+
+
+@pytest.mark.usefixtures("markup_console")
+def test_the_verify_renderer_hands_over_text_not_markup(tmp_path: Path) -> None:
+    order = (ROOT / "examples" / "orders" / "ddp-epi-first-course.yaml").read_text()
+    written = tmp_path / "order-markup-patient-id.yaml"
+    written.write_text(order.replace("id: P-0042", 'id: "[/]"'))
+    code, out, err = run("verify", str(written))
+    assert code in (0, 1), err
+    assert "patient [/]" in out
+
+
+def test_a_reason_stored_with_a_line_break_is_shown_escaped_on_its_own_line(
+    tmp_path: Path,
+) -> None:
+    # A reason that bypassed the checks (an older osdose, another writer of the store)
+    from osdose.ledger.records import NewRecord
+    from osdose.ledger.store import open_ledger
+
+    ledger = str(tmp_path / "l.sqlite3")
+    code, _, err = run(
+        "ledger", "record", "--patient", "P-1", "--drug", "epirubicin", "--dose", "50 mg",
+        "--bsa", "1.8", "--date", "2021-04-01", "--by", "nurse", "--ledger", ledger,
+    )  # fmt: skip
+    assert code == 0, err
+    forged = "typo\n2  2021-04-02  epirubicin  50.00 mg\x1b[2K"
+    with open_ledger(ledger, write=True) as store:
+        store.append([NewRecord(kind="void", patient="", recorded_by="x", voids=1, reason=forged)])
+    code, out, err = run("ledger", "list", "--patient", "P-1", "--include-void", "--ledger", ledger)
+    assert code == 0, err
+    assert "\x1b" not in out
+    assert not any(line.lstrip().startswith("2  2021-04-02") for line in out.splitlines())
+    assert "typo\\n" in out  # the line break shown as \n, inside its own cell
+
+
+def test_ledger_check_lines_are_one_line_each_whatever_the_ledger_holds() -> None:
+    from osdose.ledger.check import CheckResult
+    from osdose.ledger.records import Break
+    from osdose.render.ledger import check_lines
+
+    result = CheckResult(
+        location="/data/l.sqlite3",
+        records=2,
+        verified=1,
+        head="0" * 64,
+        chain_break=Break(2, "reason 'x\nok: 2 records' does not match its hash"),
+        problems=("drug 'a\x1b[2Kb' unknown",),
+    )
+    lines = check_lines(result)
+    assert all("\n" not in line and "\x1b" not in line for line in lines)
+    assert lines[0].startswith("BROKEN: record 2: reason 'x\\nok: 2 records'")
+    assert lines[1] == "BROKEN: drug 'a\\x1b[2Kb' unknown"

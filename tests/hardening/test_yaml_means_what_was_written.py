@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from osdose.fields import FieldError, free_text, identifier, whole
+from osdose.fields import FieldError, decimal, free_text, identifier, whole
 from osdose.source import Plain, json_value, parse_text
 
 from .text_cli import DATA, refused, regimen_text, run
@@ -123,3 +123,31 @@ def test_a_batch_line_with_a_duplicate_key_fails_that_order_only() -> None:
     assert code == 1
     assert ":4: not a JSON object osdose reads: duplicate key 'patient'" in err
     assert "P-0051" in out and "P-0052" in out
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [("0070", "reads as octal in YAML 1.1: write 70"), ("0080", "no leading zero: write 80")],
+)
+def test_a_decimal_with_a_leading_zero_is_refused(written: str, hint: str) -> None:
+    with pytest.raises(FieldError, match=hint):
+        decimal(parse_text(f"a: {written}\n").data["a"])
+    assert decimal(parse_text("a: 0.5\n").data["a"]) == 0.5
+
+
+def test_null_is_null_whichever_yaml_parser_is_installed() -> None:
+    # libyaml gives plain scalars the style "", PyYAML None: both are unquoted
+    assert parse_text("a: null\nb: ~\nc:\nd: 'null'\n").data == {
+        "a": None,
+        "b": None,
+        "c": None,
+        "d": "null",
+    }
+
+
+def test_the_shipped_drug_table_has_no_code_that_is_the_word_null() -> None:
+    from osdose.drugs import load_drugs
+
+    table = load_drugs(None)
+    assert table.drugs["liposomal doxorubicin"].rxnorm is None
+    assert all(d.rxnorm != "null" for d in table.drugs.values())
