@@ -215,6 +215,9 @@ def import_(
         stored = store.append(new, allow_same_day)
         where = store.location
     sys.stdout.write("".join(f"{r.id}\n" for r in stored))
+    from osdose.cli_ledger import created_note
+
+    created_note(store)
     head = f"; head {stored[-1].hash}" if stored else ""  # kept elsewhere: check --expect-head
     _say(f"imported {n} administration{many} for {got.course.patient} into {where}{head}")
 

@@ -17,6 +17,8 @@ from osdose.cli_common import HELP, Format, drug_table, emit_json, emit_rich, gu
 if TYPE_CHECKING:
     import datetime as dt
 
+    from osdose.ledger.store import LedgerStore
+
 ledger_app = typer.Typer(
     help="The administration ledger: an append-only, tamper-evident record of what each "
     "patient received.",
@@ -87,6 +89,13 @@ def _date(text: str | None) -> dt.date:
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def created_note(store: LedgerStore) -> None:
+    """Say so when this command created the ledger: a ledger moved or removed by mistake
+    would otherwise start again, silently, at id 1."""
+    if store.created:
+        _say(f"osdose: note: no ledger was at {store.location}: created a new one (ids start at 1)")
 
 
 def _ids(ids: list[int]) -> None:
@@ -194,6 +203,7 @@ def record(
         stored = actions.record(store, adms, patient, claimed, "command line", allow_same_day)
         where = store.location
     _ids([r.id for r in stored])
+    created_note(store)
     n = len(stored)
     _say(
         f"recorded {n} administration{'s' if n != 1 else ''} for {patient} in {where}; "
@@ -350,6 +360,7 @@ def import_(
         stored = store.append(new, allow_same_day)
         where = store.location
     _ids([r.id for r in stored])
+    created_note(store)
     n, files = len(stored), len(courses)
     head = f"; head {stored[-1].hash}" if stored else ""
     _say(

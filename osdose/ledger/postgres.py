@@ -74,6 +74,7 @@ class PostgresLedger:
     def __init__(self, dsn: str, create: bool = False, write: bool = False) -> None:
         self.location = redact(dsn)
         self.writing = write or create
+        self.created = False  # a database's ledger is made by `ledger init` only
         self._pg = driver()
         session = connect(dsn, self.location)
         self.conn = session.conn

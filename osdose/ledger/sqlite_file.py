@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 import stat
@@ -132,8 +131,9 @@ def _marked_in_wal(path: Path) -> bool:
         return False
 
 
-def create(path: Path, shown: str) -> None:
-    """Create the ledger at ``path`` complete, readable and writable by its owner only.
+def create(path: Path, shown: str) -> bool:
+    """Create the ledger at ``path`` complete, readable and writable by its owner only;
+    whether this call created it.
 
     Built in a temporary file (0600) in the same folder, then hard-linked into place: a
     writer that loses the race to create it uses the other's. The folder is created 0700.
@@ -158,14 +158,18 @@ def create(path: Path, shown: str) -> None:
         finally:
             conn.close()  # the last connection checkpoints: the header is in the file
         fsync(tmp)
-        with contextlib.suppress(FileExistsError):  # another writer created it first
+        created = True
+        try:
             os.link(tmp, path)
+        except FileExistsError:  # another writer created it first
+            created = False
         fsync(folder)
     except (OSError, sqlite3.Error) as exc:
         raise LedgerError(f"cannot create the ledger {shown}: {exc}") from None
     finally:
         for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             p.unlink(missing_ok=True)
+    return created
 
 
 def fsync(path: Path) -> None:
