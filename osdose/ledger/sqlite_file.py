@@ -65,9 +65,33 @@ def real_path(path: Path, shown: str) -> Path | None:
     return path
 
 
+def _side_files(path: Path, shown: str) -> None:
+    """Refuse a -wal or -shm beside the ledger that is a link or not a regular file: SQLite
+    writes them, and osdose never writes through a link (SQLite would refuse it too, with
+    no more than "unable to open database file")."""
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        try:
+            st = side.lstat()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise LedgerError(f"ledger {shown}: {side} cannot be reached: {exc.strerror}") from None
+        if stat.S_ISLNK(st.st_mode):
+            raise LedgerError(
+                f"ledger {shown}: its {suffix[1:].upper()} file {side} is a symbolic link to "
+                f"{os.readlink(side)}; osdose never writes through one: remove the link"
+            )
+        if not stat.S_ISREG(st.st_mode):
+            raise LedgerError(
+                f"ledger {shown}: its {suffix[1:].upper()} file {side} is not a regular file"
+            )
+
+
 def inspect(path: Path, shown: str) -> Header:
     """Read the header of the file at ``path``; refuse anything that is not an osdose
     ledger, and report an empty or truncated one as damaged."""
+    _side_files(path, shown)
     st = path.stat()
     if stat.S_ISDIR(st.st_mode):
         raise LedgerError(f"ledger {shown} is a folder, not a file")
