@@ -366,3 +366,30 @@ def test_a_removed_ledger_file_does_not_start_again_silently(sqlite_ledger: Path
     # the next record into the same ledger is not new
     r = run(sqlite_ledger, *epi_60("P-1", "2025-02-02", "--by", "x"))
     assert r.stderr.startswith("recorded 1 administration")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("tables", "found"),
+    [
+        (["records"], "the table osdose.records is missing (dropped, with every row in it)"),
+        (
+            ["records", "signatures"],
+            "the tables osdose.records, osdose.signatures are missing (dropped, with every "
+            "row in them)",
+        ),
+    ],
+)
+def test_a_dropped_table_is_a_loss_for_check_and_an_error_for_everything_else(
+    pg: str, tables: list[str], found: str
+) -> None:
+    """PostgreSQL's equivalent of an empty file: the schema says which tables there are."""
+    _fill(pg, 2)
+    with superuser(pg) as conn:
+        for t in tables:
+            conn.execute(f"DROP TABLE osdose.{t} CASCADE")
+    damaged = f"ledger {pg}: {found}: restore the database from a backup"
+    assert _check(pg) == (1, f"BROKEN: {damaged}\n")
+    for args in (["list", "-p", "P-1"], epi_60("P-1", "2025-02-01")):
+        r = run(pg, *args)
+        assert (r.exit_code, r.stderr) == (2, f"osdose: error: {damaged}\n")
