@@ -155,7 +155,7 @@ def test_an_existing_file_is_replaced_only_with_force(folder: Path, w: Writer) -
     if w.needs:
         pytest.importorskip(w.needs)
     assert _osdose(*w.argv(out), "--force").exit_code in (0, 1)
-    assert out.read_text() != "keep me\n"
+    assert out.read_bytes() != b"keep me\n"
     assert out.stat().st_mode & 0o777 == w.mode  # a new file, not the old one's 0644
 
 
