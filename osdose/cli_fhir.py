@@ -109,8 +109,10 @@ def export(
     require()
     from osdose.fhir.export import bundle, dumps
 
-    inputs: list[str | Path] = [course] if course is not None else _ledger_files(ledger)
-    _early(output, force, inputs)
+    inputs: list[str | Path] = []
+    if output is not None:
+        inputs = [course] if course is not None else _ledger_files(ledger)
+        _early(output, force, inputs)
     table = drug_table()
     if course is not None:
         if patient is not None:
