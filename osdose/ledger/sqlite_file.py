@@ -66,9 +66,9 @@ def real_path(path: Path, shown: str) -> Path | None:
 
 
 def _side_files(path: Path, shown: str) -> None:
-    """Refuse a -wal or -shm beside the ledger that is a link or not a regular file: SQLite
-    writes them, and osdose never writes through a link (SQLite would refuse it too, with
-    no more than "unable to open database file")."""
+    """Refuse a -wal or -shm beside the ledger that is a link (symbolic or hard) or not a
+    regular file: SQLite writes them, and osdose never writes through a link (SQLite refuses
+    a symbolic one too, with no more than "unable to open database file")."""
     for suffix in ("-wal", "-shm"):
         side = Path(f"{path}{suffix}")
         try:
@@ -85,6 +85,12 @@ def _side_files(path: Path, shown: str) -> None:
         if not stat.S_ISREG(st.st_mode):
             raise LedgerError(
                 f"ledger {shown}: its {suffix[1:].upper()} file {side} is not a regular file"
+            )
+        if st.st_nlink > 1:  # another name for the same file: writing it would change that
+            raise LedgerError(
+                f"ledger {shown}: its {suffix[1:].upper()} file {side} is also another file "
+                f"(it has {st.st_nlink} names, hard links); osdose never writes into one: "
+                "remove it"
             )
 
 

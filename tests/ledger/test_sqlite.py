@@ -262,6 +262,26 @@ def test_a_side_file_that_is_a_link_is_refused_never_written_through(
     )
 
 
+@pytest.mark.parametrize("side", ["-wal", "-shm"])
+def test_a_side_file_that_is_a_hard_link_is_refused_never_written_into(
+    sqlite_ledger: Path, tmp_path: Path, side: str
+) -> None:
+    _fill(sqlite_ledger, 1)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    link = Path(f"{sqlite_ledger}{side}")
+    os.link(victim, link)
+    for command in (epi_60("P-1", "2025-02-01", "--by", "x"), ["check"], ["list", "-p", "P-1"]):
+        r = run(sqlite_ledger, *command)
+        assert (r.exit_code, r.stderr) == (
+            2,
+            f"osdose: error: ledger {sqlite_ledger}: its {side[1:].upper()} file {link} is "
+            "also another file (it has 2 names, hard links); osdose never writes into one: "
+            "remove it\n",
+        )
+    assert victim.read_text() == "precious\n"
+
+
 def test_a_link_to_a_ledger_is_the_ledger_and_its_wal_lives_beside_the_file(
     sqlite_ledger: Path, tmp_path: Path
 ) -> None:
