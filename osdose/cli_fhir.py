@@ -112,8 +112,10 @@ def export(
     require()
     from osdose.fhir.export import bundle, dumps
 
-    inputs: list[str | Path] = [course] if course is not None else _ledger_files(ledger)
-    _early(output, force, inputs)
+    inputs: list[str | Path] = []
+    if output is not None:
+        inputs = [course] if course is not None else _ledger_files(ledger)
+        _early(output, force, inputs)
     table = drug_table()
     if course is not None:
         if patient is not None:
@@ -222,6 +224,9 @@ def import_(
         stored = store.append(new, allow_same_day)
         where = store.location
     sys.stdout.write("".join(f"{r.id}\n" for r in stored))
+    from osdose.cli_ledger import created_note
+
+    created_note(store)
     head = f"; head {stored[-1].hash}" if stored else ""  # kept elsewhere: check --expect-head
     _say(f"imported {n} administration{many} for {got.course.patient} into {where}{head}")
 

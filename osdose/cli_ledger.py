@@ -24,6 +24,8 @@ from osdose.cli_common import (
 if TYPE_CHECKING:
     import datetime as dt
 
+    from osdose.ledger.store import LedgerStore
+
 ledger_app = typer.Typer(
     help="The administration ledger: an append-only, tamper-evident record of what each "
     "patient received.",
@@ -96,6 +98,13 @@ def _say(message: str) -> None:
     from osdose.visible import visible
 
     print(visible(message), file=sys.stderr)
+
+
+def created_note(store: LedgerStore) -> None:
+    """Say so when this command created the ledger: a ledger moved or removed by mistake
+    would otherwise start again, silently, at id 1."""
+    if store.created:
+        _say(f"osdose: note: no ledger was at {store.location}: created a new one (ids start at 1)")
 
 
 def _ids(ids: list[int]) -> None:
@@ -203,6 +212,7 @@ def record(
         stored = actions.record(store, adms, patient, claimed, "command line", allow_same_day)
         where = store.location
     _ids([r.id for r in stored])
+    created_note(store)
     n = len(stored)
     _say(
         f"recorded {n} administration{'s' if n != 1 else ''} for {patient} in {where}; "
@@ -410,6 +420,7 @@ def import_(
         stored = store.append(new, allow_same_day)
         where = store.location
     _ids([r.id for r in stored])
+    created_note(store)
     n, files = len(stored), len(courses)
     head = f"; head {stored[-1].hash}" if stored else ""
     _say(

@@ -52,6 +52,12 @@ WRITERS = {
         ".html",
         "course-ddp-epi-two-cycles.yaml",
     ),
+    # and so is the regimen file the order names
+    "verify --worksheet (regimen)": Writer(
+        lambda out: ["verify", "orders/by-file.yaml", "--worksheet", out],
+        ".html",
+        "ddp-epi.yaml",
+    ),
     "snapshot --write": Writer(
         lambda out: ["snapshot", "regimens", "--write", out],
         ".yaml",
@@ -90,7 +96,8 @@ WRITERS = {
 
 @pytest.fixture
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The shipped examples, a FHIR bundle, a PlanDefinition and a ledger with P-0042."""
+    """The shipped examples, a FHIR bundle, a PlanDefinition, an order naming its regimen
+    file, and a ledger with P-0042."""
     from osdose.verify.order import clear_caches
 
     # Regimens and courses are cached by path within a process; the CLI runs one command
@@ -99,6 +106,11 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     here = tmp_path / "ex"
     shutil.copytree(ROOT / "examples", here)
     shutil.copy(HOSPITAL, here / "bundle.json")
+    shutil.copy(ROOT / "regimens" / "DDP+EPI.yaml", here / "ddp-epi.yaml")
+    first = (here / "orders" / "ddp-epi-first-course.yaml").read_text("utf-8")
+    by_file = first.replace("regimen: DDP+EPI", "regimen: ../ddp-epi.yaml")
+    assert by_file != first
+    (here / "orders" / "by-file.yaml").write_text(by_file, "utf-8")
     monkeypatch.chdir(here)
     assert _osdose("fhir", "regimen", "DDP+EPI", "-o", "plan.json").exit_code == 0
     r = _osdose("ledger", "import", "course-p0042.yaml", "--ledger", "ledger.sqlite3", "--by", "x")

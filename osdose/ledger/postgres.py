@@ -30,12 +30,13 @@ from osdose.ledger.postgres_admin import (
     schema_version,
     version,
 )
-from osdose.ledger.postgres_schema import LOCK
+from osdose.ledger.postgres_schema import LOCK, TABLES_BY_VERSION
 from osdose.ledger.records import (
     COLUMNS,
     GENESIS,
     SIGNATURE_COLUMNS,
     UNBOUND_SIGNATURES,
+    LedgerDamaged,
     LedgerError,
     NewRecord,
     Record,
@@ -75,6 +76,7 @@ class PostgresLedger:
     def __init__(self, dsn: str, create: bool = False, write: bool = False) -> None:
         self.location = redact(dsn)
         self.writing = write or create
+        self.created = False  # a database's ledger is made by `ledger init` only
         self._pg = driver()
         session = connect(dsn, self.location)
         self.conn = session.conn
@@ -118,6 +120,25 @@ class PostgresLedger:
             self.conn.close()
             raise LedgerError(problem)
         self.schema_version = version()
+        self._tables_present()
+
+    def _tables_present(self) -> None:
+        """A table of the ledger's version dropped (with every row in it) is a loss, as an
+        empty SQLite file is: :class:`LedgerDamaged`, which ``ledger check`` reports as
+        broken, not as unusable input."""
+        tables = [t for v in range(1, self.schema_version + 1) for t in TABLES_BY_VERSION[v]]
+        rows = self.conn.execute(
+            "SELECT t FROM unnest(%s::text[]) AS t WHERE to_regclass('osdose.' || t) IS NULL",
+            (tables,),
+        ).fetchall()
+        if rows:
+            self.conn.close()
+            gone = ", ".join(f"osdose.{r[0]}" for r in rows)
+            s, are, them = ("s", "are", "them") if len(rows) > 1 else ("", "is", "it")
+            raise LedgerDamaged(
+                f"ledger {self.location}: the table{s} {gone} {are} missing (dropped, with "
+                f"every row in {them}): restore the database from a backup"
+            )
 
     def _no_access(self) -> str:
         user = self.user

@@ -94,6 +94,7 @@ class SQLiteLedger:
         given = Path(path)
         real = sqlite_file.real_path(given, self.location)
         self._pending: Path | None = None
+        self.created = False
         if real is None:
             if not create:
                 raise LedgerError(
@@ -132,7 +133,7 @@ class SQLiteLedger:
             given, self._pending = self._pending, None
             self.conn.close()
             if sqlite_file.real_path(given, self.location) is None:
-                sqlite_file.create(given, self.location)
+                self.created = sqlite_file.create(given, self.location)
             self._open(sqlite_file.real_path(given, self.location) or given)
 
     # -- opening -------------------------------------------------------------------------

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 import stat
@@ -66,9 +65,39 @@ def real_path(path: Path, shown: str) -> Path | None:
     return path
 
 
+def _side_files(path: Path, shown: str) -> None:
+    """Refuse a -wal or -shm beside the ledger that is a link (symbolic or hard) or not a
+    regular file: SQLite writes them, and osdose never writes through a link (SQLite refuses
+    a symbolic one too, with no more than "unable to open database file")."""
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        try:
+            st = side.lstat()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise LedgerError(f"ledger {shown}: {side} cannot be reached: {exc.strerror}") from None
+        if stat.S_ISLNK(st.st_mode):
+            raise LedgerError(
+                f"ledger {shown}: its {suffix[1:].upper()} file {side} is a symbolic link to "
+                f"{os.readlink(side)}; osdose never writes through one: remove the link"
+            )
+        if not stat.S_ISREG(st.st_mode):
+            raise LedgerError(
+                f"ledger {shown}: its {suffix[1:].upper()} file {side} is not a regular file"
+            )
+        if st.st_nlink > 1:  # another name for the same file: writing it would change that
+            raise LedgerError(
+                f"ledger {shown}: its {suffix[1:].upper()} file {side} is also another file "
+                f"(it has {st.st_nlink} names, hard links); osdose never writes into one: "
+                "remove it"
+            )
+
+
 def inspect(path: Path, shown: str) -> Header:
     """Read the header of the file at ``path``; refuse anything that is not an osdose
     ledger, and report an empty or truncated one as damaged."""
+    _side_files(path, shown)
     st = path.stat()
     if stat.S_ISDIR(st.st_mode):
         raise LedgerError(f"ledger {shown} is a folder, not a file")
@@ -132,8 +161,9 @@ def _marked_in_wal(path: Path) -> bool:
         return False
 
 
-def create(path: Path, shown: str) -> None:
-    """Create the ledger at ``path`` complete, readable and writable by its owner only.
+def create(path: Path, shown: str) -> bool:
+    """Create the ledger at ``path`` complete, readable and writable by its owner only;
+    whether this call created it.
 
     Built in a temporary file (0600) in the same folder, then hard-linked into place: a
     writer that loses the race to create it uses the other's. The folder is created 0700.
@@ -158,14 +188,18 @@ def create(path: Path, shown: str) -> None:
         finally:
             conn.close()  # the last connection checkpoints: the header is in the file
         fsync(tmp)
-        with contextlib.suppress(FileExistsError):  # another writer created it first
+        created = True
+        try:
             os.link(tmp, path)
+        except FileExistsError:  # another writer created it first
+            created = False
         fsync(folder)
     except (OSError, sqlite3.Error) as exc:
         raise LedgerError(f"cannot create the ledger {shown}: {exc}") from None
     finally:
         for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             p.unlink(missing_ok=True)
+    return created
 
 
 def fsync(path: Path) -> None:

@@ -44,6 +44,9 @@ class LedgerStore(Protocol):
 
     location: str  # for messages: a path, or a URL without its password
     schema_version: int
+    # this store created its ledger, empty, to append to (a SQLite file that was missing):
+    # said aloud, since a ledger removed by mistake would otherwise start again at id 1
+    created: bool
 
     def identity(self, claimed: str | None) -> str:
         """Who records or verifies: ``claimed`` (``--by``) as the backend allows it."""

@@ -56,6 +56,7 @@ def test_into_the_ledger_in_one_transaction_naming_each_resource(tmp_path: Path)
     assert r.stderr == (
         "osdose: note: MedicationAdministration/adm-wrong left out: status entered-in-error: "
         "recorded by mistake\n"
+        f"osdose: note: no ledger was at {ledger}: created a new one (ids start at 1)\n"
         f"imported 3 administrations for P-0042 into {ledger}; head {records[-1].hash}\n"
     )
     assert [r.source for r in records] == [

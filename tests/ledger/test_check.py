@@ -341,3 +341,55 @@ def test_check_reads_only(ledger: str) -> None:
     before = snapshot(ledger)
     assert _check(ledger)[0] == 0
     assert snapshot(ledger) == before
+
+
+def test_a_removed_ledger_file_does_not_start_again_silently(sqlite_ledger: Path) -> None:
+    """A missing file is a new ledger to record and import (nothing shows it was ever
+    there), so the command that creates it says so; readers refuse it."""
+    _fill(str(sqlite_ledger), 3)
+    kept = _head(str(sqlite_ledger))
+    sqlite_ledger.unlink()
+    for reader in (["check"], ["list", "-p", "P-1"], ["export", "-p", "P-1"]):
+        r = run(sqlite_ledger, *reader)
+        assert r.exit_code == 2 and r.stderr.startswith(
+            f"osdose: error: no ledger at {sqlite_ledger}"
+        )
+        assert not sqlite_ledger.exists()
+    r = run(sqlite_ledger, *epi_60("P-1", "2025-02-01", "--by", "x"))
+    assert (r.exit_code, r.stdout) == (0, "1\n")
+    assert r.stderr.splitlines()[0] == (
+        f"osdose: note: no ledger was at {sqlite_ledger}: created a new one (ids start at 1)"
+    )
+    # the head kept from the old ledger is not in the new one
+    code, out = _check(str(sqlite_ledger), "--expect-head", kept)
+    assert code == 1 and f"BROKEN: the head {kept} kept earlier" in out
+    # the next record into the same ledger is not new
+    r = run(sqlite_ledger, *epi_60("P-1", "2025-02-02", "--by", "x"))
+    assert r.stderr.startswith("recorded 1 administration")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("tables", "found"),
+    [
+        (["records"], "the table osdose.records is missing (dropped, with every row in it)"),
+        (
+            ["records", "signatures"],
+            "the tables osdose.records, osdose.signatures are missing (dropped, with every "
+            "row in them)",
+        ),
+    ],
+)
+def test_a_dropped_table_is_a_loss_for_check_and_an_error_for_everything_else(
+    pg: str, tables: list[str], found: str
+) -> None:
+    """PostgreSQL's equivalent of an empty file: the schema says which tables there are."""
+    _fill(pg, 2)
+    with superuser(pg) as conn:
+        for t in tables:
+            conn.execute(f"DROP TABLE osdose.{t} CASCADE")
+    damaged = f"ledger {pg}: {found}: restore the database from a backup"
+    assert _check(pg) == (1, f"BROKEN: {damaged}\n")
+    for args in (["list", "-p", "P-1"], epi_60("P-1", "2025-02-01")):
+        r = run(pg, *args)
+        assert (r.exit_code, r.stderr) == (2, f"osdose: error: {damaged}\n")

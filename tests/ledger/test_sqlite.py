@@ -240,6 +240,48 @@ def test_a_dangling_link_is_refused_never_created_through(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ledger.sqlite3"]
 
 
+@pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
+@pytest.mark.parametrize("side", ["-wal", "-shm"])
+def test_a_side_file_that_is_a_link_is_refused_never_written_through(
+    sqlite_ledger: Path, tmp_path: Path, side: str, command: list[str]
+) -> None:
+    _fill(sqlite_ledger, 1)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    link = Path(f"{sqlite_ledger}{side}")
+    link.symlink_to(victim)
+    r = run(sqlite_ledger, *command)
+    assert (r.exit_code, r.stderr) == (
+        2,
+        f"osdose: error: ledger {sqlite_ledger}: its {side[1:].upper()} file {link} is a "
+        f"symbolic link to {victim}; osdose never writes through one: remove the link\n",
+    )
+    assert victim.read_text() == "precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [sqlite_ledger.name, link.name, victim.name]
+    )
+
+
+@pytest.mark.parametrize("side", ["-wal", "-shm"])
+def test_a_side_file_that_is_a_hard_link_is_refused_never_written_into(
+    sqlite_ledger: Path, tmp_path: Path, side: str
+) -> None:
+    _fill(sqlite_ledger, 1)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    link = Path(f"{sqlite_ledger}{side}")
+    os.link(victim, link)
+    for command in (epi_60("P-1", "2025-02-01", "--by", "x"), ["check"], ["list", "-p", "P-1"]):
+        r = run(sqlite_ledger, *command)
+        assert (r.exit_code, r.stderr) == (
+            2,
+            f"osdose: error: ledger {sqlite_ledger}: its {side[1:].upper()} file {link} is "
+            "also another file (it has 2 names, hard links); osdose never writes into one: "
+            "remove it\n",
+        )
+    assert victim.read_text() == "precious\n"
+
+
 def test_a_link_to_a_ledger_is_the_ledger_and_its_wal_lives_beside_the_file(
     sqlite_ledger: Path, tmp_path: Path
 ) -> None:
