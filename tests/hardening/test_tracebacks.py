@@ -289,3 +289,20 @@ def test_the_installed_entry_point(tmp_path: Path) -> None:
     )
     assert p.returncode == 2 and p.stdout == ""
     assert p.stderr.startswith("osdose: error: --weight") and p.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("birth", "why"),
+    [
+        ("2020-13-45", "birthDate is not a date: '2020-13-45'"),  # a traceback
+        ("0000-00-00", "birthDate is not a date: '0000-00-00'"),
+        ("9999-12-31", "birthDate 9999-12-31 is outside 1900-01-01–2021-06-01"),
+    ],
+)
+def test_fhir_order_birth_date(
+    osdose: Callable[..., Run], tmp_path: Path, birth: str, why: str
+) -> None:
+    bundle = tmp_path / "order.json"
+    text = (EXAMPLES / "fhir" / "order-ddp-epi-cycle3.json").read_text("utf-8")
+    bundle.write_text(text.replace('"birthDate": "1992-01-15"', f'"birthDate": "{birth}"'), "utf-8")
+    refused(osdose("verify", bundle), f"{bundle}: Patient/p1: {why}")
