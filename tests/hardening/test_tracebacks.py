@@ -144,14 +144,22 @@ def test_future_days_from_the_environment(
 # -- ledger files ------------------------------------------------------------------------
 
 
-def test_ledger_of_mode_0400(osdose: Callable[..., Run], tmp_path: Path) -> None:
+@pytest.mark.parametrize("writer", ["record", "void", "import", "init"])
+def test_ledger_of_mode_0400(osdose: Callable[..., Run], tmp_path: Path, writer: str) -> None:
     """Tests run as root, who may write any file: osdose refuses a ledger its owner made
     read-only by its mode, before SQLite is asked (which would let root write)."""
     ledger = tmp_path / "l.db"
     assert osdose(*record(ledger, *EPI, "--dose", "60 mg")).code == 0
     ledger.chmod(0o400)
     before = ledger.read_bytes()
-    refused(osdose(*record(ledger, *EPI, "--dose", "61 mg")), "read-only (mode 0400)", "chmod 600")
+    args = {
+        "record": record(ledger, *EPI, "--dose", "61 mg"),
+        "void": ["ledger", "void", "--ledger", ledger, "1", "--reason", "wrong patient"],
+        "import": ["ledger", "import", "--ledger", ledger,
+                   EXAMPLES / "course-p0009-one-epirubicin.yaml"],
+        "init": ["ledger", "init", "--ledger", ledger],
+    }[writer]  # fmt: skip
+    refused(osdose(*args), "read-only (mode 0400)", "chmod 600")
     assert ledger.read_bytes() == before
     assert stat.S_IMODE(ledger.stat().st_mode) == 0o400
     check = osdose("ledger", "check", "--ledger", ledger)  # reading it still works
