@@ -23,6 +23,7 @@ from osdose.ledger.records import (
     Record,
     Signature,
     check_id,
+    check_values,
 )
 from osdose.ledger.store import LedgerStore
 
@@ -110,6 +111,14 @@ def listing(store: LedgerStore, patient: str, include_void: bool = False) -> lis
         signatures = list(store.signatures(patient))
     if not records:
         raise LedgerError(f"unknown patient {patient!r}: no records in ledger {store.location}")
+    for r in records:  # what was appended was checked; what is read may have been changed since
+        try:
+            check_values(r)
+        except LedgerError as exc:
+            raise LedgerError(
+                f"ledger {store.location}: record {r.id}: {exc}; it was changed outside osdose "
+                "(run osdose ledger check)"
+            ) from None
     listed = annotate(records, signatures)
     return listed if include_void else [x for x in listed if x.in_effect]
 

@@ -380,3 +380,51 @@ def test_every_json_writer_refuses_nan() -> None:
     writers = _json_writers()
     assert len(writers) > 10  # the scan finds them
     assert [(f, n) for f, n, strict in writers if not strict] == []
+
+
+# -- numbers read back from the ledger ---------------------------------------------------
+
+
+def _tamper(ledger: Path, column: str, value: float) -> None:
+    """Change record 1 as someone with the file could (the append-only triggers dropped,
+    the row updated, the triggers put back as they were)."""
+    import sqlite3
+
+    conn = sqlite3.connect(ledger)
+    try:
+        triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        saved = list(triggers)
+        for name, _ in saved:
+            conn.execute(f'DROP TRIGGER "{name}"')
+        conn.execute(f"UPDATE records SET {column} = ? WHERE id = 1", (value,))
+        for _, sql in saved:
+            conn.execute(sql)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("dose", math.inf), ("dose", -math.inf), ("dose", 1e308), ("bsa_m2", math.inf)],
+)
+def test_a_ledger_changed_to_hold_a_non_finite_number(
+    osdose: Callable[..., Run], tmp_path: Path, column: str, value: float
+) -> None:
+    # inf in record 1 read as "total mg inf … status ok", exit 0; ledger check crashed
+    ledger = tmp_path / "l.db"
+    r = osdose(
+        "ledger", "record", "--ledger", ledger, "-p", "P-1", "--drug", "epirubicin",
+        "--dose", "60 mg", "--bsa", "1.5", "--date", "2025-01-01",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    _tamper(ledger, column, value)
+    for command in (
+        ["cumulative", "--ledger", ledger, "--patient", "P-1", "--fail-on", "over"],
+        ["ledger", "list", "--ledger", ledger, "-p", "P-1", "-f", "json"],
+        ["ledger", "export", "--ledger", ledger, "-p", "P-1"],
+    ):
+        refused(osdose(*command), f"ledger {ledger}: record 1: ", "osdose ledger check")
+    check = osdose("ledger", "check", "--ledger", ledger)
+    assert check.code == 1 and "Traceback" not in check.err
+    assert "record 1: its content does not match its hash" in check.out + check.err
