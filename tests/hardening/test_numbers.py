@@ -428,3 +428,18 @@ def test_a_ledger_changed_to_hold_a_non_finite_number(
     check = osdose("ledger", "check", "--ledger", ledger)
     assert check.code == 1 and "Traceback" not in check.err
     assert "record 1: its content does not match its hash" in check.out + check.err
+
+
+def test_a_drug_total_is_finite_or_refused() -> None:
+    # The mg total (inf) was shown beside a finite mg/m² total whose status was ok.
+    from osdose.cumulative import DrugTotal
+    from osdose.errors import OsdoseError
+    from osdose.status import Level
+
+    def total(mg: float) -> DrugTotal:
+        return DrugTotal("epirubicin", "mg", mg, 40.0, 1, "mg/m2", 900, 1000, (), 4.0, Level.OK, ())
+
+    assert total(60.0).total == 60.0
+    for value in (math.nan, math.inf):
+        with pytest.raises(OsdoseError, match="cumulative total is not a finite number"):
+            total(value)
