@@ -443,3 +443,18 @@ def test_a_drug_total_is_finite_or_refused() -> None:
     for value in (math.nan, math.inf):
         with pytest.raises(OsdoseError, match="cumulative total is not a finite number"):
             total(value)
+
+
+@pytest.mark.parametrize("field", ["dose", "dose_per_m2", "bsa_m2", "dose_percent", "weight_kg"])
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_an_administration_holds_finite_numbers(field: str, value: float) -> None:
+    # The one type every history source builds (course file, ledger, FHIR, Python callers).
+    import datetime as dt
+
+    from osdose.course import Administration
+    from osdose.errors import OsdoseError
+
+    good = {"dose": 60.0, "dose_per_m2": 40.0, "bsa_m2": 1.5}
+    Administration(dt.date(2025, 1, 1), "epirubicin", "mg", **good)
+    with pytest.raises(OsdoseError, match=f"{field.replace('_', ' ')} of epirubicin on 2025-01-01"):
+        Administration(dt.date(2025, 1, 1), "epirubicin", "mg", **{**good, field: value})
