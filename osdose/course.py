@@ -61,7 +61,17 @@ class Administration:
 
     def __post_init__(self) -> None:
         # Every source (course file, ledger, FHIR, Python) makes administrations here: a
-        # number that is not finite never enters a total, whoever built it.
+        # number that is not finite never enters a total, whoever built it. One sum is
+        # checked (a NaN or an infinity anywhere makes it so; this runs per administration
+        # of a ledger), the field named only when it fails.
+        if math.isfinite(
+            (self.dose or 0.0)
+            + (self.dose_per_m2 or 0.0)
+            + (self.bsa_m2 or 0.0)
+            + self.dose_percent
+            + (self.weight_kg or 0.0)
+        ):
+            return
         for name in ("dose", "dose_per_m2", "bsa_m2", "dose_percent", "weight_kg"):
             value = getattr(self, name)
             if value is not None and not math.isfinite(value):
