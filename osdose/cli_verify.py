@@ -111,7 +111,7 @@ def register(app: typer.Typer) -> None:
         gfr_method: GfrMethodOpt = None,
         gfr_cap: GfrCapOpt = None,
         grace_days: Annotated[
-            int, typer.Option("--grace-days", help="Days early a cycle may be (warns).")
+            int, typer.Option("--grace-days", help="Days early a cycle may be, 0–365 (warns).")
         ] = 1,
         ledger: Annotated[
             str | None,  # a str: pathlib would fold the // of a postgresql:// URL
@@ -136,7 +136,8 @@ def register(app: typer.Typer) -> None:
                 "--jobs",
                 "-j",
                 metavar="N",
-                help="Processes for a large --batch (default: the cores, from 2,000 orders).",
+                help="Processes for a large --batch, 1–256 (default: the cores, from 2,000 "
+                "orders).",
             ),
         ] = None,
     ) -> None:
