@@ -17,6 +17,7 @@ same field readers accept.
 from __future__ import annotations
 
 import json
+import math
 import os
 import stat
 from dataclasses import dataclass, field
@@ -293,12 +294,39 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number osdose reads")
 
 
-_JSON = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+MAX_JSON_DIGITS = 100  # digits of a JSON number: far beyond any value osdose reads
+
+
+def json_float(text: str) -> float:
+    """A JSON number with a fraction or exponent: finite (``1e400`` is not infinity)."""
+    if len(text) > MAX_JSON_DIGITS:
+        raise ValueError(f"a number of {len(text):,} characters is not a number osdose reads")
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is beyond any number osdose reads")
+    return value
+
+
+def json_int(text: str) -> int:
+    """A JSON integer of at most :data:`MAX_JSON_DIGITS` digits (Python's own limit, 4,300,
+    fails with a message about its own settings)."""
+    if len(text) > MAX_JSON_DIGITS:
+        raise ValueError(f"a number of {len(text):,} digits is beyond any number osdose reads")
+    return int(text)
+
+
+_JSON = json.JSONDecoder(
+    object_pairs_hook=_no_duplicates,
+    parse_constant=_no_constant,
+    parse_float=json_float,
+    parse_int=json_int,
+)
 
 
 def json_value(text: str) -> Any:
-    """A JSON value, refusing duplicate keys, NaN/Infinity, integers of more than 4,300
-    digits and nesting deeper than Python can follow (a :class:`ValueError` whose message
+    """A JSON value, refusing duplicate keys, NaN/Infinity, numbers that overflow to
+    infinity (``1e400``), numbers of more than 100 digits and nesting deeper than Python can
+    follow (a :class:`ValueError` whose message
     says what is wrong; :class:`json.JSONDecodeError` also carries its column)."""
     try:
         return _JSON.decode(text)

@@ -21,7 +21,7 @@ from typing import Any
 
 from osdose.errors import FileError, OsdoseError
 from osdose.fhir import model
-from osdose.source import Document, Pos
+from osdose.source import Document, Pos, json_float, json_int
 
 # A history bundle holds several versions of one resource; a response bundle answers a
 # request: neither is a record of what was given.
@@ -137,7 +137,13 @@ def read_json(path: str | Path) -> Any:
         line = raw[: exc.start].count(b"\n") + 1
         raise FileError(path, line, "is not UTF-8 text") from None
     try:
-        return json.loads(text, object_pairs_hook=_strict_object, parse_constant=_no_constant)
+        return json.loads(
+            text,
+            object_pairs_hook=_strict_object,
+            parse_constant=_no_constant,
+            parse_float=json_float,
+            parse_int=json_int,
+        )
     except json.JSONDecodeError as exc:
         raise FileError(path, exc.lineno, f"not JSON: {exc.msg} (column {exc.colno})") from None
     except ValueError as exc:

@@ -458,3 +458,47 @@ def test_an_administration_holds_finite_numbers(field: str, value: float) -> Non
     Administration(dt.date(2025, 1, 1), "epirubicin", "mg", **good)
     with pytest.raises(OsdoseError, match=f"{field.replace('_', ' ')} of epirubicin on 2025-01-01"):
         Administration(dt.date(2025, 1, 1), "epirubicin", "mg", **{**good, field: value})
+
+
+# -- JSON numbers ------------------------------------------------------------------------
+
+FHIR = Path(__file__).parents[1] / "fhir" / "data" / "bundle-hospital-export-three-drugs.json"
+
+
+@pytest.mark.parametrize(
+    ("number", "why"),
+    [
+        ("1e400", "1e400 is beyond any number osdose reads"),  # read as inf by json.loads
+        ("-1e400", "-1e400 is beyond any number osdose reads"),
+        ("1" + "0" * 5000, "a number of 5,001 digits is beyond any number osdose reads"),
+        ("NaN", "NaN is not a JSON number"),
+        ("Infinity", "Infinity is not a JSON number"),
+    ],
+)
+def test_json_numbers_in_a_fhir_bundle(
+    osdose: Callable[..., Run], tmp_path: Path, number: str, why: str
+) -> None:
+    bundle = tmp_path / "bundle.json"
+    bundle.write_text(FHIR.read_text("utf-8").replace('"value": 258,', f'"value": {number},'))
+    refused(osdose("fhir", "import", bundle, "--ledger", "l.db"), f"{bundle}: ", why)
+    assert not Path("l.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("number", "why"),
+    [
+        ("1e400", "1e400 is beyond any number osdose reads"),
+        ("1" + "0" * 5000, "a number of 5,001 digits is beyond any number osdose reads"),
+        ("NaN", "NaN is not a number osdose reads"),
+        ("-Infinity", "-Infinity is not a number osdose reads"),
+    ],
+)
+def test_json_numbers_in_a_batch_line(
+    osdose: Callable[..., Run], tmp_path: Path, number: str, why: str
+) -> None:
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(f'{{"patient": {{"id": "P-1", "bsa": {number}}}}}\n', "utf-8")
+    r = osdose("verify", "--batch", batch, "-f", "json")
+    assert r.code == 1 and "Traceback" not in r.err
+    (doc,) = _strict(r.out)
+    assert doc["checks"][0]["message"] == f"{batch}:1: not a JSON object osdose reads: {why}"
