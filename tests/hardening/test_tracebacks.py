@@ -314,3 +314,22 @@ def test_fhir_order_birth_date(
     text = (EXAMPLES / "fhir" / "order-ddp-epi-cycle3.json").read_text("utf-8")
     bundle.write_text(text.replace('"birthDate": "1992-01-15"', f'"birthDate": "{birth}"'), "utf-8")
     refused(osdose("verify", bundle), f"{bundle}: Patient/p1: {why}")
+
+
+def test_a_closed_stdout_is_not_an_internal_error(tmp_path: Path) -> None:
+    """``osdose verify --batch … | head``: the reader going away is no bug of osdose's
+    (click exits 1 quietly), so the guard must not report it as one."""
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("{}\n" * 3000, "utf-8")
+    p = subprocess.Popen(
+        [sys.executable, "-m", "osdose", "verify", "--batch", str(batch), "-f", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    assert p.stdout is not None and p.stderr is not None
+    p.stdout.read(10)
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=120) in (1, 2)
+    assert "internal error" not in err and "Traceback" not in err
