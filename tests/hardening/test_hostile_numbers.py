@@ -209,7 +209,7 @@ _FLOAT_TEXT = st.floats(allow_nan=True, allow_infinity=True).map(repr) | st.inte
 
 
 @pytest.mark.parametrize("name", list(NUMBER_READERS))
-@PROPERTY
+@settings(PROPERTY, max_examples=15)
 @given(value=_FLOAT_TEXT)
 @example(value="-0.0")
 @example(value="5e-324")
