@@ -502,3 +502,12 @@ def test_json_numbers_in_a_batch_line(
     assert r.code == 1 and "Traceback" not in r.err
     (doc,) = _strict(r.out)
     assert doc["checks"][0]["message"] == f"{batch}:1: not a JSON object osdose reads: {why}"
+
+
+def test_a_rounding_band_the_wrong_way_round(osdose: Callable[..., Run], tmp_path: Path) -> None:
+    table = (Path(__file__).parents[1] / "verify" / "data" / "drugs-with-banding.yaml").read_text()
+    path = tmp_path / "drugs.yaml"
+    path.write_text(table.replace("{from: 1600 mg, to: 1799 mg", "{from: 1799 mg, to: 1600 mg"))
+    line = table[: table.index("{from: 1600 mg")].count("\n") + 1
+    r = osdose("--drugs", path, "regimens", "list")
+    at_line(refused(r, "a band's from (1799 mg) must not be above its to (1600 mg)"), path, line)
