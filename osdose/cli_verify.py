@@ -29,7 +29,6 @@ from osdose.errors import OsdoseError
 _EXIT = {"pass": 0, "not-checked": 0, "warn": 0, "fail": 1}
 
 
-MAX_GRACE_DAYS = 365  # a cycle a year early is no cycle: a longer grace is a slip
 MAX_JOBS = 256  # worker processes of a batch; more is a slip, never a faster run
 
 
@@ -151,6 +150,7 @@ def register(app: typer.Typer) -> None:
         from osdose.status import Verdict, worst
         from osdose.verify import Options, load_order, verify_order
         from osdose.verify.batch import Ledger, run_iter
+        from osdose.verify.result import MAX_GRACE_DAYS
 
         if not orders and batch is None:
             raise OsdoseError("give an order file, a folder of orders, or --batch FILE")

@@ -511,3 +511,25 @@ def test_a_rounding_band_the_wrong_way_round(osdose: Callable[..., Run], tmp_pat
     line = table[: table.index("{from: 1600 mg")].count("\n") + 1
     r = osdose("--drugs", path, "regimens", "list")
     at_line(refused(r, "a band's from (1799 mg) must not be above its to (1600 mg)"), path, line)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("warn_percent", math.nan),  # every deviation would pass
+        ("fail_percent", math.inf),
+        ("weight_warn_percent", math.nan),
+        ("round_limit_percent", -1.0),
+        ("grace_days", 10**24),
+        ("creatinine_floor_mg_dl", math.nan),
+        ("gfr_cap_ml_min", math.inf),
+    ],
+)
+def test_verify_options_from_python(field: str, value: float) -> None:
+    # The command line checks its options; a Python caller is held to the same ranges.
+    from osdose.errors import InputError
+    from osdose.verify import Options
+
+    Options()
+    with pytest.raises(InputError, match=f"^{field} must"):
+        Options(**{field: value})
