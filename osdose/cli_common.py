@@ -53,8 +53,10 @@ def guarded(fn: F) -> F:
                 traceback.print_exc()
             fail(str(exc))
         except Exception as exc:
-            if _is_click(exc):
-                raise  # typer.Exit, usage errors: typer's own flow, handled by main()
+            if _is_click(exc) or isinstance(exc, BrokenPipeError):
+                # typer.Exit and usage errors: typer's own flow (main() prints them); a closed
+                # stdout (`osdose … | head`): click exits 1 quietly, as before this guard
+                raise
             fail(internal_error(exc, state.debug))
 
     return wrapper  # type: ignore[return-value]

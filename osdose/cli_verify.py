@@ -30,7 +30,6 @@ from osdose.visible import visible
 _EXIT = {"pass": 0, "not-checked": 0, "warn": 0, "fail": 1}
 
 
-MAX_GRACE_DAYS = 365  # a cycle a year early is no cycle: a longer grace is a slip
 MAX_JOBS = 256  # worker processes of a batch; more is a slip, never a faster run
 
 
@@ -119,7 +118,7 @@ def register(app: typer.Typer) -> None:
         gfr_method: GfrMethodOpt = None,
         gfr_cap: GfrCapOpt = None,
         grace_days: Annotated[
-            int, typer.Option("--grace-days", help="Days early a cycle may be (warns).")
+            int, typer.Option("--grace-days", help="Days early a cycle may be, 0–365 (warns).")
         ] = 1,
         ledger: Annotated[
             str | None,  # a str: pathlib would fold the // of a postgresql:// URL
@@ -144,7 +143,8 @@ def register(app: typer.Typer) -> None:
                 "--jobs",
                 "-j",
                 metavar="N",
-                help="Processes for a large --batch (default: the cores, from 2,000 orders).",
+                help="Processes for a large --batch, 1–256 (default: the cores, from 2,000 "
+                "orders).",
             ),
         ] = None,
     ) -> None:
@@ -158,6 +158,7 @@ def register(app: typer.Typer) -> None:
         from osdose.status import Verdict, worst
         from osdose.verify import Options, load_order, verify_order
         from osdose.verify.batch import Ledger, run_iter
+        from osdose.verify.result import MAX_GRACE_DAYS
 
         if not orders and batch is None:
             raise OsdoseError("give an order file, a folder of orders, or --batch FILE")

@@ -13,6 +13,7 @@ intended (``same_day_intended: true``) — as the ledger refuses it.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,7 +25,7 @@ from osdose import bsa as bsa_mod
 from osdose.basis import parse_basis
 from osdose.dosing import Amounts, amounts
 from osdose.drugs import DrugTable, load_drugs
-from osdose.errors import FileError, InputError, OsdoseError
+from osdose.errors import FileError, InputError, OsdoseError, shown
 from osdose.kidney import CalvertGfr
 from osdose.regimen import DrugDose, Regimen
 from osdose.source import Document, load
@@ -56,6 +57,27 @@ class Administration:
     day: int | None = None
     dose_percent: float = 100.0
     weight_kg: float | None = None  # the day's weight (per-kg totals: age ceilings of children)
+
+    def __post_init__(self) -> None:
+        # Every source (course file, ledger, FHIR, Python) makes administrations here: a
+        # number that is not finite never enters a total, whoever built it. One sum is
+        # checked (a NaN or an infinity anywhere makes it so; this runs per administration
+        # of a ledger), the field named only when it fails.
+        if math.isfinite(
+            (self.dose or 0.0)
+            + (self.dose_per_m2 or 0.0)
+            + (self.bsa_m2 or 0.0)
+            + self.dose_percent
+            + (self.weight_kg or 0.0)
+        ):
+            return
+        for name in ("dose", "dose_per_m2", "bsa_m2", "dose_percent", "weight_kg"):
+            value = getattr(self, name)
+            if value is not None and not math.isfinite(value):
+                raise OsdoseError(
+                    f"{self.where}{name.replace('_', ' ')} of {self.drug} on {self.date} must be a "
+                    f"finite number, got {shown(value)}"
+                )
 
     @property
     def dose_mg(self) -> float | None:

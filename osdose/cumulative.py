@@ -113,6 +113,16 @@ class DrugTotal:
     # per kg of each day's weight (mg/kg age ceilings); not compared: the ledger keeps no weight
     total_per_kg: float | None = field(default=None, compare=False)
 
+    def __post_init__(self) -> None:
+        # A total shown or written is a finite number: "total mg inf … ok" is never reported.
+        for name in ("total", "total_per_m2", "total_per_kg", "percent_of_max"):
+            value = getattr(self, name)
+            if value is not None and not math.isfinite(value):
+                raise OsdoseError(
+                    f"{self.drug}: the cumulative {name.replace('_', ' ')} is not a finite "
+                    f"number ({value!r}): no total can be reported; check the doses it sums"
+                )
+
     @property
     def total_mg(self) -> float | None:
         return self.total if self.unit == "mg" else None

@@ -407,7 +407,7 @@ def _rounding_mg(doc: Document, at: Where, text: str) -> float:
         raise doc.error(at, str(exc)) from None
     low, high = ROUNDING_MG
     if q.dimension != "mass" or not low <= q.to("mg") <= high:
-        raise doc.error(at, f"{what} must be an amount from {low:g} mg to 100 g, got {text!r}")
+        raise doc.error(at, f"{what} must be an amount from {low:g} mg to 100 g, got {shown(text)}")
     return q.to("mg")
 
 
@@ -429,7 +429,7 @@ def _rounding(doc: Document, at: Where, r: Any) -> Rounding:
         low = _rounding_mg(doc, (*where, "from"), b.from_)
         high = _rounding_mg(doc, (*where, "to"), b.to)
         if low > high:
-            raise doc.error(where, f"a band's from must not be above its to, got {b.from_!r}")
+            raise doc.error(where, f"a band's from ({b.from_}) must not be above its to ({b.to})")
         bands.append((low, high, _rounding_mg(doc, (*where, "dose"), b.dose)))
     return Rounding("bands", bands=tuple(bands), source=r.source or "")
 

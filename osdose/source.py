@@ -19,6 +19,7 @@ carry JSON's own numbers and booleans, which the same field readers accept.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import stat
@@ -519,7 +520,19 @@ def _no_constant(name: str) -> Any:
 MAX_DIGITS = 30  # digits of a whole number in JSON: no dose, count or id needs more
 
 
-def _json_int(text: str) -> int:
+def json_float(text: str) -> float:
+    """A JSON number with a fraction or exponent: finite (``1e400`` is not infinity)."""
+    if len(text) > 100:
+        raise ValueError(f"a number of {len(text):,} characters is not a number osdose reads")
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is beyond any number osdose reads")
+    return value
+
+
+def json_int(text: str) -> int:
+    """A JSON whole number of at most :data:`MAX_DIGITS` digits (Python's own limit, 4,300,
+    fails with a message about its own settings)."""
     digits = len(text.lstrip("-"))
     if digits > MAX_DIGITS:
         raise ValueError(f"a whole number of {digits:,} digits (at most {MAX_DIGITS})")
@@ -527,7 +540,10 @@ def _json_int(text: str) -> int:
 
 
 _JSON = json.JSONDecoder(
-    object_pairs_hook=_no_duplicates, parse_constant=_no_constant, parse_int=_json_int
+    object_pairs_hook=_no_duplicates,
+    parse_constant=_no_constant,
+    parse_float=json_float,
+    parse_int=json_int,
 )
 
 
@@ -550,8 +566,9 @@ def _depth(value: Any) -> int:
 
 
 def json_value(text: str) -> Any:
-    """A JSON value, refusing duplicate keys, NaN/Infinity, whole numbers of more than
-    :data:`MAX_DIGITS` digits and nesting deeper than :data:`MAX_DEPTH` levels (a
+    """A JSON value, refusing duplicate keys, NaN/Infinity, numbers that overflow to infinity
+    (``1e400``), whole numbers of more than :data:`MAX_DIGITS` digits and nesting deeper
+    than :data:`MAX_DEPTH` levels (a
     :class:`ValueError` whose message says what is wrong; :class:`json.JSONDecodeError` also
     carries its line and column)."""
     try:

@@ -167,7 +167,13 @@ def _patient(
         owners.append((("patient", field), m.label))
     birth = raw.get("birthDate")
     if isinstance(birth, str) and len(birth) == 10:
-        b = dt.date.fromisoformat(birth)
+        from osdose.fields import FieldError, date
+
+        try:  # "2020-13-45" was a traceback; a birth after the order is no birth
+            b = date(birth, high=day)
+        except FieldError as exc:
+            refusal = Refusal(path, label, f"birthDate {exc}")
+            raise BundleRefused(path, [refusal], "verified") from None
         out["age"] = day.year - b.year - ((day.month, day.day) < (b.month, b.day))
     if raw.get("gender") in ("male", "female"):
         out["sex"] = raw["gender"]

@@ -24,6 +24,7 @@ from osdose.ledger.records import (
     Record,
     Signature,
     check_id,
+    check_values,
 )
 from osdose.ledger.store import LedgerStore
 
@@ -108,6 +109,19 @@ def annotate(records: Sequence[Record], signatures: Sequence[Signature] = ()) ->
     return [Listed(r, voided.get(r.id), tuple(signed.get(r.id, ()))) for r in records]
 
 
+def read_back(r: Record, location: str) -> Record:
+    """``r`` if its numbers are ones the ledger can hold: what was appended was checked, but
+    what is read may have been changed since (outside osdose)."""
+    try:
+        check_values(r)
+    except LedgerError as exc:
+        raise LedgerError(
+            f"ledger {location}: record {r.id}: {exc}; it was changed outside osdose "
+            "(run osdose ledger check)"
+        ) from None
+    return r
+
+
 def listing(store: LedgerStore, patient: str, include_void: bool = False) -> list[Listed]:
     """A patient's records in id order: the administrations in effect, or every record."""
     checked_name(patient, "patient id")
@@ -116,6 +130,8 @@ def listing(store: LedgerStore, patient: str, include_void: bool = False) -> lis
         signatures = list(store.signatures(patient))
     if not records:
         raise LedgerError(f"unknown patient {patient!r}: no records in ledger {store.location}")
+    for r in records:
+        read_back(r, store.location)
     listed = annotate(records, signatures)
     return listed if include_void else [x for x in listed if x.in_effect]
 
@@ -149,7 +165,9 @@ def page(store: LedgerStore, which: Page) -> Shown:
         raise LedgerError(
             f"unknown patient {which.patient!r}: no records in ledger {store.location}"
         )
-    items = (Listed(r, v, sigs) for r, v, sigs in store.page(which))
+    where = store.location
+    # streamed: a record changed outside osdose stops the listing where it is met
+    items = (Listed(read_back(r, where), v, sigs) for r, v, sigs in store.page(which))
     return Shown(which, total, items)
 
 

@@ -42,6 +42,36 @@ class Options:
     gfr_method: str | None = None
     gfr_cap_ml_min: float | None = None
 
+    def __post_init__(self) -> None:
+        # The command line checks its options first, in its own words; this holds a Python
+        # caller to the same ranges (a NaN threshold would make every comparison pass).
+        from osdose.errors import InputError
+
+        for name in _PERCENTS:
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= 100:
+                raise InputError(name, f"must be a percent from 0 to 100, got {value!r}")
+        if self.warn_percent > self.fail_percent:
+            raise InputError("warn_percent", "must not be larger than fail_percent")
+        if isinstance(self.grace_days, bool) or not 0 <= self.grace_days <= MAX_GRACE_DAYS:
+            raise InputError(
+                "grace_days", f"must be from 0 to {MAX_GRACE_DAYS} days, got {self.grace_days!r}"
+            )
+        for name in ("creatinine_floor_mg_dl", "gfr_cap_ml_min"):
+            value = getattr(self, name)
+            if value is not None and not 0 < value < 1e9:  # NaN fails this too
+                raise InputError(name, f"must be a finite number above 0, got {value!r}")
+
+
+MAX_GRACE_DAYS = 365  # a cycle a year early is no cycle: a longer grace is a slip
+_PERCENTS = (
+    "warn_percent",
+    "fail_percent",
+    "weight_warn_percent",
+    "weight_fail_percent",
+    "round_limit_percent",
+)
+
 
 @dataclass(frozen=True)
 class CheckResult:

@@ -380,3 +380,156 @@ def test_every_json_writer_refuses_nan() -> None:
     writers = _json_writers()
     assert len(writers) > 10  # the scan finds them
     assert [(f, n) for f, n, strict in writers if not strict] == []
+
+
+# -- numbers read back from the ledger ---------------------------------------------------
+
+
+def _tamper(ledger: Path, column: str, value: float) -> None:
+    """Change record 1 as someone with the file could (the append-only triggers dropped,
+    the row updated, the triggers put back as they were)."""
+    import sqlite3
+
+    conn = sqlite3.connect(ledger)
+    try:
+        triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        saved = list(triggers)
+        for name, _ in saved:
+            conn.execute(f'DROP TRIGGER "{name}"')
+        conn.execute(f"UPDATE records SET {column} = ? WHERE id = 1", (value,))
+        for _, sql in saved:
+            conn.execute(sql)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("dose", math.inf), ("dose", -math.inf), ("dose", 1e308), ("bsa_m2", math.inf)],
+)
+def test_a_ledger_changed_to_hold_a_non_finite_number(
+    osdose: Callable[..., Run], tmp_path: Path, column: str, value: float
+) -> None:
+    # inf in record 1 read as "total mg inf … status ok", exit 0; ledger check crashed
+    ledger = tmp_path / "l.db"
+    r = osdose(
+        "ledger", "record", "--ledger", ledger, "-p", "P-1", "--drug", "epirubicin",
+        "--dose", "60 mg", "--bsa", "1.5", "--date", "2025-01-01",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    _tamper(ledger, column, value)
+    for command in (
+        ["cumulative", "--ledger", ledger, "--patient", "P-1", "--fail-on", "over"],
+        ["ledger", "list", "--ledger", ledger, "-p", "P-1", "-f", "json"],
+        ["ledger", "export", "--ledger", ledger, "-p", "P-1"],
+    ):
+        refused(osdose(*command), f"ledger {ledger}: record 1: ", "osdose ledger check")
+    check = osdose("ledger", "check", "--ledger", ledger)
+    assert check.code == 1 and "Traceback" not in check.err
+    assert "record 1: its content does not match its hash" in check.out + check.err
+
+
+def test_a_drug_total_is_finite_or_refused() -> None:
+    # The mg total (inf) was shown beside a finite mg/m² total whose status was ok.
+    from osdose.cumulative import DrugTotal
+    from osdose.errors import OsdoseError
+    from osdose.status import Level
+
+    def total(mg: float) -> DrugTotal:
+        return DrugTotal("epirubicin", "mg", mg, 40.0, 1, "mg/m2", 900, 1000, (), 4.0, Level.OK, ())
+
+    assert total(60.0).total == 60.0
+    for value in (math.nan, math.inf):
+        with pytest.raises(OsdoseError, match="cumulative total is not a finite number"):
+            total(value)
+
+
+@pytest.mark.parametrize("field", ["dose", "dose_per_m2", "bsa_m2", "dose_percent", "weight_kg"])
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_an_administration_holds_finite_numbers(field: str, value: float) -> None:
+    # The one type every history source builds (course file, ledger, FHIR, Python callers).
+    import datetime as dt
+
+    from osdose.course import Administration
+    from osdose.errors import OsdoseError
+
+    good = {"dose": 60.0, "dose_per_m2": 40.0, "bsa_m2": 1.5}
+    Administration(dt.date(2025, 1, 1), "epirubicin", "mg", **good)
+    with pytest.raises(OsdoseError, match=f"{field.replace('_', ' ')} of epirubicin on 2025-01-01"):
+        Administration(dt.date(2025, 1, 1), "epirubicin", "mg", **{**good, field: value})
+
+
+# -- JSON numbers ------------------------------------------------------------------------
+
+FHIR = Path(__file__).parents[1] / "fhir" / "data" / "bundle-hospital-export-three-drugs.json"
+
+
+@pytest.mark.parametrize(
+    ("number", "why"),
+    [
+        ("1e400", "1e400 is beyond any number osdose reads"),  # read as inf by json.loads
+        ("-1e400", "-1e400 is beyond any number osdose reads"),
+        ("1" + "0" * 5000, "a whole number of 5,001 digits (at most 30)"),
+        ("NaN", "NaN is not a number osdose reads"),
+        ("Infinity", "Infinity is not a number osdose reads"),
+    ],
+)
+def test_json_numbers_in_a_fhir_bundle(
+    osdose: Callable[..., Run], tmp_path: Path, number: str, why: str
+) -> None:
+    bundle = tmp_path / "bundle.json"
+    bundle.write_text(FHIR.read_text("utf-8").replace('"value": 258,', f'"value": {number},'))
+    refused(osdose("fhir", "import", bundle, "--ledger", "l.db"), f"{bundle}: ", why)
+    assert not Path("l.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("number", "why"),
+    [
+        ("1e400", "1e400 is beyond any number osdose reads"),
+        ("1" + "0" * 5000, "a whole number of 5,001 digits (at most 30)"),
+        ("NaN", "NaN is not a number osdose reads"),
+        ("-Infinity", "-Infinity is not a number osdose reads"),
+    ],
+)
+def test_json_numbers_in_a_batch_line(
+    osdose: Callable[..., Run], tmp_path: Path, number: str, why: str
+) -> None:
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(f'{{"patient": {{"id": "P-1", "bsa": {number}}}}}\n', "utf-8")
+    r = osdose("verify", "--batch", batch, "-f", "json")
+    assert r.code == 1 and "Traceback" not in r.err
+    (doc,) = _strict(r.out)
+    assert doc["checks"][0]["message"] == f"{batch}:1: not a JSON object osdose reads: {why}"
+
+
+def test_a_rounding_band_the_wrong_way_round(osdose: Callable[..., Run], tmp_path: Path) -> None:
+    table = (Path(__file__).parents[1] / "verify" / "data" / "drugs-with-banding.yaml").read_text()
+    path = tmp_path / "drugs.yaml"
+    path.write_text(table.replace("{from: 1600 mg, to: 1799 mg", "{from: 1799 mg, to: 1600 mg"))
+    line = table[: table.index("{from: 1600 mg")].count("\n") + 1
+    r = osdose("--drugs", path, "regimens", "list")
+    at_line(refused(r, "a band's from (1799 mg) must not be above its to (1600 mg)"), path, line)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("warn_percent", math.nan),  # every deviation would pass
+        ("fail_percent", math.inf),
+        ("weight_warn_percent", math.nan),
+        ("round_limit_percent", -1.0),
+        ("grace_days", 10**24),
+        ("creatinine_floor_mg_dl", math.nan),
+        ("gfr_cap_ml_min", math.inf),
+    ],
+)
+def test_verify_options_from_python(field: str, value: float) -> None:
+    # The command line checks its options; a Python caller is held to the same ranges.
+    from osdose.errors import InputError
+    from osdose.verify import Options
+
+    Options()
+    with pytest.raises(InputError, match=f"^{field} must"):
+        Options(**{field: value})

@@ -144,14 +144,22 @@ def test_future_days_from_the_environment(
 # -- ledger files ------------------------------------------------------------------------
 
 
-def test_ledger_of_mode_0400(osdose: Callable[..., Run], tmp_path: Path) -> None:
+@pytest.mark.parametrize("writer", ["record", "void", "import", "init"])
+def test_ledger_of_mode_0400(osdose: Callable[..., Run], tmp_path: Path, writer: str) -> None:
     """Tests run as root, who may write any file: osdose refuses a ledger its owner made
     read-only by its mode, before SQLite is asked (which would let root write)."""
     ledger = tmp_path / "l.db"
     assert osdose(*record(ledger, *EPI, "--dose", "60 mg")).code == 0
     ledger.chmod(0o400)
     before = ledger.read_bytes()
-    refused(osdose(*record(ledger, *EPI, "--dose", "61 mg")), "read-only (mode 0400)", "chmod 600")
+    args = {
+        "record": record(ledger, *EPI, "--dose", "61 mg"),
+        "void": ["ledger", "void", "--ledger", ledger, "1", "--reason", "wrong patient"],
+        "import": ["ledger", "import", "--ledger", ledger,
+                   EXAMPLES / "course-p0009-one-epirubicin.yaml"],
+        "init": ["ledger", "init", "--ledger", ledger],
+    }[writer]  # fmt: skip
+    refused(osdose(*args), "read-only (mode 0400)", "chmod 600")
     assert ledger.read_bytes() == before
     assert stat.S_IMODE(ledger.stat().st_mode) == 0o400
     check = osdose("ledger", "check", "--ledger", ledger)  # reading it still works
@@ -289,3 +297,39 @@ def test_the_installed_entry_point(tmp_path: Path) -> None:
     )
     assert p.returncode == 2 and p.stdout == ""
     assert p.stderr.startswith("osdose: error: --weight") and p.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("birth", "why"),
+    [
+        ("2020-13-45", "birthDate is not a date: '2020-13-45'"),  # a traceback
+        ("0000-00-00", "birthDate is not a date: '0000-00-00'"),
+        ("9999-12-31", "birthDate 9999-12-31 is outside 1900-01-01–2021-06-01"),
+    ],
+)
+def test_fhir_order_birth_date(
+    osdose: Callable[..., Run], tmp_path: Path, birth: str, why: str
+) -> None:
+    bundle = tmp_path / "order.json"
+    text = (EXAMPLES / "fhir" / "order-ddp-epi-cycle3.json").read_text("utf-8")
+    bundle.write_text(text.replace('"birthDate": "1992-01-15"', f'"birthDate": "{birth}"'), "utf-8")
+    refused(osdose("verify", bundle), f"{bundle}: Patient/p1: {why}")
+
+
+def test_a_closed_stdout_is_not_an_internal_error(tmp_path: Path) -> None:
+    """``osdose verify --batch … | head``: the reader going away is no bug of osdose's
+    (click exits 1 quietly), so the guard must not report it as one."""
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("{}\n" * 3000, "utf-8")
+    p = subprocess.Popen(
+        [sys.executable, "-m", "osdose", "verify", "--batch", str(batch), "-f", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    assert p.stdout is not None and p.stderr is not None
+    p.stdout.read(10)
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=120) in (1, 2)
+    assert "internal error" not in err and "Traceback" not in err
