@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import operator
 import os
 import sqlite3
 import time
@@ -445,12 +446,16 @@ class SQLiteLedger:
         self.close()
 
 
+_COLUMNS_OF = operator.attrgetter(*COLUMNS)
+_DATE = COLUMNS.index("date")
+
+
 def _row(r: Record) -> tuple[Any, ...]:
-    values = []
-    for name in COLUMNS:
-        v = getattr(r, name)
-        values.append(v.isoformat() if isinstance(v, dt.date) else v)
-    return tuple(values)
+    values: tuple[Any, ...] = _COLUMNS_OF(r)
+    day = values[_DATE]
+    if day is None:
+        return values
+    return (*values[:_DATE], day.isoformat(), *values[_DATE + 1 :])
 
 
 def initialise(path: str | Path) -> tuple[bool, list[int], int]:

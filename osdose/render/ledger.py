@@ -76,72 +76,66 @@ def _str(v: str | None) -> str:
 def _jnum(v: float | None) -> str:
     if v is None:
         return "null"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        if not math.isfinite(v):
+    kind = type(v)
+    if kind is float:
+        if v - v != 0:  # NaN or an infinity: never written (allow_nan=False)
             raise ValueError(f"{v!r} is not a number JSON can hold")
         return float.__repr__(v)
-    return int.__repr__(v)
+    if kind is bool:
+        return "true" if v else "false"
+    if kind is int:
+        return int.__repr__(v)
+    if isinstance(v, float) and math.isfinite(v):
+        return float.__repr__(v)
+    return int.__repr__(int(v))
 
 
-def _amount_text(value: float | None, unit: str, pad: str) -> str:
+def _amount_text(value: float | None, unit: str) -> str:
     if value is None:
         return "null"
-    return f'{{\n{pad}  "value": {_jnum(value)},\n{pad}  "unit": {_str(unit)}\n{pad}}}'
+    return f'{{\n      "value": {_jnum(value)},\n      "unit": {_str(unit)}\n    }}'
+
+
+_SIGNATURE = (
+    '      {\n        "meaning": %s,\n        "signed_by": %s,\n        "signed_at": %s,\n'
+    '        "record_hash": %s,\n        "hash": %s\n      }'
+)
 
 
 def _signatures_text(item: Listed) -> str:
     if not item.signatures:
         return "[]"
-    one = (
-        '      {{\n        "meaning": {},\n        "signed_by": {},\n        "signed_at": {},\n'
-        '        "record_hash": {},\n        "hash": {}\n      }}'
-    )
     body = ",\n".join(
-        one.format(
-            _str(g.meaning),
-            _str(g.signed_by),
-            _str(g.signed_at),
-            _str(g.record_hash),
-            _str(g.hash),
-        )
+        _SIGNATURE
+        % (_str(g.meaning), _str(g.signed_by), _str(g.signed_at), _str(g.record_hash), _str(g.hash))
         for g in item.signatures
     )
     return f"[\n{body}\n    ]"
+
+
+_KEYS = (
+    "id", "kind", "patient", "date", "drug", "dose_mg", "dose_mg_per_m2", "dose", "dose_per_m2",
+    "bsa_m2", "regimen", "cycle", "day", "dose_percent", "recorded_at", "recorded_by",
+    "signatures", "source", "voids", "reason", "voided", "voided_by", "hash",
+)  # fmt: skip
+# the keys of record_doc in order, each on its own line at the depth of a list's element
+_RECORD = "{\n" + ",\n".join(f'    "{k}": %s' for k in _KEYS) + "\n  }"
 
 
 def record_text(item: Listed) -> str:
     """:func:`record_doc` as the JSON text of an element of a list indented by two."""
     r = item.record
     mg = r.unit == "mg"
-    unit = r.unit or ""
-    fields = (
-        ("id", _jnum(r.id)),
-        ("kind", _str(r.kind)),
-        ("patient", _str(r.patient)),
-        ("date", _str(r.date.isoformat() if r.date else None)),
-        ("drug", _str(r.drug)),
-        ("dose_mg", _jnum(r.dose if mg else None)),
-        ("dose_mg_per_m2", _jnum(r.dose_per_m2 if mg else None)),
-        ("dose", _amount_text(r.dose, unit, "    ")),
-        ("dose_per_m2", _amount_text(r.dose_per_m2, f"{r.unit}/m2", "    ")),
-        ("bsa_m2", _jnum(r.bsa_m2)),
-        ("regimen", _str(r.regimen)),
-        ("cycle", _jnum(r.cycle)),
-        ("day", _jnum(r.day)),
-        ("dose_percent", _jnum(r.dose_percent)),
-        ("recorded_at", _str(r.recorded_at)),
-        ("recorded_by", _str(r.recorded_by)),
-        ("signatures", _signatures_text(item)),
-        ("source", _str(r.source)),
-        ("voids", _jnum(r.voids)),
-        ("reason", _str(r.reason)),
-        ("voided", _jnum(item.voided_by is not None)),
-        ("voided_by", _jnum(item.voided_by)),
-        ("hash", _str(r.hash)),
-    )
-    return "{\n" + ",\n".join(f'    "{k}": {v}' for k, v in fields) + "\n  }"
+    return _RECORD % (
+        _jnum(r.id), _str(r.kind), _str(r.patient),
+        _str(r.date.isoformat()) if r.date else "null", _str(r.drug),
+        _jnum(r.dose) if mg else "null", _jnum(r.dose_per_m2) if mg else "null",
+        _amount_text(r.dose, r.unit or ""), _amount_text(r.dose_per_m2, f"{r.unit}/m2"),
+        _jnum(r.bsa_m2), _str(r.regimen), _jnum(r.cycle), _jnum(r.day),
+        _jnum(r.dose_percent), _str(r.recorded_at), _str(r.recorded_by),
+        _signatures_text(item), _str(r.source), _jnum(r.voids), _str(r.reason),
+        "false" if item.voided_by is None else "true", _jnum(item.voided_by), _str(r.hash),
+    )  # fmt: skip
 
 
 def write_records_json(items: Iterable[Listed], write: Callable[[str], object]) -> int:
