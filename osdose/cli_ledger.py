@@ -360,7 +360,7 @@ def export(
 
     chosen = _export_format(format, output)
     table = drug_table()
-    with open_ledger(ledger) as store:
+    with open_ledger(ledger) as store, store.snapshot():
         exported = export_chunks(store, patient, table, now_utc(), chosen.value)
         if output is None:
             for chunk in exported.chunks:

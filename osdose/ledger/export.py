@@ -20,6 +20,7 @@ from osdose.course import Administration
 if TYPE_CHECKING:
     from osdose.drugs import DrugTable
     from osdose.ledger.actions import Listed
+    from osdose.ledger.records import Signature
     from osdose.ledger.store import LedgerStore
 
 
@@ -123,7 +124,7 @@ def course_chunks(
     when every value in it is a scalar that emitter knows, else by PyYAML."""
     from osdose.ledger.yaml_out import entry_text, mapping_text
 
-    notes = signed or {}
+    notes = signed if signed is not None else {}
     yield "".join(f"# {line}\n" for line in header.splitlines())
     yield mapping_text("patient", {"id": patient})
     chunk: list[str] = []
@@ -151,7 +152,7 @@ def jsonl_chunks(
     in its notes) on line 1, then an administration a line, in pieces."""
     from osdose.course_jsonl import entry_line, header_line
 
-    notes = signed or {}
+    notes = signed if signed is not None else {}
     yield header_line({"id": patient, "notes": " ".join(header.splitlines())})
     chunk: list[str] = []
     for a, i in administrations:
@@ -179,17 +180,44 @@ def export_chunks(
 ) -> Exported:
     """``patient``'s administrations in effect in ``store`` as a course file in ``fmt``
     (``yaml`` or ``jsonl``), exported at ``at``, in id order (the order totals are summed
-    in, so a total from the file equals the ledger's to the last bit)."""
-    from osdose.ledger.actions import listing
-    from osdose.ledger.history import administration
+    in, so a total from the file equals the ledger's to the last bit).
 
-    items = listing(store, patient)
+    Streamed: one pass counts the records and finds the voided ones, a second writes the
+    rest as it reads them. Call it, and write the chunks, inside ``store.snapshot()``:
+    both passes then read one state of the ledger."""
+    from osdose.ledger.actions import Listed
+    from osdose.ledger.entries import checked_name
+    from osdose.ledger.history import administration
+    from osdose.ledger.records import LedgerError
+
+    checked_name(patient, "patient id")
+    administrations, voided = 0, set()
+    for r in store.records(patient):
+        if r.kind == "void" and r.voids is not None:
+            voided.add(r.voids)
+        elif r.kind == "administration":
+            administrations += 1
+    if not administrations and not voided:
+        raise LedgerError(f"unknown patient {patient!r}: no records in ledger {store.location}")
+    signed: dict[int, list[Signature]] = {}
+    for sig in store.signatures(patient):
+        signed.setdefault(sig.record_id, []).append(sig)
+    count = administrations - len(voided)
     where = store.location
     header = (
         f"Course of {patient} exported from the osdose ledger {where} at {at}:\n"
-        f"{len(items)} administrations in effect (voided records left out); who recorded and "
+        f"{count} administrations in effect (voided records left out); who recorded and "
         "who verified each is in its notes."
     )
-    adms = ((administration(x, drugs, where), x.record.id) for x in items)
-    signed = {x.record.id: signatures_note(x) for x in items}
-    return Exported(len(items), FORMATS[fmt](patient, adms, header, signed))
+    notes: dict[int, str] = {}
+
+    def in_effect() -> Iterator[tuple[Administration, int]]:
+        for r in store.records(patient):
+            if r.kind != "administration" or r.id in voided:
+                continue
+            item = Listed(r, None, tuple(signed.get(r.id, ())))
+            notes[r.id] = signatures_note(item)
+            yield administration(item, drugs, where), r.id
+
+    # the notes are filled in as the records stream, each before its entry is written
+    return Exported(count, FORMATS[fmt](patient, in_effect(), header, notes))
