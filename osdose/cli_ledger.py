@@ -298,13 +298,13 @@ def list_(
     with open_ledger(ledger) as store, store.snapshot():
         shown = page(store, which)
         if format is Format.json:
-            from osdose.render.ledger import write_records_json
+            from osdose.render.ledger import write_rows_json
 
-            write_records_json(shown.items, sys.stdout.write)
+            write_rows_json(shown.rows, sys.stdout.write)
             return
         from osdose.render.ledger import records_table
 
-        emit_rich(records_table(patient, list(shown.items), include_void, shown.total))
+        emit_rich(records_table(patient, list(shown.items()), include_void, shown.total))
 
 
 class ExportFormat(StrEnum):

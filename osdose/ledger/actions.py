@@ -16,7 +16,7 @@ from osdose.course import Administration
 from osdose.errors import InputError
 from osdose.ledger.check import CheckResult, check
 from osdose.ledger.entries import checked_name, to_records
-from osdose.ledger.pages import DEFAULT_LIMIT, Page
+from osdose.ledger.pages import DEFAULT_LIMIT, Entry, Page, record_of, signatures_of
 from osdose.ledger.records import (
     MEANINGS,
     LedgerError,
@@ -119,11 +119,16 @@ def listing(store: LedgerStore, patient: str, include_void: bool = False) -> lis
 class Shown:
     """A page of a patient's records (:class:`~osdose.ledger.pages.Page`): how many
     records match (``total``, the limit aside) and the page's records, streamed (read them
-    inside the store's :meth:`~osdose.ledger.store.LedgerStore.snapshot`)."""
+    inside the store's :meth:`~osdose.ledger.store.LedgerStore.snapshot`), once."""
 
     page: Page
     total: int
-    items: Iterator[Listed]
+    rows: Iterator[Entry]  # as the database gives them (the JSON writer reads these)
+
+    def items(self) -> Iterator[Listed]:
+        """The page's records."""
+        for row, voided_by, sigs in self.rows:
+            yield Listed(record_of(row), voided_by, signatures_of(sigs))
 
     @property
     def shown(self) -> int:
@@ -144,8 +149,7 @@ def page(store: LedgerStore, which: Page) -> Shown:
         raise LedgerError(
             f"unknown patient {which.patient!r}: no records in ledger {store.location}"
         )
-    items = (Listed(r, v, sigs) for r, v, sigs in store.page(which))
-    return Shown(which, total, items)
+    return Shown(which, total, store.page(which))
 
 
 __all__ = [

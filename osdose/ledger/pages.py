@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from osdose.ledger.records import COLUMNS, SIGNATURE_COLUMNS
+from osdose.ledger.records import COLUMNS, SIGNATURE_COLUMNS, Record, Signature
 
 DEFAULT_LIMIT = 50  # records a person reads on one screen or two
 
@@ -86,10 +86,14 @@ def page_query(page: Page, t: Tables) -> tuple[str, list[Any]]:
 
 
 Row = tuple[Any, ...]
+#: One record of a page as the database gives it: its columns (:data:`COLUMNS`; a date as
+#: ``YYYY-MM-DD`` text or a date), the id of its void, and its signatures' rows.
+Entry = tuple[Row, int | None, list[Row]]
 _N = len(COLUMNS)
+_DATE = COLUMNS.index("date")
 
 
-def grouped(rows: Iterable[Row]) -> Iterator[tuple[Row, int | None, list[Row]]]:
+def grouped(rows: Iterable[Row]) -> Iterator[Entry]:
     """The rows of :func:`page_query` as (record columns, voided by, signature rows), one
     per record, in order."""
     current: Row | None = None
@@ -104,3 +108,14 @@ def grouped(rows: Iterable[Row]) -> Iterator[tuple[Row, int | None, list[Row]]]:
             sigs.append(row[_N + 1 :])
     if current is not None:
         yield current, voided_by, sigs
+
+
+def record_of(row: Row) -> Record:
+    """The :class:`Record` of a row of :data:`COLUMNS`."""
+    if isinstance(row[_DATE], str):
+        row = (*row[:_DATE], dt.date.fromisoformat(row[_DATE]), *row[_DATE + 1 :])
+    return Record(**dict(zip(COLUMNS, row, strict=True)))
+
+
+def signatures_of(rows: list[Row]) -> tuple[Signature, ...]:
+    return tuple(Signature(*r) for r in rows)

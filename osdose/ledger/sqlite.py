@@ -358,11 +358,10 @@ class SQLiteLedger:
         sql, params = pages.count_query(page, self._tables())
         return int(self.conn.execute(sql, params).fetchone()[0])
 
-    def page(self, page: pages.Page) -> Iterator[tuple[Record, int | None, tuple[Signature, ...]]]:
+    def page(self, page: pages.Page) -> Iterator[pages.Entry]:
         sql, params = pages.page_query(page, self._tables())
         try:
-            for row, voided_by, sigs in pages.grouped(self.conn.execute(sql, params)):
-                yield _record(row), voided_by, tuple(map(_signature, sigs))
+            yield from pages.grouped(self.conn.execute(sql, params))
         except sqlite3.DatabaseError as exc:
             raise LedgerDamaged(
                 f"ledger {self.location} cannot be read ({exc}): it is damaged; restore it "

@@ -10,7 +10,7 @@ import json
 from osdose.ledger.actions import Listed
 from osdose.ledger.records import Record, Signature
 from osdose.render.json import dumps
-from osdose.render.ledger import records_json, write_records_json
+from osdose.render.ledger import records_json, write_records_json, write_rows_json
 
 from .conftest import epi_60, run
 
@@ -99,3 +99,24 @@ def test_the_streamed_json_is_byte_for_byte_what_json_dumps_writes() -> None:
         n = write_records_json(iter(chosen), out.append)
         assert n == len(chosen)
         assert "".join(out) == dumps(records_json(chosen)) + "\n"
+        # as the database gives them: SQLite a date as text, PostgreSQL a date
+        for as_text in (True, False):
+            rows = [_row(x, as_text) for x in chosen]
+            out = []
+            assert write_rows_json(iter(rows), out.append) == len(chosen)
+            assert "".join(out) == dumps(records_json(chosen)) + "\n"
+
+
+def _row(
+    item: Listed, date_as_text: bool
+) -> tuple[tuple[object, ...], int | None, list[tuple[object, ...]]]:
+    from osdose.ledger.records import COLUMNS, SIGNATURE_COLUMNS
+
+    r = item.record
+    row = tuple(getattr(r, c) for c in COLUMNS)
+    if date_as_text and r.date is not None:
+        row = tuple(
+            r.date.isoformat() if c == "date" else v for c, v in zip(COLUMNS, row, strict=True)
+        )
+    sigs = [tuple(getattr(g, c) for c in SIGNATURE_COLUMNS) for g in item.signatures]
+    return row, item.voided_by, sigs
