@@ -20,7 +20,6 @@ from osdose.course import Administration
 if TYPE_CHECKING:
     from osdose.drugs import DrugTable
     from osdose.ledger.actions import Listed
-    from osdose.ledger.records import Signature
     from osdose.ledger.store import LedgerStore
 
 
@@ -182,27 +181,20 @@ def export_chunks(
     (``yaml`` or ``jsonl``), exported at ``at``, in id order (the order totals are summed
     in, so a total from the file equals the ledger's to the last bit).
 
-    Streamed: one pass counts the records and finds the voided ones, a second writes the
-    rest as it reads them. Call it, and write the chunks, inside ``store.snapshot()``:
-    both passes then read one state of the ledger."""
+    Streamed: the database counts the records in effect, then gives them one at a time
+    with their signatures. Call it, and write the chunks, inside ``store.snapshot()``:
+    both then read one state of the ledger."""
     from osdose.ledger.actions import Listed
     from osdose.ledger.entries import checked_name
     from osdose.ledger.history import administration
+    from osdose.ledger.pages import Page, record_of, signatures_of
     from osdose.ledger.records import LedgerError
 
     checked_name(patient, "patient id")
-    administrations, voided = 0, set()
-    for r in store.records(patient):
-        if r.kind == "void" and r.voids is not None:
-            voided.add(r.voids)
-        elif r.kind == "administration":
-            administrations += 1
-    if not administrations and not voided:
+    which = Page(patient, limit=None, by_id=True)
+    count = store.count(which)
+    if not count and next(store.records(patient), None) is None:
         raise LedgerError(f"unknown patient {patient!r}: no records in ledger {store.location}")
-    signed: dict[int, list[Signature]] = {}
-    for sig in store.signatures(patient):
-        signed.setdefault(sig.record_id, []).append(sig)
-    count = administrations - len(voided)
     where = store.location
     header = (
         f"Course of {patient} exported from the osdose ledger {where} at {at}:\n"
@@ -212,12 +204,10 @@ def export_chunks(
     notes: dict[int, str] = {}
 
     def in_effect() -> Iterator[tuple[Administration, int]]:
-        for r in store.records(patient):
-            if r.kind != "administration" or r.id in voided:
-                continue
-            item = Listed(r, None, tuple(signed.get(r.id, ())))
-            notes[r.id] = signatures_note(item)
-            yield administration(item, drugs, where), r.id
+        for row, _, sigs in store.page(which):
+            item = Listed(record_of(row), None, signatures_of(sigs))
+            notes[item.record.id] = signatures_note(item)
+            yield administration(item, drugs, where), item.record.id
 
     # the notes are filled in as the records stream, each before its entry is written
     return Exported(count, FORMATS[fmt](patient, in_effect(), header, notes))

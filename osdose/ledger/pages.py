@@ -28,6 +28,7 @@ class Page:
     include_void: bool = False
     since: dt.date | None = None
     limit: int | None = DEFAULT_LIMIT
+    by_id: bool = False  # in the order recorded (export: the order totals are summed in)
 
 
 @dataclass(frozen=True)
@@ -68,19 +69,18 @@ def page_query(page: Page, t: Tables) -> tuple[str, list[Any]]:
     cols = ", ".join(f"r.{c}" for c in COLUMNS)
     inner = f"SELECT {cols}, v.id AS voided_by, COALESCE(r.date, w.date) AS sort_date {where}"
     if page.limit is not None:
-        inner += f" ORDER BY sort_date DESC, r.id DESC LIMIT {t.mark}"
+        newest = "r.id DESC" if page.by_id else "sort_date DESC, r.id DESC"
+        inner += f" ORDER BY {newest} LIMIT {t.mark}"
         params.append(page.limit)
     outer = ", ".join(f"p.{c}" for c in COLUMNS)
+    order = "p.id" if page.by_id else "p.sort_date, p.id"
     if t.signatures is None:
         nulls = ", ".join("NULL" for _ in SIGNATURE_COLUMNS)
-        return (
-            f"SELECT {outer}, p.voided_by, {nulls} FROM ({inner}) p ORDER BY p.sort_date, p.id",
-            params,
-        )
+        return f"SELECT {outer}, p.voided_by, {nulls} FROM ({inner}) p ORDER BY {order}", params
     sig = ", ".join(f"s.{c}" for c in SIGNATURE_COLUMNS)
     return (
         f"SELECT {outer}, p.voided_by, {sig} FROM ({inner}) p "
-        f"LEFT JOIN {t.signatures} s ON s.record_id = p.id ORDER BY p.sort_date, p.id, s.id",
+        f"LEFT JOIN {t.signatures} s ON s.record_id = p.id ORDER BY {order}, s.id",
         params,
     )
 
