@@ -120,3 +120,23 @@ def _row(
         )
     sigs = [tuple(getattr(g, c) for c in SIGNATURE_COLUMNS) for g in item.signatures]
     return row, item.voided_by, sigs
+
+
+def test_a_page_is_read_through_the_patient_index(sqlite_ledger: object) -> None:
+    import sqlite3
+    from pathlib import Path
+
+    from osdose.ledger.pages import Page, Tables, count_query, page_query
+
+    from .bulk import fill
+
+    fill(str(sqlite_ledger), {"P-1": 30, "P-2": 30})
+    conn = sqlite3.connect(Path(str(sqlite_ledger)))
+    t = Tables("records", "signatures", "?")
+    for page in (Page("P-1"), Page("P-1", True, dt.date(1900, 1, 2), None, by_id=True)):
+        for sql, params in (page_query(page, t), count_query(page, t)):
+            plan = [r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+            # the patient's records through (patient, id); no scan of the whole ledger
+            assert "SEARCH r USING INDEX records_patient_id (patient=?)" in plan, plan
+            assert not [p for p in plan if p.startswith("SCAN r")], plan
+    conn.close()
