@@ -398,7 +398,9 @@ def import_(
     with open_ledger(ledger, create=True) as store:
         who = store.identity(claimed)
         new = [r for c in loaded for r in entries.to_records(c.administrations, c.patient, who)]
+        loaded.clear()  # the courses' administrations are records now: memory for the append
         stored = store.append(new, allow_same_day)
+        del new
         where = store.location
     _ids([r.id for r in stored])
     n, files = len(stored), len(courses)
