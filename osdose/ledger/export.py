@@ -206,8 +206,9 @@ def export_chunks(
     def in_effect() -> Iterator[tuple[Administration, int]]:
         for row, _, sigs in store.page(which):
             item = Listed(record_of(row), None, signatures_of(sigs))
+            notes.clear()  # the entry before was written before this one was asked for
             notes[item.record.id] = signatures_note(item)
             yield administration(item, drugs, where), item.record.id
 
-    # the notes are filled in as the records stream, each before its entry is written
+    # the note of each record is put in as it streams, just before its entry is written
     return Exported(count, FORMATS[fmt](patient, in_effect(), header, notes))
