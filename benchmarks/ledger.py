@@ -12,11 +12,23 @@
    patient is read through an index: O(that patient's records), whatever the ledger's
    size (the EXPLAIN of the query is printed).
 
+3. Hospital scale (issue 15), on a SQLite ledger of N records of one patient (default
+   1,000,000; --scale N) and 100 of another, each row against its floor in the same run,
+   paired (A B A B …, --runs of each), the median of the ratios of CPU seconds (user +
+   sys, the whole osdose process against the floor's own operation):
+   - `ledger export --format jsonl` of the N records / `json.dumps` of the same entries;
+   - `ledger import` of that file into a new ledger / `json.loads` of the same entries;
+   - `ledger list --format json` of the N records / the same SELECT in a Python loop,
+     with the peak memory of both listings (N records, and 100: flat means equal);
+   - `cumulative --ledger --patient` of the 100-record patient / the cold start
+     `python -c "import typer, pint, yaml"`, in wall milliseconds above it.
+
 PostgreSQL: $OSDOSE_BENCH_PG (default postgresql://root@127.0.0.1:5432/postgres), a role that
 may CREATE DATABASE; the benchmark creates a database of its own and drops it. Without a
 server, the PostgreSQL half is skipped (said so).
 
-Run: .venv/bin/python benchmarks/ledger.py [--calls N] [--records N]
+Run: .venv/bin/python benchmarks/ledger.py [--calls N] [--records N] [--scale N]
+     [--runs N] [--only scale]
 """
 
 from __future__ import annotations
@@ -36,6 +48,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from timing import medians
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "ledger"))
 
 BIN = Path(sys.executable).parent
 OSDOSE = shutil.which("osdose", path=str(BIN)) or "osdose"
@@ -207,10 +222,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=10_000)
     parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--scale", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", choices=["scale"])
     args = parser.parse_args()
     n = args.calls
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
+        if args.only == "scale":
+            scale(tmp, args.scale, args.runs)
+            return
         print(f"1. record, {n:,} calls, one durable transaction each (ms per record)")
         report("Python API (record())", each_backend(tmp, "api", lambda L: api_calls(L, n)), n)
         report("CLI command, in-process", each_backend(tmp, "cli", lambda L: cli_calls(L, n)), n)
@@ -223,6 +244,7 @@ def main() -> None:
                 locations["PostgreSQL"] = url
             for backend, location in locations.items():
                 one_patient(backend, location, args.records)
+        scale(tmp, args.scale, args.runs)
 
 
 def one_patient(backend: str, location: str, records: int) -> None:
@@ -242,6 +264,151 @@ def one_patient(backend: str, location: str, records: int) -> None:
     in_process = exposure_ms(location, patient)
     print(f"  course_from_ledger + exposure in-process: {in_process:.1f} ms (median of {RUNS})")
     print("  " + "\n  ".join(explain(location, patient)))
+
+
+# -- 3. hospital scale ----------------------------------------------------------------------
+
+
+def run_process(cmd: list[str], stdout: int | None = subprocess.DEVNULL) -> tuple[float, float]:
+    """(CPU seconds, peak memory MiB) of one whole process (the kernel's accounting)."""
+    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)}: exit {proc.returncode}: {err[-500:]!r}")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+FLOOR = r"""
+import json, sqlite3, sys, time
+what, path = sys.argv[1], sys.argv[2]
+if what == "dumps":
+    with open(path, encoding="utf-8") as f:
+        next(f)
+        entries = [json.loads(line) for line in f]
+    t = time.process_time(); json.dumps(entries, ensure_ascii=False); t = time.process_time() - t
+elif what == "loads":
+    with open(path, encoding="utf-8") as f:
+        next(f)
+        text = "[" + ",".join(line.rstrip() for line in f) + "]"
+    t = time.process_time(); json.loads(text); t = time.process_time() - t
+else:  # the SELECT `ledger list --format json` runs, in a Python loop
+    from osdose.ledger.pages import Page, Tables, page_query
+    sql, params = page_query(Page(sys.argv[3], limit=None), Tables("records", "signatures", "?"))
+    conn = sqlite3.connect(path)
+    t = time.process_time()
+    for row in conn.execute(sql, params):
+        pass
+    t = time.process_time() - t
+print(t)
+"""
+
+
+def floor(what: str, *args: str) -> float:
+    out = subprocess.run(
+        [sys.executable, "-c", FLOOR, what, *args], check=True, capture_output=True, text=True
+    )
+    return float(out.stdout)
+
+
+def paired(
+    name: str,
+    command: Callable[[], tuple[float, float]],
+    base: Callable[[], float],
+    runs: int,
+    n: int,
+) -> None:
+    """``runs`` pairs of the command and its floor, in turn; the medians and the median of
+    the ratios."""
+    rows = []
+    for _ in range(runs):
+        cpu, mib = command()
+        rows.append((cpu, base(), mib))
+    cpu = statistics.median(r[0] for r in rows)
+    low = statistics.median(r[1] for r in rows)
+    ratio = statistics.median(r[0] / r[1] for r in rows)
+    mib = statistics.median(r[2] for r in rows)
+    print(
+        f"{name:<44} {cpu:8.2f} s  floor {low:7.2f} s  {ratio:5.2f}×  "
+        f"{cpu / n * 1e6:6.1f} µs/record  peak {mib:6.0f} MiB"
+    )
+
+
+def scale(tmp: Path, n: int, runs: int) -> None:
+    from bulk import fill  # tests/ledger/bulk.py: valid chained records, fast
+
+    big, small = "P-BIG", "P-SMALL"
+    ledger = str(tmp / "scale.sqlite3")
+    print(f"\n3. hospital scale: {n:,} records of one patient (SQLite), {runs} paired runs")
+    t0 = time.perf_counter()
+    fill(ledger, {big: n, small: 100})
+    built = time.perf_counter() - t0
+    print(f"built in {built:.0f} s ({built / n * 1e6:.0f} µs per record, LedgerStore.append)")
+    out = tmp / "export.jsonl"
+
+    def export() -> tuple[float, float]:
+        return run_process([OSDOSE, "ledger", "export", "-p", big, "--ledger", ledger,
+                            "-o", str(out), "--force"])  # fmt: skip
+
+    print(f"{'':<44} {'osdose':>10}  {'floor':>13}  {'ratio':>6}")
+    paired("ledger export --format jsonl / json.dumps", export,
+           lambda: floor("dumps", str(out)), runs, n)  # fmt: skip
+    target = tmp / "imported.sqlite3"
+
+    def import_() -> tuple[float, float]:
+        for f in tmp.glob("imported.sqlite3*"):
+            f.unlink()
+        return run_process([OSDOSE, "ledger", "import", str(out), "--by", "bench",
+                            "--ledger", str(target)])  # fmt: skip
+
+    paired("ledger import (jsonl) / json.loads", import_, lambda: floor("loads", str(out)),
+           runs, n)  # fmt: skip
+
+    def listing(patient: str) -> Callable[[], tuple[float, float]]:
+        return lambda: run_process(
+            [OSDOSE, "ledger", "list", "-p", patient, "-f", "json", "--ledger", ledger]
+        )
+
+    paired("ledger list --format json / SELECT loop", listing(big),
+           lambda: floor("select", ledger, big), runs, n)  # fmt: skip
+    _, small_mib = listing(small)()
+    print(f"{'':<44} peak memory listing 100 records: {small_mib:.0f} MiB")
+    yaml_out = tmp / "export.yaml"
+    cpu, _ = run_process([OSDOSE, "ledger", "export", "-p", big, "--ledger", ledger,
+                          "-o", str(yaml_out), "--force"])  # fmt: skip
+    print(f"{'ledger export (YAML), for people':<44} {cpu:8.2f} s  ({cpu / n * 1e6:.1f} µs/record)")
+    # the same 100 records from a course file: the command's own cold start
+    course = tmp / "small.yaml"
+    run_process([OSDOSE, "ledger", "export", "-p", small, "--ledger", ledger, "-o", str(course)])
+    commands = {
+        "cold start: python -c 'import typer, pint, yaml'": [
+            sys.executable, "-c", "import typer, pint, yaml"
+        ],
+        f"osdose cumulative COURSE.yaml (the same {small} records)": [
+            OSDOSE, "cumulative", str(course), "-f", "json"
+        ],
+        f"osdose cumulative --ledger L --patient {small} (100 of {n + 100:,})": [
+            OSDOSE, "cumulative", "--ledger", ledger, "--patient", small, "-f", "json"
+        ],
+    }  # fmt: skip
+    cpu: dict[str, list[float]] = {k: [] for k in commands}
+    wall: dict[str, list[float]] = {k: [] for k in commands}
+    for _ in range(RUNS):
+        for name, cmd in commands.items():
+            t0 = time.perf_counter()
+            cpu[name].append(run_process(cmd)[0] * 1000)
+            wall[name].append((time.perf_counter() - t0) * 1000)
+    for name in commands:
+        c, w = statistics.median(cpu[name]), statistics.median(wall[name])
+        print(f"{c:8.1f} ms CPU {w:8.1f} ms wall  {name}")
+    cold, from_file, from_ledger = (statistics.median(v) for v in cpu.values())
+    print(
+        f"cumulative, one patient of a {n + 100:,}-record ledger: {from_ledger - from_file:+.1f} "
+        f"ms CPU above the same command on a course file, {from_ledger - cold:+.0f} ms above "
+        f"the cold start floor (median of {RUNS})"
+    )
 
 
 if __name__ == "__main__":

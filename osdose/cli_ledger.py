@@ -317,13 +317,13 @@ def list_(
     with open_ledger(ledger) as store, store.snapshot():
         shown = page(store, which)
         if format is Format.json:
-            from osdose.render.ledger import write_records_json
+            from osdose.render.ledger import write_rows_json
 
-            write_records_json(shown.items, sys.stdout.write)
+            write_rows_json(shown.rows, sys.stdout.write)
             return
         from osdose.render.ledger import records_table
 
-        emit_rich(records_table(patient, list(shown.items), include_void, shown.total))
+        emit_rich(records_table(patient, list(shown.items()), include_void, shown.total))
 
 
 class ExportFormat(StrEnum):
@@ -379,7 +379,7 @@ def export(
 
     chosen = _export_format(format, output)
     table = drug_table()
-    with open_ledger(ledger) as store:
+    with open_ledger(ledger) as store, store.snapshot():
         exported = export_chunks(store, patient, table, now_utc(), chosen.value)
         if output is None:
             for chunk in exported.chunks:
@@ -417,7 +417,9 @@ def import_(
     with open_ledger(ledger, create=True) as store:
         who = store.identity(claimed)
         new = [r for c in loaded for r in entries.to_records(c.administrations, c.patient, who)]
+        loaded.clear()  # the courses' administrations are records now: memory for the append
         stored = store.append(new, allow_same_day)
+        del new
         where = store.location
     _ids([r.id for r in stored])
     created_note(store)

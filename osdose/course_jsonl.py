@@ -40,12 +40,11 @@ class _Paths(dict[Path_, Pos]):
             return False
         node: Any = self.doc.data
         for part in path:
-            if isinstance(node, dict) and isinstance(part, str) and part in node:  # noqa: SIM114
-                node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-                node = node[part]
-            else:
+            in_dict = isinstance(node, dict) and isinstance(part, str) and part in node
+            in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            if not (in_dict or in_list):
                 return False
+            node = node[part]
         return True
 
 

@@ -16,9 +16,11 @@ from osdose.course import Administration
 from osdose.errors import InputError
 from osdose.ledger.check import CheckResult, check
 from osdose.ledger.entries import checked_name, to_records
-from osdose.ledger.pages import DEFAULT_LIMIT, Page
+from osdose.ledger.pages import DEFAULT_LIMIT, Entry, Page, record_of, signatures_of
 from osdose.ledger.records import (
+    COLUMNS,
     MEANINGS,
+    RANGES,
     LedgerError,
     NewRecord,
     Record,
@@ -122,6 +124,22 @@ def read_back(r: Record, location: str) -> Record:
     return r
 
 
+_CHECKED = [(COLUMNS.index(name), low, high) for name, (low, high, _) in RANGES.items()]
+
+
+def _read_back_rows(rows: Iterator[Entry], location: str) -> Iterator[Entry]:
+    """``rows`` as the database gives them, each checked as :func:`read_back` checks a
+    record (comparisons on the row itself: a :class:`Record` is built only to word the
+    refusal)."""
+    for entry in rows:
+        row = entry[0]
+        for i, low, high in _CHECKED:
+            v = row[i]
+            if v is not None and not (low < v <= high):  # NaN fails every comparison
+                read_back(record_of(row), location)
+        yield entry
+
+
 def listing(store: LedgerStore, patient: str, include_void: bool = False) -> list[Listed]:
     """A patient's records in id order: the administrations in effect, or every record."""
     checked_name(patient, "patient id")
@@ -140,11 +158,16 @@ def listing(store: LedgerStore, patient: str, include_void: bool = False) -> lis
 class Shown:
     """A page of a patient's records (:class:`~osdose.ledger.pages.Page`): how many
     records match (``total``, the limit aside) and the page's records, streamed (read them
-    inside the store's :meth:`~osdose.ledger.store.LedgerStore.snapshot`)."""
+    inside the store's :meth:`~osdose.ledger.store.LedgerStore.snapshot`), once."""
 
     page: Page
     total: int
-    items: Iterator[Listed]
+    rows: Iterator[Entry]  # as the database gives them (the JSON writer reads these)
+
+    def items(self) -> Iterator[Listed]:
+        """The page's records."""
+        for row, voided_by, sigs in self.rows:
+            yield Listed(record_of(row), voided_by, signatures_of(sigs))
 
     @property
     def shown(self) -> int:
@@ -165,10 +188,8 @@ def page(store: LedgerStore, which: Page) -> Shown:
         raise LedgerError(
             f"unknown patient {which.patient!r}: no records in ledger {store.location}"
         )
-    where = store.location
     # streamed: a record changed outside osdose stops the listing where it is met
-    items = (Listed(read_back(r, where), v, sigs) for r, v, sigs in store.page(which))
-    return Shown(which, total, items)
+    return Shown(which, total, _read_back_rows(store.page(which), store.location))
 
 
 __all__ = [

@@ -123,7 +123,7 @@ def course_chunks(
     when every value in it is a scalar that emitter knows, else by PyYAML."""
     from osdose.ledger.yaml_out import entry_text, mapping_text
 
-    notes = signed or {}
+    notes = signed if signed is not None else {}
     yield "".join(f"# {line}\n" for line in header.splitlines())
     yield mapping_text("patient", {"id": patient})
     chunk: list[str] = []
@@ -151,7 +151,7 @@ def jsonl_chunks(
     in its notes) on line 1, then an administration a line, in pieces."""
     from osdose.course_jsonl import entry_line, header_line
 
-    notes = signed or {}
+    notes = signed if signed is not None else {}
     yield header_line({"id": patient, "notes": " ".join(header.splitlines())})
     chunk: list[str] = []
     for a, i in administrations:
@@ -179,17 +179,36 @@ def export_chunks(
 ) -> Exported:
     """``patient``'s administrations in effect in ``store`` as a course file in ``fmt``
     (``yaml`` or ``jsonl``), exported at ``at``, in id order (the order totals are summed
-    in, so a total from the file equals the ledger's to the last bit)."""
-    from osdose.ledger.actions import listing
-    from osdose.ledger.history import administration
+    in, so a total from the file equals the ledger's to the last bit).
 
-    items = listing(store, patient)
+    Streamed: the database counts the records in effect, then gives them one at a time
+    with their signatures. Call it, and write the chunks, inside ``store.snapshot()``:
+    both then read one state of the ledger."""
+    from osdose.ledger.actions import Listed, read_back
+    from osdose.ledger.entries import checked_name
+    from osdose.ledger.history import administration
+    from osdose.ledger.pages import Page, record_of, signatures_of
+    from osdose.ledger.records import LedgerError
+
+    checked_name(patient, "patient id")
+    which = Page(patient, limit=None, by_id=True)
+    count = store.count(which)
+    if not count and next(store.records(patient), None) is None:
+        raise LedgerError(f"unknown patient {patient!r}: no records in ledger {store.location}")
     where = store.location
     header = (
         f"Course of {patient} exported from the osdose ledger {where} at {at}:\n"
-        f"{len(items)} administrations in effect (voided records left out); who recorded and "
+        f"{count} administrations in effect (voided records left out); who recorded and "
         "who verified each is in its notes."
     )
-    adms = ((administration(x, drugs, where), x.record.id) for x in items)
-    signed = {x.record.id: signatures_note(x) for x in items}
-    return Exported(len(items), FORMATS[fmt](patient, adms, header, signed))
+    notes: dict[int, str] = {}
+
+    def in_effect() -> Iterator[tuple[Administration, int]]:
+        for row, _, sigs in store.page(which):
+            item = Listed(read_back(record_of(row), where), None, signatures_of(sigs))
+            notes.clear()  # the entry before was written before this one was asked for
+            notes[item.record.id] = signatures_note(item)
+            yield administration(item, drugs, where), item.record.id
+
+    # the note of each record is put in as it streams, just before its entry is written
+    return Exported(count, FORMATS[fmt](patient, in_effect(), header, notes))

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from osdose.ledger.records import COLUMNS, SIGNATURE_COLUMNS
+from osdose.ledger.records import COLUMNS, SIGNATURE_COLUMNS, Record, Signature
 
 DEFAULT_LIMIT = 50  # records a person reads on one screen or two
 
@@ -28,6 +28,7 @@ class Page:
     include_void: bool = False
     since: dt.date | None = None
     limit: int | None = DEFAULT_LIMIT
+    by_id: bool = False  # in the order recorded (export: the order totals are summed in)
 
 
 @dataclass(frozen=True)
@@ -68,28 +69,31 @@ def page_query(page: Page, t: Tables) -> tuple[str, list[Any]]:
     cols = ", ".join(f"r.{c}" for c in COLUMNS)
     inner = f"SELECT {cols}, v.id AS voided_by, COALESCE(r.date, w.date) AS sort_date {where}"
     if page.limit is not None:
-        inner += f" ORDER BY sort_date DESC, r.id DESC LIMIT {t.mark}"
+        newest = "r.id DESC" if page.by_id else "sort_date DESC, r.id DESC"
+        inner += f" ORDER BY {newest} LIMIT {t.mark}"
         params.append(page.limit)
     outer = ", ".join(f"p.{c}" for c in COLUMNS)
+    order = "p.id" if page.by_id else "p.sort_date, p.id"
     if t.signatures is None:
         nulls = ", ".join("NULL" for _ in SIGNATURE_COLUMNS)
-        return (
-            f"SELECT {outer}, p.voided_by, {nulls} FROM ({inner}) p ORDER BY p.sort_date, p.id",
-            params,
-        )
+        return f"SELECT {outer}, p.voided_by, {nulls} FROM ({inner}) p ORDER BY {order}", params
     sig = ", ".join(f"s.{c}" for c in SIGNATURE_COLUMNS)
     return (
         f"SELECT {outer}, p.voided_by, {sig} FROM ({inner}) p "
-        f"LEFT JOIN {t.signatures} s ON s.record_id = p.id ORDER BY p.sort_date, p.id, s.id",
+        f"LEFT JOIN {t.signatures} s ON s.record_id = p.id ORDER BY {order}, s.id",
         params,
     )
 
 
 Row = tuple[Any, ...]
+#: One record of a page as the database gives it: its columns (:data:`COLUMNS`; a date as
+#: ``YYYY-MM-DD`` text or a date), the id of its void, and its signatures' rows.
+Entry = tuple[Row, int | None, list[Row]]
 _N = len(COLUMNS)
+_DATE = COLUMNS.index("date")
 
 
-def grouped(rows: Iterable[Row]) -> Iterator[tuple[Row, int | None, list[Row]]]:
+def grouped(rows: Iterable[Row]) -> Iterator[Entry]:
     """The rows of :func:`page_query` as (record columns, voided by, signature rows), one
     per record, in order."""
     current: Row | None = None
@@ -104,3 +108,14 @@ def grouped(rows: Iterable[Row]) -> Iterator[tuple[Row, int | None, list[Row]]]:
             sigs.append(row[_N + 1 :])
     if current is not None:
         yield current, voided_by, sigs
+
+
+def record_of(row: Row) -> Record:
+    """The :class:`Record` of a row of :data:`COLUMNS`."""
+    if isinstance(row[_DATE], str):
+        row = (*row[:_DATE], dt.date.fromisoformat(row[_DATE]), *row[_DATE + 1 :])
+    return Record(**dict(zip(COLUMNS, row, strict=True)))
+
+
+def signatures_of(rows: list[Row]) -> tuple[Signature, ...]:
+    return tuple(Signature(*r) for r in rows)

@@ -348,10 +348,9 @@ class PostgresLedger:
             row = self.conn.execute(sql, params).fetchone()
         return int(row[0]) if row else 0
 
-    def page(self, page: pages.Page) -> Iterator[tuple[Record, int | None, tuple[Signature, ...]]]:
+    def page(self, page: pages.Page) -> Iterator[pages.Entry]:
         sql, params = pages.page_query(page, self._TABLES)
-        for row, voided_by, sigs in pages.grouped(self._rows(sql, tuple(params))):
-            yield _record(row), voided_by, tuple(Signature(*s) for s in sigs)
+        yield from pages.grouped(self._rows(sql, tuple(params)))
 
     def signatures(self, patient: str | None = None) -> Iterator[Signature]:
         columns = ", ".join(f"s.{c}" for c in SIGNATURE_COLUMNS)

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any, Literal
@@ -91,9 +92,11 @@ _RANGES: dict[str, tuple[float, float, str]] = {
     "bsa_m2": (0.0, 10.0, "a BSA in m²"),
     "dose_percent": (0.0, 1000.0, "a dose percent"),
 }
+RANGES = _RANGES  # also checked on rows read back (osdose.ledger.actions)
 _COUNTS = {"cycle": 1_000_000, "day": 1_000_000}
 # dataclasses.asdict deep-copies every value; these flat records need only getattr
 NEW_FIELDS = tuple(f.name for f in fields(NewRecord))
+_NEW_VALUES = operator.attrgetter(*NEW_FIELDS)
 
 
 def check_id(value: int, field: str = "record id") -> int:
@@ -136,7 +139,7 @@ def check_values(record: NewRecord) -> NewRecord:
 
 def canonical(record: NewRecord, record_id: int, recorded_at: str, prev_hash: str) -> bytes:
     """The bytes the hash is computed over (every field but ``hash``)."""
-    content: dict[str, Any] = {k: getattr(record, k) for k in NEW_FIELDS}
+    content: dict[str, Any] = dict(zip(NEW_FIELDS, _NEW_VALUES(record), strict=True))
     for k in _FLOATS:
         if content[k] is not None:
             content[k] = float(content[k])  # 74 and 74.0 must hash alike
@@ -155,13 +158,10 @@ def record_hash(record: NewRecord, record_id: int, recorded_at: str, prev_hash: 
 
 def seal(record: NewRecord, record_id: int, recorded_at: str, prev_hash: str) -> Record:
     """The stored form of ``record``: with its id, time, previous hash and own hash."""
-    return Record(
-        **{k: getattr(record, k) for k in NEW_FIELDS},
-        id=record_id,
-        recorded_at=recorded_at,
-        prev_hash=prev_hash,
-        hash=record_hash(record, record_id, recorded_at, prev_hash),
-    )
+    # positionally: NewRecord's fields in order, then Record's own
+    digest = record_hash(record, record_id, recorded_at, prev_hash)
+    values: tuple[Any, ...] = (*_NEW_VALUES(record), record_id, recorded_at, prev_hash, digest)
+    return Record(*values)
 
 
 @dataclass(frozen=True)

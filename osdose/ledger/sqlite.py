@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import operator
 import os
 import sqlite3
 import time
@@ -58,15 +59,18 @@ PATIENT_QUERY = f"{_SELECT} WHERE patient = ? ORDER BY id"
 _IN_EFFECT = (
     "r.kind = 'administration' AND NOT EXISTS (SELECT 1 FROM records v WHERE v.voids = r.id)"
 )
-_SAME_DAY = (
-    f"SELECT min(r.id) FROM records r WHERE r.patient = ? AND r.drug = ? AND r.date = ? "
-    f"AND {_IN_EFFECT}"
+_SAME_DAY_KEYS = (
+    "WITH k (patient, drug, date) AS (VALUES %s) SELECT k.patient, k.drug, k.date, "
+    "(SELECT min(r.id) FROM records r WHERE r.patient = k.patient AND r.drug = k.drug "
+    f"AND r.date = k.date AND {_IN_EFFECT}) FROM k"
 )
 _SAME_DAY_PATIENT = (
     f"SELECT r.drug, r.date, min(r.id) FROM records r WHERE r.patient = ? AND {_IN_EFFECT} "
     "GROUP BY r.drug, r.date"
 )
-_KEYS_PER_QUERY = 256  # more keys of one patient than this: one pass over their records
+# how many of a patient's records there are, counting no further than the keys
+_HOLDS = "SELECT count(*) FROM (SELECT 1 FROM records WHERE patient = ? LIMIT ?)"
+_KEYS_PER_QUERY = 1000  # keys looked up by one query (3 parameters each)
 
 
 def _record(row: tuple[Any, ...]) -> Record:
@@ -300,26 +304,29 @@ class SQLiteLedger:
         return int(row[0]) if row else None
 
     def same_day(self, keys: Sequence[Key]) -> dict[Key, int]:
-        # One index lookup (records_patient) per key; a patient with many keys (an import
-        # of a long course) in one pass over that patient's records instead.
+        # Linear in the keys whatever the ledger holds: a patient with fewer records than
+        # keys (an import into a new ledger) in one pass over their records; otherwise the
+        # keys in batches, each an index lookup (records_patient).
         by_patient: dict[str, list[Key]] = {}
         for k in keys:
             by_patient.setdefault(k[0], []).append(k)
-        out = {}
+        out: dict[Key, int] = {}
         for patient, theirs in by_patient.items():
-            if len(theirs) > _KEYS_PER_QUERY:
+            held = self.conn.execute(_HOLDS, (patient, len(theirs))).fetchone()[0]
+            if held < len(theirs):
                 wanted = set(theirs)
-                rows = self.conn.execute(_SAME_DAY_PATIENT, (patient,))
-                for drug, day, first in rows:
+                for drug, day, first in self.conn.execute(_SAME_DAY_PATIENT, (patient,)):
                     key = (patient, drug, dt.date.fromisoformat(day))
                     if key in wanted:
                         out[key] = int(first)
                 continue
-            for key in theirs:
-                row = self.conn.execute(_SAME_DAY, (patient, key[1], key[2].isoformat()))
-                first = row.fetchone()[0]
-                if first is not None:
-                    out[key] = int(first)
+            for i in range(0, len(theirs), _KEYS_PER_QUERY):
+                chunk = theirs[i : i + _KEYS_PER_QUERY]
+                values = ", ".join("(?, ?, ?)" for _ in chunk)
+                params = [v for p, d, day in chunk for v in (p, d, day.isoformat())]
+                for p, d, day, first in self.conn.execute(_SAME_DAY_KEYS % values, params):
+                    if first is not None:
+                        out[(p, d, dt.date.fromisoformat(day))] = int(first)
         return out
 
     # reading
@@ -359,11 +366,10 @@ class SQLiteLedger:
         sql, params = pages.count_query(page, self._tables())
         return int(self.conn.execute(sql, params).fetchone()[0])
 
-    def page(self, page: pages.Page) -> Iterator[tuple[Record, int | None, tuple[Signature, ...]]]:
+    def page(self, page: pages.Page) -> Iterator[pages.Entry]:
         sql, params = pages.page_query(page, self._tables())
         try:
-            for row, voided_by, sigs in pages.grouped(self.conn.execute(sql, params)):
-                yield _record(row), voided_by, tuple(map(_signature, sigs))
+            yield from pages.grouped(self.conn.execute(sql, params))
         except sqlite3.DatabaseError as exc:
             raise LedgerDamaged(
                 f"ledger {self.location} cannot be read ({exc}): it is damaged; restore it "
@@ -450,12 +456,16 @@ class SQLiteLedger:
         self.close()
 
 
+_COLUMNS_OF = operator.attrgetter(*COLUMNS)
+_DATE = COLUMNS.index("date")
+
+
 def _row(r: Record) -> tuple[Any, ...]:
-    values = []
-    for name in COLUMNS:
-        v = getattr(r, name)
-        values.append(v.isoformat() if isinstance(v, dt.date) else v)
-    return tuple(values)
+    values: tuple[Any, ...] = _COLUMNS_OF(r)
+    day = values[_DATE]
+    if day is None:
+        return values
+    return (*values[:_DATE], day.isoformat(), *values[_DATE + 1 :])
 
 
 def initialise(path: str | Path) -> tuple[bool, list[int], int]:

@@ -17,7 +17,7 @@ from types import TracebackType
 from typing import Protocol
 
 from osdose.ledger.location import ENV, FILE_NAME, default_location, is_postgres, resolve
-from osdose.ledger.pages import Page
+from osdose.ledger.pages import Entry, Page
 from osdose.ledger.records import LedgerError, NewRecord, Record, Signature
 
 
@@ -74,9 +74,10 @@ class LedgerStore(Protocol):
         """How many records ``page`` holds, its limit aside."""
         ...
 
-    def page(self, page: Page) -> Iterator[tuple[Record, int | None, tuple[Signature, ...]]]:
-        """The records of ``page`` sorted by date, then id, streamed: each with the id of
-        the void that voids it (``None`` while in effect) and its second signatures."""
+    def page(self, page: Page) -> Iterator[Entry]:
+        """The records of ``page`` sorted by date, then id, streamed as the database gives
+        them (:data:`~osdose.ledger.pages.Entry`): each record's row, the id of the void
+        that voids it (``None`` while in effect) and its second signatures' rows."""
         ...
 
     def snapshot(self) -> AbstractContextManager[None]:

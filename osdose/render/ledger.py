@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
+from osdose.ledger.records import COLUMNS, SIGNATURE_COLUMNS
 from osdose.render.json import _amount  # the one {"value", "unit"} shape of every JSON output
 
 if TYPE_CHECKING:
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from osdose.ledger.actions import CheckResult, Listed
+    from osdose.ledger.pages import Entry
     from osdose.ledger.records import Break
 
 
@@ -62,6 +65,10 @@ def records_json(items: Sequence[Listed]) -> list[dict[str, Any]]:
     return [record_doc(x) for x in items]
 
 
+Row = tuple[Any, ...]
+_COLUMNS_OF = operator.attrgetter(*COLUMNS)
+_SIGNATURE_COLUMNS_OF = operator.attrgetter(*SIGNATURE_COLUMNS)
+
 # -- the same list, streamed -------------------------------------------------------------
 # ``ledger list --format json`` of a million records: json.dumps with an indent runs the
 # pure-Python encoder and needs the whole list at once. These write the text of one record
@@ -76,81 +83,104 @@ def _str(v: str | None) -> str:
 def _jnum(v: float | None) -> str:
     if v is None:
         return "null"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        if not math.isfinite(v):
+    kind = type(v)
+    if kind is float:
+        if v - v != 0:  # NaN or an infinity: never written (allow_nan=False)
             raise ValueError(f"{v!r} is not a number JSON can hold")
         return float.__repr__(v)
-    return int.__repr__(v)
+    if kind is bool:
+        return "true" if v else "false"
+    if kind is int:
+        return int.__repr__(v)
+    if isinstance(v, float) and math.isfinite(v):
+        return float.__repr__(v)
+    return int.__repr__(int(v))
 
 
-def _amount_text(value: float | None, unit: str, pad: str) -> str:
+def _amount_text(value: float | None, unit: str) -> str:
     if value is None:
         return "null"
-    return f'{{\n{pad}  "value": {_jnum(value)},\n{pad}  "unit": {_str(unit)}\n{pad}}}'
+    return f'{{\n      "value": {_jnum(value)},\n      "unit": {_str(unit)}\n    }}'
 
 
-def _signatures_text(item: Listed) -> str:
-    if not item.signatures:
+_SIGNATURE = (
+    '      {\n        "meaning": %s,\n        "signed_by": %s,\n        "signed_at": %s,\n'
+    '        "record_hash": %s,\n        "hash": %s\n      }'
+)
+_S_MEANING, _S_SIGNED_AT, _S_SIGNED_BY, _S_RECORD_HASH, _S_HASH = (
+    SIGNATURE_COLUMNS.index(c) for c in ("meaning", "signed_at", "signed_by", "record_hash", "hash")
+)
+
+
+def _signatures_text(sigs: Sequence[Row]) -> str:
+    if not sigs:
         return "[]"
-    one = (
-        '      {{\n        "meaning": {},\n        "signed_by": {},\n        "signed_at": {},\n'
-        '        "record_hash": {},\n        "hash": {}\n      }}'
-    )
     body = ",\n".join(
-        one.format(
-            _str(g.meaning),
-            _str(g.signed_by),
-            _str(g.signed_at),
-            _str(g.record_hash),
-            _str(g.hash),
+        _SIGNATURE
+        % (
+            _str(g[_S_MEANING]),
+            _str(g[_S_SIGNED_BY]),
+            _str(g[_S_SIGNED_AT]),
+            _str(g[_S_RECORD_HASH]),
+            _str(g[_S_HASH]),
         )
-        for g in item.signatures
+        for g in sigs
     )
     return f"[\n{body}\n    ]"
 
 
+_KEYS = (
+    "id", "kind", "patient", "date", "drug", "dose_mg", "dose_mg_per_m2", "dose", "dose_per_m2",
+    "bsa_m2", "regimen", "cycle", "day", "dose_percent", "recorded_at", "recorded_by",
+    "signatures", "source", "voids", "reason", "voided", "voided_by", "hash",
+)  # fmt: skip
+# the keys of record_doc in order, each on its own line at the depth of a list's element
+_RECORD = "{\n" + ",\n".join(f'    "{k}": %s' for k in _KEYS) + "\n  }"
+(_ID, _KIND, _PATIENT, _DATE, _DRUG, _UNIT, _DOSE, _PER_M2, _BSA, _REGIMEN, _CYCLE, _DAY,
+ _PERCENT, _VOIDS, _REASON, _SOURCE, _AT, _BY, _HASH) = (
+    COLUMNS.index(c) for c in (
+        "id", "kind", "patient", "date", "drug", "unit", "dose", "dose_per_m2", "bsa_m2",
+        "regimen", "cycle", "day", "dose_percent", "voids", "reason", "source", "recorded_at",
+        "recorded_by", "hash",
+    )
+)  # fmt: skip
+
+
+def row_text(row: Row, voided_by: int | None, sigs: Sequence[Row]) -> str:
+    """:func:`record_doc` of a record's row (:data:`~osdose.ledger.records.COLUMNS`, its
+    date as text or a date), the id of its void and its signatures' rows, as the JSON text
+    of an element of a list indented by two."""
+    unit = row[_UNIT]
+    mg = unit == "mg"
+    day = row[_DATE]
+    return _RECORD % (
+        _jnum(row[_ID]), _str(row[_KIND]), _str(row[_PATIENT]),
+        "null" if day is None else _str(day if isinstance(day, str) else day.isoformat()),
+        _str(row[_DRUG]), _jnum(row[_DOSE]) if mg else "null",
+        _jnum(row[_PER_M2]) if mg else "null", _amount_text(row[_DOSE], unit or ""),
+        _amount_text(row[_PER_M2], f"{unit}/m2"), _jnum(row[_BSA]), _str(row[_REGIMEN]),
+        _jnum(row[_CYCLE]), _jnum(row[_DAY]), _jnum(row[_PERCENT]), _str(row[_AT]),
+        _str(row[_BY]), _signatures_text(sigs), _str(row[_SOURCE]), _jnum(row[_VOIDS]),
+        _str(row[_REASON]), "false" if voided_by is None else "true", _jnum(voided_by),
+        _str(row[_HASH]),
+    )  # fmt: skip
+
+
 def record_text(item: Listed) -> str:
     """:func:`record_doc` as the JSON text of an element of a list indented by two."""
-    r = item.record
-    mg = r.unit == "mg"
-    unit = r.unit or ""
-    fields = (
-        ("id", _jnum(r.id)),
-        ("kind", _str(r.kind)),
-        ("patient", _str(r.patient)),
-        ("date", _str(r.date.isoformat() if r.date else None)),
-        ("drug", _str(r.drug)),
-        ("dose_mg", _jnum(r.dose if mg else None)),
-        ("dose_mg_per_m2", _jnum(r.dose_per_m2 if mg else None)),
-        ("dose", _amount_text(r.dose, unit, "    ")),
-        ("dose_per_m2", _amount_text(r.dose_per_m2, f"{r.unit}/m2", "    ")),
-        ("bsa_m2", _jnum(r.bsa_m2)),
-        ("regimen", _str(r.regimen)),
-        ("cycle", _jnum(r.cycle)),
-        ("day", _jnum(r.day)),
-        ("dose_percent", _jnum(r.dose_percent)),
-        ("recorded_at", _str(r.recorded_at)),
-        ("recorded_by", _str(r.recorded_by)),
-        ("signatures", _signatures_text(item)),
-        ("source", _str(r.source)),
-        ("voids", _jnum(r.voids)),
-        ("reason", _str(r.reason)),
-        ("voided", _jnum(item.voided_by is not None)),
-        ("voided_by", _jnum(item.voided_by)),
-        ("hash", _str(r.hash)),
-    )
-    return "{\n" + ",\n".join(f'    "{k}": {v}' for k, v in fields) + "\n  }"
+    row = _COLUMNS_OF(item.record)
+    sigs = [_SIGNATURE_COLUMNS_OF(g) for g in item.signatures]
+    return row_text(row, item.voided_by, sigs)
 
 
-def write_records_json(items: Iterable[Listed], write: Callable[[str], object]) -> int:
-    """Write the list of :func:`records_json` as :func:`osdose.render.json.dumps` does,
-    then a line break, one record at a time (memory flat); how many records."""
+def write_rows_json(entries: Iterable[Entry], write: Callable[[str], object]) -> int:
+    """Write the list of :func:`records_json` of the rows of a page
+    (:meth:`~osdose.ledger.store.LedgerStore.page`) as :func:`osdose.render.json.dumps`
+    does, then a line break, a thousand records at a time (memory flat); how many."""
     n = 0
     chunk: list[str] = []
-    for item in items:
-        chunk.append(("[\n  " if n == 0 else ",\n  ") + record_text(item))
+    for row, voided_by, sigs in entries:
+        chunk.append(("[\n  " if n == 0 else ",\n  ") + row_text(row, voided_by, sigs))
         n += 1
         if len(chunk) == 1000:
             write("".join(chunk))
@@ -158,6 +188,15 @@ def write_records_json(items: Iterable[Listed], write: Callable[[str], object]) 
     chunk.append("\n]\n" if n else "[]\n")
     write("".join(chunk))
     return n
+
+
+def write_records_json(items: Iterable[Listed], write: Callable[[str], object]) -> int:
+    """:func:`write_rows_json` of records already read."""
+    rows = (
+        (_COLUMNS_OF(x.record), x.voided_by, [_SIGNATURE_COLUMNS_OF(g) for g in x.signatures])
+        for x in items
+    )
+    return write_rows_json(rows, write)
 
 
 def _break(b: Break | None) -> dict[str, Any] | None:

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from osdose.ledger.records import NewRecord
 from osdose.ledger.store import open_ledger
 
-FIRST = dt.date(1910, 1, 1)
-# one record a day of each drug, so 1,000,000 records of one patient end in 2024: a
+FIRST = dt.date(1900, 1, 1)
+# one record a day of each drug, so 1,000,000 records of one patient end in 2019: a
 # patient never has a drug twice on a day; a small dose per m², below every maximum
 DRUGS = (
     "doxorubicin", "epirubicin", "daunorubicin", "idarubicin", "mitoxantrone", "cisplatin",
@@ -26,7 +26,7 @@ BATCH = 10_000
 
 
 def administrations(patient: str, n: int, who: str = "bulk") -> Iterator[NewRecord]:
-    """``n`` administrations of ``patient``: each drug once a day from 1910-01-01, a BSA
+    """``n`` administrations of ``patient``: each drug once a day from 1900-01-01, a BSA
     that varies in its last digits (so totals depend on every bit), each written per m²
     or as the amount given."""
     for i in range(n):

@@ -10,7 +10,7 @@ import json
 from osdose.ledger.actions import Listed
 from osdose.ledger.records import Record, Signature
 from osdose.render.json import dumps
-from osdose.render.ledger import records_json, write_records_json
+from osdose.render.ledger import records_json, write_records_json, write_rows_json
 
 from .conftest import epi_60, run
 
@@ -99,3 +99,44 @@ def test_the_streamed_json_is_byte_for_byte_what_json_dumps_writes() -> None:
         n = write_records_json(iter(chosen), out.append)
         assert n == len(chosen)
         assert "".join(out) == dumps(records_json(chosen)) + "\n"
+        # as the database gives them: SQLite a date as text, PostgreSQL a date
+        for as_text in (True, False):
+            rows = [_row(x, as_text) for x in chosen]
+            out = []
+            assert write_rows_json(iter(rows), out.append) == len(chosen)
+            assert "".join(out) == dumps(records_json(chosen)) + "\n"
+
+
+def _row(
+    item: Listed, date_as_text: bool
+) -> tuple[tuple[object, ...], int | None, list[tuple[object, ...]]]:
+    from osdose.ledger.records import COLUMNS, SIGNATURE_COLUMNS
+
+    r = item.record
+    row = tuple(getattr(r, c) for c in COLUMNS)
+    if date_as_text and r.date is not None:
+        row = tuple(
+            r.date.isoformat() if c == "date" else v for c, v in zip(COLUMNS, row, strict=True)
+        )
+    sigs = [tuple(getattr(g, c) for c in SIGNATURE_COLUMNS) for g in item.signatures]
+    return row, item.voided_by, sigs
+
+
+def test_a_page_is_read_through_the_patient_index(sqlite_ledger: object) -> None:
+    import sqlite3
+    from pathlib import Path
+
+    from osdose.ledger.pages import Page, Tables, count_query, page_query
+
+    from .bulk import fill
+
+    fill(str(sqlite_ledger), {"P-1": 30, "P-2": 30})
+    conn = sqlite3.connect(Path(str(sqlite_ledger)))
+    t = Tables("records", "signatures", "?")
+    for page in (Page("P-1"), Page("P-1", True, dt.date(1900, 1, 2), None, by_id=True)):
+        for sql, params in (page_query(page, t), count_query(page, t)):
+            plan = [r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+            # the patient's records through (patient, id); no scan of the whole ledger
+            assert "SEARCH r USING INDEX records_patient_id (patient=?)" in plan, plan
+            assert not [p for p in plan if p.startswith("SCAN r")], plan
+    conn.close()

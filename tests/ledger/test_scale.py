@@ -138,3 +138,31 @@ def test_a_long_import_refuses_a_double_entry_found_in_one_pass(
     r = run(ledger, "import", str(course), "--by", "x")
     assert r.exit_code == 0, r.stderr
     assert r.stdout.split() == [str(n) for n in range(2, 301)]
+
+
+def test_a_long_import_for_a_long_history_checks_its_keys_in_batches(
+    sqlite_ledger: Path, tmp_path: Path
+) -> None:
+    # 1,500 records already (more than the 1,100 keys): the keys are looked up, 1,000 a query
+    import datetime as dt
+
+    from .bulk import DRUGS, FIRST
+
+    fill(str(sqlite_ledger), {"P-1": 1500})  # days 0 to 65 from FIRST, each drug once a day
+    entries = [
+        {"date": (FIRST + dt.timedelta(days=n)).isoformat(), "drug": DRUGS[n % len(DRUGS)],
+         "dose": "1 mg", "bsa": "1.5"}
+        for n in range(66, 1166)
+    ]  # fmt: skip
+    clash = {"date": (FIRST + dt.timedelta(days=10)).isoformat(), "drug": DRUGS[3],
+             "dose": "1 mg", "bsa": "1.5"}  # fmt: skip
+    course = tmp_path / "course.jsonl"
+    course.write_text(_course_lines("P-1", [*entries[:1050], clash, *entries[1050:]]))
+    r = run(sqlite_ledger, "import", str(course), "--by", "x")
+    assert r.exit_code == 2
+    # bulk records each drug once a day, in order: day 10's fourth drug is 10 × 23 + 4
+    assert f"already has {DRUGS[3]} on {clash['date']} (record 234)" in r.stderr
+    course.write_text(_course_lines("P-1", entries))
+    r = run(sqlite_ledger, "import", str(course), "--by", "x")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.split() == [str(n) for n in range(1501, 2601)]
