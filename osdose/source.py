@@ -174,6 +174,13 @@ class _Loader(_BaseLoader):
     regular-expression guesses (int, float, bool, timestamp: a third of a large file's load
     time) are skipped; the tags a guess would give are all read alike as text."""
 
+    # libyaml's composer calls these around every node for path resolvers; osdose has none
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is yaml.ScalarNode:
             if implicit[0]:
