@@ -335,7 +335,12 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "file")
     file is refused after reading ``max_bytes + 1`` bytes at most."""
     with open_regular(path, max_bytes, what) as f:
         try:
-            raw = f.read(max_bytes + 1)
+            # Ask for the size the file has (and one byte more, to see it grow): a read of
+            # max_bytes + 1 would allocate that much for every small file.
+            size = os.fstat(f.fileno()).st_size
+            raw = f.read(min(size, max_bytes) + 1)
+            if len(raw) > size:  # it grew, or its size says nothing (a /proc file)
+                raw += f.read(max_bytes + 1 - len(raw))
         except OSError as exc:
             raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
     if len(raw) > max_bytes:
