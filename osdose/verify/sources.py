@@ -50,9 +50,9 @@ _BLOCK = 1 << 20  # bytes read at a time while checking a batch file
 
 def check_batch(path: Path) -> int | FileError:
     """The number of lines of a JSONL batch file (as ``\\n`` ends them: the count sizes the
-    worker pool), or why it cannot be read (a folder, device
-    or pipe, a file over :data:`MAX_BATCH_BYTES`, binary or not UTF-8): the whole file is
-    checked, a block at a time, before any order is verified (nothing is held)."""
+    worker pool), or why it cannot be read (a folder, device or pipe, a file over
+    :data:`MAX_BATCH_BYTES`, binary or not UTF-8): the whole file is checked, a block at a
+    time, before any order is verified (nothing is held)."""
     what = "JSONL batch file"
     try:
         f = open_regular(path, MAX_BATCH_BYTES, what)
