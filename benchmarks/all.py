@@ -38,12 +38,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--runs", type=int, help="paired runs of each benchmark")
+    ap.add_argument("--skip", nargs="*", default=[], help="benchmarks to leave out: ledger.py")
     a = ap.parse_args()
     rows: list[str] = []
     failed: list[str] = []
     for script in ORDER:
         path = HERE / script
-        if not path.exists():
+        if not path.exists() or script in a.skip:
             continue
         cmd = [sys.executable, str(path)]
         if script in SIZES:

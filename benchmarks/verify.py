@@ -99,14 +99,15 @@ def main() -> None:
             )
     small, big = pairs[a.n // 4], pairs[a.n]
     print(f"  peak memory {small.peak_mib:.0f} MiB at {a.n // 4:,}, {big.peak_mib:.0f} at {a.n:,}")
-    print(f"  wall {big.wall:.2f} s for CPU {big.cpu:.2f} s: {big.cpu / big.wall:.1f} cores busy")
+    busy = big.cpu / big.wall
+    print(f"  wall {big.wall:.2f} s for CPU {big.cpu:.2f} s: {busy:.1f} CPU s per wall s")
     row(
         "`verify --batch` (CPU time, all workers)",
         "plain-Python parse and recompute per line",
         TARGET,
         big,
         f"{a.n:,} orders (peak {small.peak_mib:.0f} MiB at {a.n // 4:,}; "
-        f"{big.cpu / big.wall:.1f} cores busy)",
+        f"{busy:.1f} CPU s per wall s)",
     )
 
 

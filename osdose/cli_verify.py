@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -221,10 +221,11 @@ def register(app: typer.Typer) -> None:
 
                 emit_rich(order_table(result))
             raise typer.Exit(_EXIT[result.status])
-        from osdose.render.verify_json import order_line
-        from osdose.render.verify_table import summary_row
-
-        render = order_line if format is Format.json else summary_row
+        render: Callable[[Any], Any]
+        if format is Format.json:  # rich only for the table: a JSON run never imports it
+            from osdose.render.verify_json import order_line as render
+        else:
+            from osdose.render.verify_table import summary_row as render
         if sheet is not None:
             # The worksheet needs every result whole: verified in this process.
             outcomes = list(run_iter(paths, batch, table, options, lambda v: v, source, jobs=1))

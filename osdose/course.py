@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from osdose import body, clock, thresholds
 from osdose import bsa as bsa_mod
@@ -28,7 +28,10 @@ from osdose.drugs import DrugTable, load_drugs
 from osdose.errors import FileError, InputError, OsdoseError, shown
 from osdose.kidney import CalvertGfr
 from osdose.regimen import DrugDose, Regimen
-from osdose.source import Document, load
+from osdose.source import Document, load, no_cyclic_gc
+
+if TYPE_CHECKING:
+    from osdose.formats.course import CourseFile
 
 EXAMPLES = {"height": "175 cm", "weight": "70 kg", "bsa": "1.84 m2"}
 
@@ -475,7 +478,14 @@ def parse_course(
     from osdose.formats.course import CourseFile
 
     t = table or load_drugs()
-    model = validate(doc, CourseFile, "a course file")
+    with no_cyclic_gc():  # a large course builds many objects, none of them cyclic
+        model = validate(doc, CourseFile, "a course file")
+        return _parse_course(doc, t, future_days, same_day, model)
+
+
+def _parse_course(
+    doc: Document, t: DrugTable, future_days: int | None, same_day: bool, model: CourseFile
+) -> Course:
     patient = model.patient
     formula = _formula(doc, ("patient",), patient.bsa_formula, bsa_mod.DEFAULT)
     m = measurements(doc, ("patient",), patient, Measurements(), formula)
@@ -505,11 +515,12 @@ def load_course(
     :mod:`osdose.course_jsonl`), of at most the thresholds file's ``input.max_file_bytes``
     (``future_days``, ``same_day``: see :func:`check_history`)."""
     limit = thresholds.max_file_bytes()
-    if str(path).lower().endswith(".jsonl"):
-        from osdose.course_jsonl import load_jsonl
+    with no_cyclic_gc():  # (see parse_course)
+        if str(path).lower().endswith(".jsonl"):
+            from osdose.course_jsonl import load_jsonl
 
-        return parse_course(load_jsonl(path, limit), table, future_days, same_day)
-    return parse_course(load(path, limit, "course file"), table, future_days, same_day)
+            return parse_course(load_jsonl(path, limit), table, future_days, same_day)
+        return parse_course(load(path, limit, "course file"), table, future_days, same_day)
 
 
 __all__ = [
