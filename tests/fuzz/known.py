@@ -9,8 +9,32 @@ from __future__ import annotations
 
 import pytest
 
-# test id (reader, input kind) → why it still crashes on this base
-KNOWN: dict[str, str] = {}
+_FHIR = (
+    "issue 10 §8, found by this fuzzer (in no list of the issue yet): the FHIR readers let "
+    "a resource field of the wrong JSON type, or nesting too deep for json, raise TypeError, "
+    "AttributeError, KeyError or RecursionError instead of refusing the resource"
+)
+
+# test id → why it still crashes on this base (the section whose fix makes it pass)
+KNOWN: dict[str, str] = {
+    # test_readers.py and test_cli.py: readers that make fuzz crashes (whether the seeded
+    # inputs of make test reach the crash or not)
+    "fhir-bundle-hostile": _FHIR,
+    "fhir-bundle-mutated": _FHIR,
+    "fhir-order-hostile": _FHIR,
+    "fhir-order-mutated": _FHIR,
+    "fhir-plandefinition-hostile": _FHIR,
+    "fhir-plandefinition-mutated": _FHIR,
+    "cli-fhir-bundle": _FHIR,
+    "cli-fhir-plandefinition": _FHIR,
+    # test_known_cases.py: the issue's own inputs
+    "known-regimen-name-rich-markup": "issue 10 §5: a regimen name '[/]' crashes the table "
+    "(rich MarkupError): user text is not escaped",
+    "known-drug-table-vial-0.0001-mg": "issue 10 §1/§8: a drug table's vial of 0.0001 mg is "
+    "read and used, not refused",
+    "known-drug-table-step-nan-mg": "issue 10 §1: a drug table's rounding step 'nan mg' is "
+    "read, not refused",
+}
 
 
 def marks(test_id: str) -> list[pytest.MarkDecorator]:
