@@ -11,7 +11,6 @@ Two profiles, chosen with ``$OSDOSE_FUZZ_PROFILE``:
 
 from __future__ import annotations
 
-import resource
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,13 +47,6 @@ settings.register_profile(
 )
 # Not loaded globally (the other property tests keep their own settings): the fuzz tests
 # take theirs from harness.active(), the profile named by $OSDOSE_FUZZ_PROFILE.
-
-# A hostile input that builds a 10⁸-element list must fail in this process, not take the
-# machine (two cores and their memory are shared): 3 GiB of address space at most.
-_LIMIT = 3 << 30
-_soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
-if _soft == resource.RLIM_INFINITY or _soft > _LIMIT:
-    resource.setrlimit(resource.RLIMIT_AS, (_LIMIT, _hard))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

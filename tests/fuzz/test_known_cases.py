@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from . import readers
-from .harness import LIMIT_S, BadExit, time_limit
+from .harness import LIMIT_S, BadExit, memory_limit, time_limit
 from .hostile import ROOT
 from .known import case
 
@@ -393,7 +393,7 @@ def test_issue_10_input(name: str, tmp_path: Path) -> None:
     _section, setup, allowed = CASES[name]
     argv = setup(tmp_path)
     try:
-        with time_limit(LIMIT_S):
+        with memory_limit(), time_limit(LIMIT_S):
             ran = readers.cli(argv)
     except BadExit as exc:
         pytest.fail(f"{name}: {exc}")
