@@ -25,8 +25,15 @@ KNOWN: dict[str, str] = {
     "fhir-order-mutated": _FHIR,
     "fhir-plandefinition-hostile": _FHIR,
     "fhir-plandefinition-mutated": _FHIR,
-    "cli-fhir-bundle": _FHIR,
+    "cli-fhir-bundle": _FHIR + "; §5: a resource id with a newline forges an error line",
     "cli-fhir-plandefinition": _FHIR,
+    "batch-line": "issue 10 §1/§4/§8: a JSON integer of 309 digits or more in a batch line "
+    "raises OverflowError (osdose/fields.py _in_range) and stops the whole batch; §5: an "
+    "acknowledgement reason '[/]' crashes the verify table (rich MarkupError)",
+    "cli-batch-line": "issue 10 §1/§4/§8: a JSON integer of 309 digits or more in one batch "
+    "line ends the whole batch in a traceback",
+    "cli-regimen": "issue 10 §5: a control character (ESC) in a YAML file gives a two-line "
+    "error (libyaml's message carries '\\n  in \"<unicode string>\", position N')",
     # test_known_cases.py: the issue's own inputs
     "known-regimen-name-rich-markup": "issue 10 §5: a regimen name '[/]' crashes the table "
     "(rich MarkupError): user text is not escaped",
