@@ -50,6 +50,7 @@ settings.register_profile(
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # the tests that share $FUZZ_SECONDS: those that generate inputs
     Fuzzer.tests = max(1, sum(1 for i in items if "fuzzer" in getattr(i, "fixturenames", ())))
 
 

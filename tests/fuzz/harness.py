@@ -159,7 +159,7 @@ def shown(value: Any, limit: int = 400) -> str:
     return text if len(text) <= limit else f"{text[: limit - 40]} … ({len(text)} characters)"
 
 
-def _outcome(read: Callable[[str], Any], value: str) -> tuple[str, str, str] | None:
+def outcome(read: Callable[[str], Any], value: str) -> tuple[str, str, str] | None:
     """``None`` when ``read(value)`` returns or refuses; else the crash's kind, signature and
     detail."""
     start = time.monotonic()
@@ -221,7 +221,7 @@ def minimize(crash: Crash, seconds: float = 20.0) -> None:
         for candidate in _smaller(crash.value):
             if time.monotonic() > end:
                 break
-            got = _outcome(crash.read, candidate)
+            got = outcome(crash.read, candidate)
             if got is not None and got[:2] == same and len(candidate) < len(crash.value):
                 crash.value, crash.detail = candidate, got[2]
                 progress = True
@@ -244,7 +244,7 @@ class Fuzzer:
             return  # the test's time is up: let hypothesis finish its round at once
         self.readers.add(reader)
         REPORT.inputs[reader] = REPORT.inputs.get(reader, 0) + 1
-        got = _outcome(read, value)
+        got = outcome(read, value)
         if got is None:
             return
         kind, signature, detail = got

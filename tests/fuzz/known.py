@@ -34,6 +34,23 @@ KNOWN: dict[str, str] = {
     "line ends the whole batch in a traceback",
     "cli-regimen": "issue 10 §5: a control character (ESC) in a YAML file gives a two-line "
     "error (libyaml's message carries '\\n  in \"<unicode string>\", position N')",
+    # test_corpus.py: the smallest input of each crash make fuzz found (corpus/)
+    "corpus-batch-line/acknowledgement-reason-rich-markup.jsonl": "issue 10 §5: an "
+    "acknowledgement reason '[/]' crashes the verify table (rich MarkupError)",
+    "corpus-batch-line/cycle-of-400-digits.jsonl": "issue 10 §1/§4/§8: OverflowError in "
+    "osdose/fields.py _in_range; through verify --batch the whole batch ends in a traceback",
+    "corpus-fhir-bundle/observation-code-a-number.json": _FHIR,
+    "corpus-fhir-bundle/observation-coding-a-number.json": _FHIR,
+    "corpus-fhir-bundle/observation-coding-code-a-list.json": _FHIR,
+    "corpus-fhir-bundle/patient-identifier-a-number.json": _FHIR,
+    "corpus-fhir-order/nesting-5000-deep.json": _FHIR + " (json.loads in fhir/order.py is_bundle)",
+    "corpus-fhir-plandefinition/contained-resource-type-a-number.json": _FHIR,
+    "corpus-fhir-plandefinition/contained-resource-type-inf.json": _FHIR,
+    "corpus-fhir-plandefinition/related-artifact-url-a-number.json": _FHIR,
+    "corpus-regimen/escape-sequence-in-a-key.yaml": "issue 10 §5: a control character in a "
+    "YAML file gives a two-line error (libyaml's message, position on a line of its own)",
+    "corpus-regimen/name-rich-markup.yaml": "issue 10 §5: a regimen name '[/]' crashes the "
+    "dose table (rich MarkupError)",
     # test_known_cases.py: the issue's own inputs
     "known-regimen-name-rich-markup": "issue 10 §5: a regimen name '[/]' crashes the table "
     "(rich MarkupError): user text is not escaped",
