@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test docs bench fuzz clean
+.PHONY: demo test docs bench fuzz fuzz-atheris clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ test: $(VENV)/.installed-test docs
 FUZZ_SECONDS ?= 300
 fuzz: $(VENV)/.installed-test
 	OSDOSE_FUZZ_PROFILE=fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -m pytest tests/fuzz -q -p no:randomly -p no:cacheprovider -rA --tb=line
+
+# Coverage-guided fuzzing of one reader with atheris, optional (it is not among the test
+# extras): $(BIN)/python -m pip install atheris; make fuzz-atheris READER=quantity
+READER ?= quantity
+fuzz-atheris: $(VENV)/.installed-test
+	$(BIN)/python -m tests.fuzz.atheris_readers $(READER) -max_total_time=$(FUZZ_SECONDS)
 
 # Every benchmark, each against its floor in the same run, then the ratio table
 # (benchmarks/README.md); BENCH_ARGS='--scale 0.1' on a busy machine.

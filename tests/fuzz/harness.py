@@ -19,6 +19,7 @@ import copy
 import json
 import os
 import re
+import resource
 import signal
 import time
 import traceback
@@ -117,6 +118,26 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
+GROWTH = 2 << 30  # bytes of address space one input may add (a 10⁸-element list fails)
+
+
+@contextmanager
+def memory_limit(growth: int = GROWTH) -> Iterator[None]:
+    """Let this process grow by at most ``growth`` bytes while one input runs: a hostile input
+    must fail here (MemoryError, a crash), not take the memory the machine shares."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    with open("/proc/self/statm") as f:
+        size = int(f.read().split()[0]) * resource.getpagesize()
+    limit = size + growth
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 def _where(exc: BaseException) -> str:
     """The innermost frame of osdose's own code in the traceback: file:line function."""
     frames = traceback.extract_tb(exc.__traceback__)
@@ -138,12 +159,12 @@ def shown(value: Any, limit: int = 400) -> str:
     return text if len(text) <= limit else f"{text[: limit - 40]} … ({len(text)} characters)"
 
 
-def _outcome(read: Callable[[str], Any], value: str) -> tuple[str, str, str] | None:
+def outcome(read: Callable[[str], Any], value: str) -> tuple[str, str, str] | None:
     """``None`` when ``read(value)`` returns or refuses; else the crash's kind, signature and
     detail."""
     start = time.monotonic()
     try:
-        with time_limit(LIMIT_S):
+        with memory_limit(), time_limit(LIMIT_S):
             read(value)
     except OsdoseError:
         pass
@@ -151,7 +172,7 @@ def _outcome(read: Callable[[str], Any], value: str) -> tuple[str, str, str] | N
         return "hang", f"over {LIMIT_S:g} s", ""
     except BadExit as exc:
         return "bad-exit", _general(str(exc)), str(exc)
-    except (Exception, RecursionError) as exc:
+    except (Exception, RecursionError, MemoryError) as exc:
         return "traceback", f"{type(exc).__name__} at {_where(exc)}", f"{exc!r}"[:300]
     if time.monotonic() - start > LIMIT_S:
         return "hang", f"over {LIMIT_S:g} s (in code the timer cannot stop)", ""
@@ -200,7 +221,7 @@ def minimize(crash: Crash, seconds: float = 20.0) -> None:
         for candidate in _smaller(crash.value):
             if time.monotonic() > end:
                 break
-            got = _outcome(crash.read, candidate)
+            got = outcome(crash.read, candidate)
             if got is not None and got[:2] == same and len(candidate) < len(crash.value):
                 crash.value, crash.detail = candidate, got[2]
                 progress = True
@@ -223,7 +244,7 @@ class Fuzzer:
             return  # the test's time is up: let hypothesis finish its round at once
         self.readers.add(reader)
         REPORT.inputs[reader] = REPORT.inputs.get(reader, 0) + 1
-        got = _outcome(read, value)
+        got = outcome(read, value)
         if got is None:
             return
         kind, signature, detail = got

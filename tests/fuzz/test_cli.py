@@ -169,7 +169,7 @@ def test_command_line(fuzzer: Fuzzer, reader: str) -> None:
             ws.clean()
 
     # each input runs several commands: a third of the readers' examples per round
-    @settings(active(), max_examples=max(4, active().max_examples // 3))
+    @settings(active(), max_examples=max(3, active().max_examples // 3))
     @given(inputs())
     def one(value: str) -> None:
         fuzzer.check(reader, commands, value)
