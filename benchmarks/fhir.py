@@ -39,7 +39,7 @@ DRUGS = [("cisplatin", "120 mg/m2"), ("epirubicin", "40 mg/m2"), ("ifosfamide", 
 
 def course() -> Any:
     from osdose.course import parse_course
-    from osdose.source import Document, Pos
+    from osdose.reader import Document, Pos
 
     first = dt.date(1990, 1, 1)  # 10,000 days later is 2017: no date in the future
     entries = []

@@ -120,7 +120,7 @@ def dose(
     the command line only."""
     from osdose import body
     from osdose import bsa as bsa_mod
-    from osdose.dosing import Patient, dose_sheet
+    from osdose.dosing import DosingPatient, dose_sheet
     from osdose.governance import admit
     from osdose.kidney import measured_gfr
     from osdose.labs import concentration_mg_dl
@@ -140,7 +140,7 @@ def dose(
             f"{reg.name} has doses per m²: give {n['height']} and {n['weight']}, or {n['bsa']}"
         )
     bare = names is bsa_mod.CLI_NAMES
-    patient = Patient(
+    patient = DosingPatient(
         age_years=_read(age, body.age_years, n["age"]),
         sex=sex,
         height_cm=h,

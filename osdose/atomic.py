@@ -7,7 +7,7 @@ without ``force``, and to overwrite one of the run's own inputs (an order, a reg
 ledger). The file is created with ``mode`` (0600 by default: outputs hold patient data).
 
 The run's inputs are the paths a command passes, and every file osdose read during the
-command (:func:`note_read`, called by :func:`osdose.source.read_bytes`): a worksheet can
+command (:func:`note_read`, called by :func:`osdose.reader.read_bytes`): a worksheet can
 never replace the order it checks, nor the regimen or history file that order names.
 :func:`check_target` runs the same refusals early, before a long computation.
 """

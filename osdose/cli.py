@@ -119,24 +119,24 @@ CapReasonOpt = Annotated[
 
 
 BSA_RENDERERS: Renderers = {
-    Format.table: "osdose.render.table:bsa_table",
-    Format.json: "osdose.render.json:bsa_results",
+    Format.table: "osdose.render.dose_table:bsa_table",
+    Format.json: "osdose.render.dose_json:bsa_results",
 }
 DOSE_RENDERERS: Renderers = {
-    Format.table: "osdose.render.table:dose_table",
-    Format.json: "osdose.render.json:dose_sheet",
+    Format.table: "osdose.render.dose_table:dose_table",
+    Format.json: "osdose.render.dose_json:dose_sheet",
 }
 GFR_RENDERERS: Renderers = {
     Format.table: "osdose.render.gfr:gfr_table",
     Format.json: "osdose.render.gfr:gfr_doc",
 }
 REGIMENS_RENDERERS: Renderers = {
-    Format.table: "osdose.render.table:regimens_table",
-    Format.json: "osdose.render.json:regimen_list",
+    Format.table: "osdose.render.dose_table:regimens_table",
+    Format.json: "osdose.render.dose_json:regimen_list",
 }
 REGIMEN_RENDERERS: Renderers = {
-    Format.table: "osdose.render.table:regimen_detail",
-    Format.json: "osdose.render.json:regimen_doc",
+    Format.table: "osdose.render.dose_table:regimen_detail",
+    Format.json: "osdose.render.dose_json:regimen_doc",
 }
 
 

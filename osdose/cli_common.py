@@ -121,13 +121,13 @@ def render(renderers: Renderers, format: Format, value: Any) -> None:
 
 
 def emit_json(doc: Any) -> None:
-    from osdose.render.json import dumps
+    from osdose.render.dose_json import dumps
 
     sys.stdout.write(dumps(doc) + "\n")
 
 
 def emit_rich(renderable: Any) -> None:
-    from osdose.render.table import console
+    from osdose.render.dose_table import console
 
     console().print(renderable)
 

@@ -257,7 +257,7 @@ def regimen(
     require()
     if (name is None) == (import_ is None):
         raise OsdoseError("give a regimen, or --import PLANDEF.json (one of them)")
-    # a regimen file given by name is read through osdose.source: an input all the same
+    # a regimen file given by name is read through osdose.reader: an input all the same
     inputs: list[str | Path] = [import_] if import_ is not None else []
     _early(output, force, inputs)
     if import_ is not None:

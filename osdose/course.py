@@ -27,8 +27,8 @@ from osdose.dosing import Amounts, amounts
 from osdose.drugs import DrugTable, load_drugs
 from osdose.errors import FileError, InputError, OsdoseError, shown
 from osdose.kidney import CalvertGfr
+from osdose.reader import Document, load, no_cyclic_gc
 from osdose.regimen import DrugDose, Regimen
-from osdose.source import Document, load, no_cyclic_gc
 
 if TYPE_CHECKING:
     from osdose.formats.course import CourseFile

@@ -7,21 +7,19 @@ further line is one administration, an object with the fields of an entry under
 writes it, and ``cumulative``, ``plan`` and ``ledger import`` read it like the YAML form.
 
 The file is read a line at a time (no document tree, no YAML), each line decoded by the
-strict JSON reader (:func:`osdose.source.json_value`: no duplicate keys, no NaN); every
+strict JSON reader (:func:`osdose.reader.json_value`: no duplicate keys, no NaN); every
 problem names ``file:LINE``.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from osdose.errors import FileError
-from osdose.source import Document, Path_, Pos, json_value
+from osdose.reader import Document, Path_, Pos, json_value, open_regular, too_large
 
 MAX_LINE = 1 << 20  # bytes of one line: an administration is a few hundred
 
@@ -69,29 +67,6 @@ class LinesDocument(Document):
         return self.where(path)
 
 
-def _open(path: str | Path, limit: int) -> Any:
-    from osdose.source import _size  # the one way sizes are written in messages
-
-    try:
-        f = open(path, "rb")  # noqa: SIM115 - returned to the caller's with block
-    except FileNotFoundError:
-        raise FileError(path, None, "no such file") from None
-    except IsADirectoryError:
-        raise FileError(path, None, "is a folder, not a file") from None
-    except OSError as exc:
-        raise FileError(path, None, f"cannot be read ({exc.strerror})") from None
-    info = os.fstat(f.fileno())
-    if not stat.S_ISREG(info.st_mode):
-        f.close()
-        raise FileError(path, None, "is not a regular file (a device, pipe or socket)")
-    if info.st_size > limit:
-        f.close()
-        raise FileError(
-            path, None, f"is larger than {_size(limit)}: not a course file (input.max_file_bytes)"
-        )
-    return f
-
-
 def _line(path: str | Path, n: int, raw: bytes) -> Any:
     if len(raw) > MAX_LINE:
         raise FileError(path, n, f"the line is longer than {MAX_LINE:,} bytes")
@@ -123,11 +98,11 @@ def load_jsonl(path: str | Path, limit: int) -> LinesDocument:
     entries: list[Any] = []
     doc = LinesDocument(name, None)
     read = 0
-    with _open(path, limit) as f:
+    with open_regular(path, limit, "course file") as f:
         for n, raw in enumerate(f, 1):
             read += len(raw)
             if read > limit:  # it grew while being read
-                raise FileError(path, n, "is larger than input.max_file_bytes: not a course file")
+                raise too_large(path, limit, "course file")
             value = _line(path, n, raw)
             if value is None:
                 continue

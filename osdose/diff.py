@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 from osdose.dosing import DoseLine
 from osdose.drugs import DrugTable
+from osdose.reader import Document
 from osdose.regimen import DOSE_FIELDS, DrugDose, Regimen
-from osdose.source import Document
 
 if TYPE_CHECKING:
-    from osdose.snapshot import Patient
+    from osdose.snapshot import ReferencePatient
 
 Where = tuple[str | int, ...]
 
@@ -261,7 +261,7 @@ def _line(doc: Document, at: Where) -> int:
 
 
 def reference_doses(
-    old: Version, new: Version, patients: tuple[Patient, ...]
+    old: Version, new: Version, patients: tuple[ReferencePatient, ...]
 ) -> tuple[DoseChange, ...]:
     """Each reference patient's doses of every drug that changes by 0.01 mg (or IU) or more,
     before and after, by the one dose engine."""
@@ -345,7 +345,7 @@ def read_version(path: str | Path, table: DrugTable) -> Version:
     from osdose.documents import validate
     from osdose.formats.regimen import RegimenFile
     from osdose.library import checked, shipped_text
-    from osdose.source import parse_text, read_text
+    from osdose.reader import parse_text, read_text
 
     display = str(path) if str(path).startswith("osdose:") else Path(path).as_posix()
     shipped = shipped_text(display)

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from osdose.errors import FileError
-from osdose.source import Document, Pos
+from osdose.reader import Document, Pos
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -187,7 +187,7 @@ class Limit:
 
 
 @dataclass(frozen=True)
-class Patient:
+class DosingPatient:
     """What a dose may need besides BSA and weight: the age (small-patient rules) and what
     Calvert's GFR is estimated from (or a measured GFR), with the run's choices."""
 
@@ -287,7 +287,7 @@ class DoseSheet:
     limits: tuple[Limit, ...] = ()
     not_compared: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-    patient: Patient = Patient()
+    patient: DosingPatient = DosingPatient()
 
 
 def _num(x: float) -> str:
@@ -422,7 +422,7 @@ def dose_sheet(
     weight_kg: float | None = None,
     dose_percent: float = 100.0,
     table: DrugTable | None = None,
-    patient: Patient | None = None,
+    patient: DosingPatient | None = None,
     warnings: tuple[str, ...] = (),
 ) -> DoseSheet:
     """Every drug of ``regimen`` for a patient of ``bsa`` (and ``weight_kg`` for per-kg doses,
@@ -430,7 +430,7 @@ def dose_sheet(
     schedule against its usual maxima too. ``warnings`` come from outside the dose engine
     (the regimen's life cycle, :func:`osdose.governance.admit`) and are shown first."""
     pct = check_percent(dose_percent)
-    who = patient or Patient()
+    who = patient or DosingPatient()
     m2 = bsa.m2 if bsa else None
     lines = tuple(
         daily_dose(

@@ -19,7 +19,7 @@ from typing import Any
 
 from osdose.basis import Basis, parse_basis
 from osdose.errors import InputError, OsdoseError, UnknownNameError, shown
-from osdose.source import Document, load, parse_text
+from osdose.reader import Document, load, parse_text
 from osdose.thresholds import cite
 
 PERIODS = ("administration", "day", "week", "cycle")

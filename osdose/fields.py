@@ -1,6 +1,6 @@
 """How every field of every osdose file is read: the one place for each reading rule.
 
-A document's scalars arrive as the text written (YAML, see :mod:`osdose.source`) or as
+A document's scalars arrive as the text written (YAML, see :mod:`osdose.reader`) or as
 JSON's own values. Each reader here turns one into what its field holds, or raises
 :class:`FieldError` saying what is wrong and how to write it:
 
@@ -10,7 +10,7 @@ JSON's own values. Each reader here turns one into what its field holds, or rais
   characters or Cyrillic/Greek letters passing for Latin ones (two different ids must never
   look the same, :func:`lookalike`);
 - in YAML, unquoted text that YAML 1.1 reads as something else (``0042``, ``off``,
-  ``1:30``, a date: :class:`osdose.source.Plain`) is refused where text belongs, with the
+  ``1:30``, a date: :class:`osdose.reader.Plain`) is refused where text belongs, with the
   hint to quote it;
 - free text (notes) may hold line breaks but no other control characters; reasons are one
   line;
@@ -35,7 +35,7 @@ from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from osdose.errors import shown
-from osdose.source import Plain
+from osdose.reader import Plain
 
 MAX_TEXT = 10_000  # characters of any free-text field
 MAX_ID = 200  # characters of an identifier

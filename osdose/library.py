@@ -18,8 +18,8 @@ from pathlib import Path
 
 from osdose.drugs import DrugTable, load_drugs
 from osdose.errors import FileError, OsdoseError, UnknownNameError
+from osdose.reader import parse_text, read_text
 from osdose.regimen import Regimen, build, name_key
-from osdose.source import parse_text, read_text
 
 #: How a shipped regimen is named in output: not a path that exists where the user stands.
 BUILTIN = "osdose:regimens/"

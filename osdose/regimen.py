@@ -21,7 +21,7 @@ from typing import Any, Literal
 from osdose.basis import Basis, parse_basis
 from osdose.drugs import Drug, DrugTable, load_drugs
 from osdose.errors import InputError, UnknownNameError, shown
-from osdose.source import Document
+from osdose.reader import Document
 
 MAX_DAY = 365  # no cycle is longer; a day range is bounded before it is expanded
 _RANGE = re.compile(r"^\s*(\d{1,18})\s*-\s*(\d{1,18})\s*$")

@@ -16,20 +16,19 @@ from typing import Any
 
 from osdose import body
 from osdose import bsa as bsa_mod
-from osdose.dosing import DoseLine, dose_sheet
-from osdose.dosing import Patient as DosePatient
+from osdose.dosing import DoseLine, DosingPatient, dose_sheet
 from osdose.drugs import DrugTable, load_drugs
 from osdose.errors import FileError, InputError, OsdoseError
 from osdose.fields import FieldError, decimal
 from osdose.kidney import measured_gfr
 from osdose.labs import concentration_mg_dl
 from osdose.library import load_file
+from osdose.reader import Document, load
 from osdose.regimen import Regimen
-from osdose.source import Document, load
 
 
 @dataclass(frozen=True)
-class Patient:
+class ReferencePatient:
     """A reference patient: height and weight, the BSA formula and an optional BSA cap."""
 
     id: str
@@ -38,8 +37,8 @@ class Patient:
     formula: str = bsa_mod.DEFAULT
     bsa_cap_m2: float | None = None
     cap_reason: str | None = None
-    more: DosePatient = field(
-        default_factory=DosePatient
+    more: DosingPatient = field(
+        default_factory=DosingPatient
     )  # age, sex, creatinine or GFR (AUC doses, children)
 
     def bsa(self) -> bsa_mod.BSA:
@@ -65,7 +64,7 @@ class Dose:
 
 @dataclass(frozen=True)
 class Snapshot:
-    patients: tuple[Patient, ...]
+    patients: tuple[ReferencePatient, ...]
     doses: tuple[Dose, ...]
 
 
@@ -94,7 +93,7 @@ def _num(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-def load_patients(path: str | Path) -> tuple[Patient, ...]:
+def load_patients(path: str | Path) -> tuple[ReferencePatient, ...]:
     """The reference patients of a YAML file (``patients: [{id, height, weight, …}]``)."""
     from osdose.documents import validate
     from osdose.formats.patients import PatientsFile
@@ -110,7 +109,7 @@ def load_patients(path: str | Path) -> tuple[Patient, ...]:
             cap = body.bsa_m2(p.bsa_cap, "bsa_cap") if p.bsa_cap is not None else None
             formula = bsa_mod.formula(p.formula or bsa_mod.DEFAULT).name
             bsa_mod.resolve(height, weight, None, formula, cap, cap_reason=p.cap_reason)
-            more = DosePatient(
+            more = DosingPatient(
                 age_years=body.age_years(p.age) if p.age is not None else None,
                 sex=p.sex,
                 height_cm=height,
@@ -123,7 +122,7 @@ def load_patients(path: str | Path) -> tuple[Patient, ...]:
             )
         except OsdoseError as exc:
             raise doc.error(at, str(exc)) from None
-        patients.append(Patient(p.id, height, weight, formula, cap, p.cap_reason, more))
+        patients.append(ReferencePatient(p.id, height, weight, formula, cap, p.cap_reason, more))
     ids = [p.id for p in patients]
     repeated = sorted({x for x in ids if ids.count(x) > 1})
     if repeated:
@@ -131,7 +130,7 @@ def load_patients(path: str | Path) -> tuple[Patient, ...]:
     return tuple(patients)
 
 
-def patient_lines(reg: Regimen, p: Patient) -> tuple[DoseLine, ...]:
+def patient_lines(reg: Regimen, p: ReferencePatient) -> tuple[DoseLine, ...]:
     """Every drug's dose of ``reg`` for the reference patient ``p``, by the one dose engine;
     what the patient lacks for it (an age, a creatinine) is refused, naming the patient."""
     try:
@@ -143,7 +142,7 @@ def patient_lines(reg: Regimen, p: Patient) -> tuple[DoseLine, ...]:
         ) from None
 
 
-def compute(regimens: Iterable[Regimen], patients: tuple[Patient, ...]) -> Snapshot:
+def compute(regimens: Iterable[Regimen], patients: tuple[ReferencePatient, ...]) -> Snapshot:
     """Every drug's daily and cycle dose of every regimen for every patient, rounded."""
     doses = []
     for reg in regimens:
@@ -160,7 +159,7 @@ def compute(regimens: Iterable[Regimen], patients: tuple[Patient, ...]) -> Snaps
 
 def compute_paths(
     paths: Iterable[str | Path],
-    patients: str | Path | tuple[Patient, ...],
+    patients: str | Path | tuple[ReferencePatient, ...],
     drugs: DrugTable | None = None,
 ) -> Snapshot:
     """The snapshot of the regimen files and folders at ``paths`` for ``patients`` (a
@@ -183,12 +182,14 @@ SHIPPED_PATIENTS = "reference-patients.yaml"
 SHIPPED_SNAPSHOT = "regimens.snapshot.yaml"
 
 
-def shipped_patients() -> tuple[Patient, ...]:
+def shipped_patients() -> tuple[ReferencePatient, ...]:
     """The four reference patients shipped with osdose (``osdose template patients``)."""
     return load_patients(shipped(SHIPPED_PATIENTS))
 
 
-def compute_builtin(patients: tuple[Patient, ...], drugs: DrugTable | None = None) -> Snapshot:
+def compute_builtin(
+    patients: tuple[ReferencePatient, ...], drugs: DrugTable | None = None
+) -> Snapshot:
     """The snapshot of the shipped regimen library."""
     from osdose.library import library
 

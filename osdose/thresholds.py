@@ -92,7 +92,7 @@ def _load(path: str) -> Thresholds:
     from osdose import units
     from osdose.documents import validate
     from osdose.formats.thresholds import Range, ThresholdsFile
-    from osdose.source import load, parse_text
+    from osdose.reader import load, parse_text
 
     if path:
         # the thresholds say how large a file may be: their own file is read with the default

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from osdose.cli import app
-from osdose.dosing import Patient, dose_sheet
+from osdose.dosing import DosingPatient, dose_sheet
 from osdose.drugs import load_drugs
 from osdose.kidney import calvert_gfr
 from osdose.library import load_regimen
@@ -30,7 +30,7 @@ def carboplatin(**patient: Any) -> Any:
     from osdose import bsa
 
     b = bsa.compute(175, 70)
-    sheet = dose_sheet(CE, b, 70, patient=Patient(height_cm=175, **patient))
+    sheet = dose_sheet(CE, b, 70, patient=DosingPatient(height_cm=175, **patient))
     return next(x for x in sheet.lines if x.drug == "carboplatin")
 
 
@@ -78,8 +78,8 @@ def _female_70() -> tuple[Any, Any]:
     from osdose import bsa
 
     b = bsa.compute(160, 50)
-    plain = Patient(age_years=70, sex="female", height_cm=160, creatinine_mg_dl=0.5)
-    floored = Patient(
+    plain = DosingPatient(age_years=70, sex="female", height_cm=160, creatinine_mg_dl=0.5)
+    floored = DosingPatient(
         age_years=70, sex="female", height_cm=160, creatinine_mg_dl=0.5, creatinine_floor_mg_dl=0.7
     )
     lines = [
@@ -111,7 +111,7 @@ def test_ckd_epi_de_indexed_gfr() -> None:
     b = bsa.compute(160, 60)
     indexed = 142 * (0.9 / 0.7) ** -1.2 * 0.9938**55 * 1.012
     absolute = indexed * b.m2 / 1.73
-    p = Patient(
+    p = DosingPatient(
         age_years=55, sex="female", height_cm=160, creatinine_mg_dl=0.9,
         gfr_method="ckd-epi-2021-absolute",
     )  # fmt: skip

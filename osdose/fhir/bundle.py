@@ -6,7 +6,7 @@ resource osdose uses is validated with its own R4B model when it is used, so tha
 names the resource (``MedicationAdministration/adm-7``) and not a position in a list.
 
 Converted resources become the plain data of a course or order file and go through osdose's
-own readers. :func:`document` wraps that data in a :class:`~osdose.source.Document` whose
+own readers. :func:`document` wraps that data in a :class:`~osdose.reader.Document` whose
 "line" at each resource's part is a key to the resource, so that a reader's error comes
 back (:meth:`Located.refusal`) as a refusal of that resource.
 """
@@ -20,7 +20,7 @@ from typing import Any
 
 from osdose.errors import FileError, OsdoseError
 from osdose.fhir import model
-from osdose.source import Document, Pos
+from osdose.reader import Document, Pos
 
 # A history bundle holds several versions of one resource; a response bundle answers a
 # request: neither is a record of what was given.
@@ -107,10 +107,10 @@ class Bundle:
 
 
 def read_json(path: str | Path) -> Any:
-    """Strict JSON from a file (:func:`osdose.source.read_json`): a regular file within the
+    """Strict JSON from a file (:func:`osdose.reader.read_json`): a regular file within the
     input size limit; a repeated key, NaN or Infinity, a huge number or deep nesting is an
     error."""
-    from osdose.source import read_json as read
+    from osdose.reader import read_json as read
 
     return read(path, "FHIR JSON file")
 

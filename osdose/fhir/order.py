@@ -47,7 +47,7 @@ _STATUSES = ("active", "draft")
 def is_bundle(path: str | Path) -> bool:
     """Whether ``path`` holds a JSON object with ``resourceType`` Bundle."""
     from osdose.errors import OsdoseError
-    from osdose.source import read_json
+    from osdose.reader import read_json
 
     try:
         data = read_json(path, "FHIR Bundle or order file")

@@ -39,8 +39,8 @@ from osdose.fhir.regimen_fields import (
 )
 from osdose.formats.regimen import RegimenFile
 from osdose.library import library_files, load_regimen
+from osdose.reader import parse_text, read_text
 from osdose.regimen import Regimen, build
-from osdose.source import parse_text, read_text
 
 
 @dataclass(frozen=True)

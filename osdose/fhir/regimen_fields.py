@@ -197,7 +197,7 @@ def _structured(url: str, name: str, where: str, on: Callable[[Any], dict[str, A
         text = _string(on(target), url)
         if text is None:
             return {}
-        from osdose.source import json_value  # strict: no NaN, no duplicate keys
+        from osdose.reader import json_value  # strict: no NaN, no duplicate keys
 
         try:
             return {name: json_value(text)}

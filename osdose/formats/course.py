@@ -40,7 +40,7 @@ class Measured(Strict):
     )
 
 
-class Patient(Measured):
+class CoursePatient(Measured):
     id: Identifier = Field(description="The patient's id, exactly as written")
     dob: Date | None = Field(
         None, description="Date of birth (the age at each administration: small-patient rules)"
@@ -84,7 +84,7 @@ class Entry(Measured):
 class CourseFile(Strict):
     """A patient's course: the administrations given, each with the BSA of its day."""
 
-    patient: Patient
+    patient: CoursePatient
     administrations: list[Entry] | None = Field(
         description="What was given, in any order (an empty list for none yet)"
     )

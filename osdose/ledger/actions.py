@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from osdose.course import Administration
 from osdose.errors import InputError
-from osdose.ledger.check import CheckResult, check
+from osdose.ledger.check import LedgerCheck, check
 from osdose.ledger.entries import checked_name, to_records
 from osdose.ledger.pages import DEFAULT_LIMIT, Entry, Page, record_of, signatures_of
 from osdose.ledger.records import (
@@ -194,7 +194,7 @@ def page(store: LedgerStore, which: Page) -> Shown:
 
 __all__ = [
     "DEFAULT_LIMIT",
-    "CheckResult",
+    "LedgerCheck",
     "Listed",
     "Page",
     "Shown",

@@ -26,7 +26,7 @@ _HASH = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
-class CheckResult:
+class LedgerCheck:
     """Records verified, the heads, the first break of each chain, other problems."""
 
     location: str
@@ -56,7 +56,7 @@ def checked_heads(heads: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def check(store: LedgerStore, expect_heads: Iterable[str] = ()) -> CheckResult:
+def check(store: LedgerStore, expect_heads: Iterable[str] = ()) -> LedgerCheck:
     """Verify both hash chains and the database's own integrity, in one snapshot."""
     expect = checked_heads(expect_heads)
     with store.snapshot():
@@ -69,14 +69,14 @@ def check(store: LedgerStore, expect_heads: Iterable[str] = ()) -> CheckResult:
                 f"the head {h} kept earlier (--expect-head) is not in the ledger: records up "
                 "to it were changed and the chain recomputed, or removed"
             )
-    return CheckResult(
+    return LedgerCheck(
         store.location, records.rows, records.verified, records.prev, records.broken,
         tuple(problems), signatures.rows, signatures.verified, signatures.prev,
         signatures.broken,
     )  # fmt: skip
 
 
-def check_location(location: str | Path | None, expect_heads: Iterable[str] = ()) -> CheckResult:
+def check_location(location: str | Path | None, expect_heads: Iterable[str] = ()) -> LedgerCheck:
     """:func:`check` of the ledger at ``location``; an empty, truncated or unreadable
     ledger is a broken result (a loss), not an error. Other errors (no ledger there,
     another program's file, a newer schema) are raised: they are unusable input."""
@@ -84,9 +84,9 @@ def check_location(location: str | Path | None, expect_heads: Iterable[str] = ()
     try:
         store = open_ledger(location)
     except LedgerDamaged as exc:
-        return CheckResult(redact(resolve(location)), 0, 0, GENESIS, None, (str(exc),))
+        return LedgerCheck(redact(resolve(location)), 0, 0, GENESIS, None, (str(exc),))
     with store:
         try:
             return check(store, expect)
         except LedgerDamaged as exc:
-            return CheckResult(store.location, 0, 0, GENESIS, None, (str(exc),))
+            return LedgerCheck(store.location, 0, 0, GENESIS, None, (str(exc),))

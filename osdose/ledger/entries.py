@@ -26,7 +26,7 @@ from osdose.course import (
 from osdose.drugs import DrugTable
 from osdose.errors import FileError, InputError, OsdoseError, shown
 from osdose.ledger.records import NewRecord
-from osdose.source import Document
+from osdose.reader import Document
 
 FUTURE_ENV = "OSDOSE_LEDGER_FUTURE_DAYS"
 MAX_FUTURE_DAYS = 366  # a margin for clocks and time zones, not a way to record plans

@@ -15,8 +15,8 @@ from osdose.drugs import Drug, DrugTable
 from osdose.errors import InputError
 from osdose.fields import FieldError, whole
 from osdose.lint.finding import Finding, Severity
+from osdose.reader import Document
 from osdose.regimen import check_days, dose_field, is_no_cap, parse_days, per_day
-from osdose.source import Document
 
 if TYPE_CHECKING:
     from osdose.diff import DoseDifference
@@ -100,8 +100,8 @@ class FileContext:
         saying why the version at ``--base`` cannot be read as a regimen."""
         from osdose.diff import dose_differences
         from osdose.errors import OsdoseError
+        from osdose.reader import decode, parse_text
         from osdose.regimen import build
-        from osdose.source import decode, parse_text
 
         if self.base is None or self.base.raw is None:
             return None

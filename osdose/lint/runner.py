@@ -14,7 +14,7 @@ from osdose.lint.base import BaseFile, check_ref, read_base
 from osdose.lint.context import FileContext
 from osdose.lint.finding import Finding
 from osdose.lint.rules import FILE_RULES
-from osdose.source import Document
+from osdose.reader import Document
 
 SUFFIXES = (".yaml", ".yml")
 

@@ -57,7 +57,7 @@ def _entries(data: Any, path: str) -> Iterator[tuple[str, Known]]:
 @cache
 def _shipped() -> dict[str, Known]:
     from osdose.library import library_files
-    from osdose.source import parse_text
+    from osdose.reader import parse_text
 
     out: dict[str, Known] = {}
     for display, text in library_files():
@@ -69,7 +69,7 @@ def _shipped() -> dict[str, Known]:
 def _siblings(linted_paths: Iterable[str]) -> dict[str, Known]:
     """The regimen files next to the linted ones that are not linted themselves."""
     from osdose.errors import FileError
-    from osdose.source import load
+    from osdose.reader import load
 
     paths = [Path(p) for p in linted_paths]
     linted = {p.resolve() for p in paths}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from osdose.errors import FileError
 from osdose.lint.finding import Finding, Severity
-from osdose.source import Document, parse_text, read_text
+from osdose.reader import Document, parse_text, read_text
 
 ID = "yaml-syntax"
 SEVERITY: Severity = "error"

@@ -67,7 +67,7 @@ def document(r: RegimenDiff) -> dict[str, Any]:
 
 
 def render_json(r: RegimenDiff) -> str:
-    from osdose.render.json import dumps
+    from osdose.render.dose_json import dumps
 
     return dumps(document(r)) + "\n"
 

@@ -9,13 +9,13 @@ from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 from osdose.ledger.records import COLUMNS, SIGNATURE_COLUMNS
-from osdose.render.json import _amount  # the one {"value", "unit"} shape of every JSON output
+from osdose.render.dose_json import _amount  # the one {"value", "unit"} shape of every JSON output
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.text import Text
 
-    from osdose.ledger.actions import CheckResult, Listed
+    from osdose.ledger.actions import LedgerCheck, Listed
     from osdose.ledger.pages import Entry
     from osdose.ledger.records import Break
 
@@ -72,7 +72,7 @@ _SIGNATURE_COLUMNS_OF = operator.attrgetter(*SIGNATURE_COLUMNS)
 # -- the same list, streamed -------------------------------------------------------------
 # ``ledger list --format json`` of a million records: json.dumps with an indent runs the
 # pure-Python encoder and needs the whole list at once. These write the text of one record
-# at a time, byte for byte what :func:`osdose.render.json.dumps` writes for
+# at a time, byte for byte what :func:`osdose.render.dose_json.dumps` writes for
 # :func:`records_json` (a test compares them), with the C string encoder.
 
 
@@ -175,7 +175,7 @@ def record_text(item: Listed) -> str:
 
 def write_rows_json(entries: Iterable[Entry], write: Callable[[str], object]) -> int:
     """Write the list of :func:`records_json` of the rows of a page
-    (:meth:`~osdose.ledger.store.LedgerStore.page`) as :func:`osdose.render.json.dumps`
+    (:meth:`~osdose.ledger.store.LedgerStore.page`) as :func:`osdose.render.dose_json.dumps`
     does, then a line break, a thousand records at a time (memory flat); how many."""
     n = 0
     chunk: list[str] = []
@@ -203,7 +203,7 @@ def _break(b: Break | None) -> dict[str, Any] | None:
     return None if b is None else {"id": b.record_id, "problem": b.problem}
 
 
-def check_json(result: CheckResult) -> dict[str, Any]:
+def check_json(result: LedgerCheck) -> dict[str, Any]:
     return {
         "ok": result.ok,
         "ledger": result.location,
@@ -219,7 +219,7 @@ def check_json(result: CheckResult) -> dict[str, Any]:
     }
 
 
-def check_lines(result: CheckResult) -> list[str]:
+def check_lines(result: LedgerCheck) -> list[str]:
     """``ledger check`` for people: one line when sound, one line per problem otherwise
     (each one line: what the ledger holds is shown escaped, :func:`visible`)."""
     from osdose.render.text import visible
@@ -227,7 +227,7 @@ def check_lines(result: CheckResult) -> list[str]:
     return [visible(line) for line in _check_lines(result)]
 
 
-def _check_lines(result: CheckResult) -> list[str]:
+def _check_lines(result: LedgerCheck) -> list[str]:
     if result.ok:
         signed = (
             f"; {result.signatures} signature{'s' if result.signatures != 1 else ''}, "

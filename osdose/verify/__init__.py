@@ -10,6 +10,7 @@ result.status, [c.message for c in result.checks]
 from __future__ import annotations
 
 from osdose.verify.order import Order, build_order, with_history
+from osdose.verify.order_files import load_order, order_from_object, orders
 from osdose.verify.result import CheckResult, Options
 from osdose.verify.run import (
     CHECK_FUNCTIONS,
@@ -19,7 +20,6 @@ from osdose.verify.run import (
     Verification,
     verify_order,
 )
-from osdose.verify.sources import load_order, order_from_object, orders
 
 __all__ = [
     "CHECKS",

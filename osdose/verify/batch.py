@@ -18,16 +18,16 @@ from typing import Any, TypeVar
 from osdose.drugs import DrugTable
 from osdose.errors import FileError, OsdoseError
 from osdose.verify.order import Order, with_history
+from osdose.verify.order_files import batch_lines, check_batch, orders, orders_from_lines
 from osdose.verify.result import Options
 from osdose.verify.run import Outcome, Unreadable, verify_order
-from osdose.verify.sources import batch_lines, check_batch, orders, orders_from_lines
 
 R = TypeVar("R")
 PARALLEL_FROM = 2000  # orders; below this, starting processes costs more than it saves
 
 
 @dataclass(frozen=True)
-class Ledger:
+class LedgerHistory:
     """Take each order's history from the ledger (``--ledger PATH [--patient ID]``): a
     file's path, or a PostgreSQL URL (a ``str``: a ``Path`` would fold its ``//``)."""
 
@@ -53,7 +53,7 @@ def unreadable(exc: OsdoseError) -> Unreadable:
 
 
 def outcome(
-    item: Order | OsdoseError, table: DrugTable, options: Options, ledger: Ledger | None
+    item: Order | OsdoseError, table: DrugTable, options: Options, ledger: LedgerHistory | None
 ) -> Outcome:
     """One order verified, or the reason it could not be (never raises osdose's errors)."""
     if isinstance(item, OsdoseError):
@@ -102,7 +102,7 @@ def run_iter(
     table: DrugTable,
     options: Options,
     render: Callable[[Outcome], R],
-    ledger: Ledger | None = None,
+    ledger: LedgerHistory | None = None,
     jobs: int | None = None,
 ) -> Iterator[R]:
     """Every order of ``paths`` (files or folders) and ``batch`` (JSONL), rendered, in order,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from osdose.bsa import BSA
-from osdose.dosing import DoseLine, Patient, daily_dose
+from osdose.dosing import DoseLine, DosingPatient, daily_dose
 from osdose.drugs import DrugTable
 from osdose.errors import InputError
 from osdose.kidney import (
@@ -36,7 +36,7 @@ class Context:
     bsa: BSA
     expected: dict[str, DoseLine] = field(hash=False)
     regimen_drugs: dict[str, DrugDose] = field(hash=False)
-    patient: Patient = field(default_factory=Patient)
+    patient: DosingPatient = field(default_factory=DosingPatient)
     not_computed: dict[str, str] = field(default_factory=dict, hash=False)
     uncapped_bsa: BSA | None = None  # the BSA before the order's institutional cap
 
@@ -153,10 +153,10 @@ class Context:
         )
 
 
-def order_patient(order: Order, options: Options) -> Patient:
+def order_patient(order: Order, options: Options) -> DosingPatient:
     """What the dose engine needs of the order's patient besides BSA and weight."""
     p = order.patient
-    return Patient(
+    return DosingPatient(
         age_years=p.age,
         sex=p.sex,
         height_cm=p.height_cm,

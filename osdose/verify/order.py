@@ -21,9 +21,9 @@ from osdose.course import Course, Measurements, load_course, parse_administratio
 from osdose.drugs import Drug, DrugTable
 from osdose.errors import InputError, OsdoseError
 from osdose.labs import concentration_mg_dl, times_uln
+from osdose.reader import Document
 from osdose.regimen import Regimen, parse_days
-from osdose.source import Document
-from osdose.verify.history import History, history
+from osdose.verify.prior_treatment import History, history
 from osdose.verify.result import ACKNOWLEDGEABLE
 
 Where = tuple[str | int, ...]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from osdose.course import parse_course
 from osdose.fhir.export import bundle, dumps
 from osdose.fhir.ingest import read
-from osdose.source import Document, Pos
+from osdose.reader import Document, Pos
 
 from .conftest import ROOT, run
 

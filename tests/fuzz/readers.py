@@ -122,7 +122,7 @@ def course(ws: Workspace, text: str) -> None:
 
 
 def _verified(v: Any) -> None:
-    from osdose.render.json import dumps
+    from osdose.render.dose_json import dumps
     from osdose.render.verify_json import order_doc, order_line
     from osdose.render.verify_table import order_table, summary_row
 
@@ -141,7 +141,7 @@ def batch_line(ws: Workspace, line: str) -> None:
     """One line of a JSONL batch: a bad line is that order's error, never the batch's."""
     from osdose.drugs import load_drugs
     from osdose.verify import verify_order
-    from osdose.verify.sources import orders
+    from osdose.verify.order_files import orders
 
     table = load_drugs()
     path = ws.write("examples/orders", ".jsonl", line + "\n")

@@ -1,6 +1,6 @@
 """Issue 10 §4: bounded work for any input.
 
-Every file osdose reads goes through one reader (:func:`osdose.source.read_bytes`): a
+Every file osdose reads goes through one reader (:func:`osdose.reader.read_bytes`): a
 device, FIFO, folder or anything but a regular file (after following symlinks) is refused
 before it is read, and a file larger than the thresholds file's ``input.max_file_bytes``
 (1 GiB shipped) is refused after reading at most one byte more. Day ranges, days lists,
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from osdose.source import input_limit, json_value
+from osdose.reader import input_limit, json_value
 from osdose.thresholds import DEFAULT_MAX_FILE_BYTES
 
 from .text_cli import DATA, SHIPPED_THRESHOLDS, refused, regimen_text, run

@@ -346,7 +346,7 @@ def test_a_total_that_is_not_finite_has_no_status() -> None:
 
 
 def test_json_is_written_strictly() -> None:
-    from osdose.render.json import dumps
+    from osdose.render.dose_json import dumps
 
     with pytest.raises(ValueError):
         dumps({"total": math.nan})

@@ -190,12 +190,12 @@ def markup_console(monkeypatch: pytest.MonkeyPatch) -> None:
     what the renderers hand it must still be shown as written."""
     import sys
 
-    import osdose.render.table
+    import osdose.render.dose_table
 
     def console() -> Console:
         return Console(file=sys.stdout, width=200, markup=True, emoji=True, highlight=False)
 
-    monkeypatch.setattr(osdose.render.table, "console", console)
+    monkeypatch.setattr(osdose.render.dose_table, "console", console)
 
 
 @pytest.mark.usefixtures("markup_console")
@@ -262,11 +262,11 @@ def test_a_reason_stored_with_a_line_break_is_shown_escaped_on_its_own_line(
 
 
 def test_ledger_check_lines_are_one_line_each_whatever_the_ledger_holds() -> None:
-    from osdose.ledger.check import CheckResult
+    from osdose.ledger.check import LedgerCheck
     from osdose.ledger.records import Break
     from osdose.render.ledger import check_lines
 
-    result = CheckResult(
+    result = LedgerCheck(
         location="/data/l.sqlite3",
         records=2,
         verified=1,

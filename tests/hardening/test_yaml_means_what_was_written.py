@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from osdose.fields import FieldError, decimal, free_text, identifier, whole
-from osdose.source import Plain, json_value, parse_text
+from osdose.reader import Plain, json_value, parse_text
 
 from .text_cli import DATA, refused, regimen_text, run
 

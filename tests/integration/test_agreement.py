@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 from osdose import bsa
 from osdose.course import Course, parse_course
 from osdose.cumulative import Running, assess, exposure
-from osdose.dosing import Patient, dose_sheet
+from osdose.dosing import DosingPatient, dose_sheet
 from osdose.drugs import load_drugs
 from osdose.library import library, load_regimen
 from osdose.plan import PlanPatient, Step, plan
-from osdose.source import Document, Pos
+from osdose.reader import Document, Pos
 from osdose.verify import order_from_object
 from osdose.verify.checks_patient import order_administrations
 from osdose.verify.context import build_context
@@ -63,7 +63,7 @@ def test_dose_course_plan_and_verify_agree_bit_for_bit(
     b = bsa.compute(h, w)
     sheet = {
         line.drug: line
-        for line in dose_sheet(reg, b, w, pct, patient=Patient(measured_gfr=gfr)).lines
+        for line in dose_sheet(reg, b, w, pct, patient=DosingPatient(measured_gfr=gfr)).lines
     }
     course = _course(h, w, name, pct, gfr)
     # a course's cycle entry gives, each day, exactly what `dose` says

@@ -121,7 +121,7 @@ def test_export_never_overwrites_the_ledger(sqlite_ledger: Path) -> None:
 
 def test_never_over_a_file_the_command_read(tmp_path: Path) -> None:
     from osdose.atomic import forget_reads
-    from osdose.source import read_text
+    from osdose.reader import read_text
 
     regimen = tmp_path / "regimen.yaml"
     regimen.write_text("name: X\n")

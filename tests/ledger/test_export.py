@@ -13,7 +13,7 @@ from osdose.course import parse_course
 from osdose.drugs import load_drugs
 from osdose.ledger.entries import from_options
 from osdose.ledger.export import course_text
-from osdose.source import parse_text
+from osdose.reader import parse_text
 
 TABLE = load_drugs()
 

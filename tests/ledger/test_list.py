@@ -9,7 +9,7 @@ import json
 
 from osdose.ledger.actions import Listed
 from osdose.ledger.records import Record, Signature
-from osdose.render.json import dumps
+from osdose.render.dose_json import dumps
 from osdose.render.ledger import records_json, write_records_json, write_rows_json
 
 from .conftest import epi_60, run

@@ -110,7 +110,7 @@ def test_a_course_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Pat
     course.write_text('{"patient": {"id": "P-1"}}\n' + " " * (1 << 20) + "\n")
     r = CliRunner().invoke(app, ["--thresholds", str(limits), "cumulative", str(course)])
     assert r.exit_code == 2
-    assert "is larger than 1 MiB: not a course file (input.max_file_bytes)" in r.stderr
+    assert "is larger than 1 MiB, the largest file osdose reads, so not a course file" in r.stderr
 
 
 def test_a_long_import_refuses_a_double_entry_found_in_one_pass(

@@ -10,8 +10,8 @@ import jsonschema
 from typer.testing import CliRunner
 
 from osdose.cli import app
+from osdose.reader import load
 from osdose.schema import json_schema
-from osdose.source import load
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "schema" / "regimen.schema.json"

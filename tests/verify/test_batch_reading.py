@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from osdose.errors import FileError
-from osdose.verify import sources
-from osdose.verify.sources import batch_lines, check_batch
+from osdose.verify import order_files as sources
+from osdose.verify.order_files import batch_lines, check_batch
 
 # a BOM, CRLF, a lone CR, U+2028 inside a JSON string, an empty line, no final newline
 TRICKY = '\ufeff{"a": 1}\r\n\n[1]\n{"x": "a\u2028b"}\r\nnot json\r{"b": 1}'
@@ -58,8 +58,11 @@ def test_binary_content_is_named_before_bad_utf8(tmp_path: Path) -> None:
 def test_a_file_larger_than_the_limit_is_refused_before_any_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sources, "MAX_BATCH_BYTES", 16)
+    monkeypatch.setattr(sources, "input_limit", lambda: 16)
     path = write(tmp_path, b'{"a": 1}\n{"b": 2}\n{"c": 3}\n')
     found = check_batch(path)
     assert isinstance(found, FileError)
-    assert "is larger than 16 bytes: not a JSONL batch file" in str(found)
+    assert (
+        "is larger than 16 bytes, the largest file osdose reads, so not a JSONL batch file"
+        in str(found)
+    )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from osdose.drugs import DrugTable
 from osdose.errors import FileError, OsdoseError
-from osdose.source import Document, Pos, input_limit, json_value, load, open_regular, too_large
+from osdose.reader import Document, Pos, input_limit, json_value, load, open_regular, too_large
 from osdose.verify.order import Order, build_order
 
 ORDER_SUFFIXES = (".yaml", ".yml")
@@ -50,7 +50,7 @@ _BLOCK = 1 << 20  # bytes read at a time while checking a batch file
 def check_batch(path: Path) -> int | FileError:
     """The number of lines of a JSONL batch file (as ``\\n`` ends them: the count sizes the
     worker pool), or why it cannot be read (a folder, device or pipe, a file over
-    :func:`osdose.source.input_limit`, binary or not UTF-8): the whole file is checked, a
+    :func:`osdose.reader.input_limit`, binary or not UTF-8): the whole file is checked, a
     block at a time, before any order is verified (nothing is held)."""
     what = "JSONL batch file"
     limit = input_limit()
