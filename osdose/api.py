@@ -323,8 +323,8 @@ def lint(
     """Every finding of the regimen files and folders at ``paths`` (or of the shipped
     library, ``builtin``), each file compared with its version at the git revision ``base``
     when given: ``osdose lint``."""
-    from osdose.library import library_files
     from osdose.lint import lint_paths, lint_texts
+    from osdose.shipped import library_files
 
     if builtin == bool(paths):
         raise OsdoseError("give PATHs or --builtin (one of them)")

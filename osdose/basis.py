@@ -11,13 +11,32 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from osdose import units
 from osdose.errors import InputError, shown
 
-if TYPE_CHECKING:
-    from osdose.drugs import Drug
+
+class _Units(Protocol):
+    """What a bare "unit" of an IU-dosed drug is worth (:class:`osdose.drugs.DrugUnits`)."""
+
+    @property
+    def bare_unit_means(self) -> str: ...
+    @property
+    def iu_per_unit(self) -> float: ...
+    @property
+    def floor_iu_per_administration(self) -> float: ...
+
+
+class Drug(Protocol):
+    """What reading a dose needs of its drug (:class:`osdose.drugs.Drug` is one): its name
+    and, for a drug dosed in units, what a unit is."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def units(self) -> _Units | None: ...
+
 
 Per = Literal["m2", "kg", "flat", "auc"]
 Amount = Literal["mg", "IU"]

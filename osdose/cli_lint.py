@@ -89,9 +89,9 @@ def lint(
     Exit 0 when clean, 1 when any error (or, with --strict, any warning) is not acknowledged in its file, 2 for a usage error such as a path that does not exist, or --base outside a git repository or with a revision git does not know.
     """  # noqa: E501 - typer keeps a docstring's line breaks in --help
     from osdose.errors import OsdoseError
-    from osdose.library import library_files
     from osdose.lint import lint_paths, lint_texts
     from osdose.render.findings import renderer
+    from osdose.shipped import library_files
 
     chosen = _sources(paths, builtin)
     if chosen is None:

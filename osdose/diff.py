@@ -22,41 +22,21 @@ pairs the same drugs.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from osdose.dose_changes import DRUG_FIELDS, DoseDifference, dose_differences, drug_keys
 from osdose.dosing import DoseLine
 from osdose.drugs import DrugTable
 from osdose.reader import Document
-from osdose.regimen import DOSE_FIELDS, DrugDose, Regimen
+from osdose.regimen import DOSE_FIELDS, Regimen
 
 if TYPE_CHECKING:
     from osdose.snapshot import ReferencePatient
 
 Where = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class DoseDifference:
-    """A change in what patients are given: ``subject`` is a drug key (``cisplatin``,
-    ``cisplatin#2``) or ``regimen``; ``what`` is the field (``dose``, ``days``,
-    ``max_dose``, ``paediatric``, ``gfr``, ``drug`` for added/removed, ``cycle_length_days``,
-    ``counts``); ``old``/``new`` say it for people (``None``: absent)."""
-
-    subject: str
-    what: str
-    old: str | None
-    new: str | None
-
-    @property
-    def text(self) -> str:
-        if self.what == "drug":
-            return f"{self.subject} {'added' if self.old is None else 'removed'}"
-        name = self.what if self.subject == "regimen" else f"{self.subject} {self.what}"
-        return f"{name} {self.old or 'none'} → {self.new or 'none'}"
 
 
 @dataclass(frozen=True)
@@ -111,95 +91,6 @@ def changed(before: float | None, after: float | None) -> bool:
 
 
 # -- what the dose engine reads, compared by meaning -------------------------------------
-
-
-def _basis(d: DrugDose) -> Hashable:
-    b = d.basis
-    return (round(b.amount, 9), b.unit, b.per)
-
-
-def _rules(d: DrugDose) -> Hashable:
-    return tuple(dataclasses.replace(r, source="") for r in d.paediatric)
-
-
-def _cap(d: DrugDose) -> Hashable:
-    return None if d.cap is None else (round(d.cap.amount, 9), d.cap.unit)
-
-
-def _rules_text(d: DrugDose) -> str | None:
-    return "; ".join(r.text for r in d.paediatric) or None
-
-
-def _days_text(d: DrugDose) -> str:
-    return ", ".join(str(x) for x in sorted(d.days))
-
-
-#: each field of a drug entry the dose engine reads: (key compared, text shown)
-DRUG_MEANING: dict[str, tuple[Callable[[DrugDose], Hashable], Callable[[DrugDose], Any]]] = {
-    "dose": (_basis, lambda d: f"{d.basis.text} per day"),
-    "days": (lambda d: tuple(sorted(d.days)), _days_text),
-    "max_dose": (_cap, lambda d: d.cap.text if d.cap else None),
-    "paediatric": (_rules, _rules_text),
-    "gfr": (lambda d: d.gfr_method, lambda d: d.gfr_method),
-}
-#: the fields of a drug entry written for each meaning above
-DRUG_FIELDS = {
-    "dose": "dose",
-    "dose_per_day": "dose",
-    "dose_per_cycle": "dose",
-    "days": "days",
-    "max_dose": "max_dose",
-    "paediatric": "paediatric",
-    "gfr": "gfr",
-}
-
-
-def _gates(r: Regimen) -> Hashable:
-    return tuple(dataclasses.replace(g, source="") for g in r.counts)
-
-
-REGIMEN_MEANING: dict[str, tuple[Callable[[Regimen], Hashable], Callable[[Regimen], Any]]] = {
-    "cycle_length_days": (lambda r: r.cycle_length_days, lambda r: f"{r.cycle_length_days} days"),
-    "counts": (_gates, lambda r: "; ".join(g.text for g in r.counts) or None),
-}
-
-
-def drug_keys(drugs: tuple[str, ...]) -> list[str]:
-    """Each entry's pairing key: its drug-table name, ``#2``, ``#3`` … for repeats."""
-    seen: dict[str, int] = {}
-    keys = []
-    for name in drugs:
-        seen[name] = seen.get(name, 0) + 1
-        keys.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
-    return keys
-
-
-def _by_key(reg: Regimen) -> dict[str, DrugDose]:
-    return dict(zip(drug_keys(tuple(d.drug for d in reg.drugs)), reg.drugs, strict=True))
-
-
-def dose_differences(old: Regimen, new: Regimen) -> tuple[DoseDifference, ...]:
-    """Every change of meaning between ``old`` and ``new`` in what the dose engine reads."""
-    out = []
-    for what, (key, text) in REGIMEN_MEANING.items():
-        if key(old) != key(new):
-            out.append(DoseDifference("regimen", what, text(old), text(new)))
-    before, after = _by_key(old), _by_key(new)
-    for name in dict.fromkeys([*before, *after]):
-        a, b = before.get(name), after.get(name)
-        if a is None or b is None:
-            present = a or b
-            assert present is not None
-            shown = f"{present.basis.text} per day on days {_days_text(present)}"
-            out.append(DoseDifference(name, "drug", shown if a else None, shown if b else None))
-            continue
-        for what, (key_of, text_of) in DRUG_MEANING.items():
-            if key_of(a) != key_of(b):
-                out.append(DoseDifference(name, what, text_of(a), text_of(b)))
-    return tuple(out)
-
-
-# -- field by field ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -344,8 +235,9 @@ def read_version(path: str | Path, table: DrugTable) -> Version:
     """A regimen file as the loader reads it: refused when lint refuses it."""
     from osdose.documents import validate
     from osdose.formats.regimen import RegimenFile
-    from osdose.library import checked, shipped_text
+    from osdose.library import checked
     from osdose.reader import parse_text, read_text
+    from osdose.shipped import shipped_text
 
     display = str(path) if str(path).startswith("osdose:") else Path(path).as_posix()
     shipped = shipped_text(display)

@@ -311,10 +311,10 @@ def date_not_after_today(value: Any) -> dt.date:
     an approval. As for history, tomorrow is still accepted (the thresholds file's
     ``dates.history_future_days``: a date written where the day has begun, read where it
     has not)."""
-    from osdose import clock, thresholds
+    from osdose import clock
 
     day = date(value)
-    latest = clock.today() + dt.timedelta(days=thresholds.current().history_future_days)
+    latest = clock.latest_done()
     if day > latest:
         raise FieldError(
             f"{day} is in the future (latest date accepted {latest}): write the date it was done"

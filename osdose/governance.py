@@ -26,7 +26,7 @@ from osdose.errors import FileError
 from osdose.regimen import Regimen
 
 if TYPE_CHECKING:
-    from osdose.diff import DoseDifference
+    from osdose.dose_changes import DoseDifference
 
 STATUSES = ("draft", "active", "retired")
 
@@ -105,7 +105,7 @@ def version_problem(
 ) -> str | None:
     """What is wrong with ``new``'s version after ``old`` (``since`` names ``old``: a git
     revision or a file), or ``None``. A version never goes back or disappears, and it
-    increases whenever a dose changes (:func:`osdose.diff.dose_differences`)."""
+    increases whenever a dose changes (:func:`osdose.dose_changes.dose_differences`)."""
     if old.version is not None and new.version is None:
         return f"version {old.version} at {since} was removed: keep the version, and increase it"
     if old.version is not None and new.version is not None and new.version < old.version:

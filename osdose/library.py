@@ -13,41 +13,16 @@ from __future__ import annotations
 import difflib
 import hashlib
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from osdose.drugs import DrugTable, load_drugs
 from osdose.errors import FileError, OsdoseError, UnknownNameError
 from osdose.reader import parse_text, read_text
 from osdose.regimen import Regimen, build, name_key
+from osdose.shipped import library_files
+
 
 #: How a shipped regimen is named in output: not a path that exists where the user stands.
-BUILTIN = "osdose:regimens/"
-
-
-def library_files() -> list[tuple[str, str]]:
-    """The shipped regimen files as (display name, text), sorted by file name; displayed
-    as ``osdose:regimens/DIA.yaml``."""
-    folder = resources.files("osdose.regimens")
-    out = []
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-        if entry.name.endswith((".yaml", ".yml")):
-            out.append((f"{BUILTIN}{entry.name}", entry.read_text("utf-8")))
-    return out
-
-
-def shipped_text(display: str) -> str | None:
-    """The text of a shipped regimen named as osdose names it (``osdose:regimens/DIA.yaml``),
-    or ``None`` for any other name."""
-    if not display.startswith(BUILTIN):
-        return None
-    found = dict(library_files()).get(display)
-    if found is None:
-        names = ", ".join(d for d, _ in library_files())
-        raise OsdoseError(f"{display}: no such shipped regimen (shipped: {names})")
-    return found
-
-
 def checked(text: str, display: str, table: DrugTable) -> Regimen:
     """The regimen in ``text``, refused when lint finds an unacknowledged error in it."""
     from osdose.lint import lint_texts

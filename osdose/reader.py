@@ -24,7 +24,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -380,11 +380,23 @@ def _paths_of(wanted: set[int], root: yaml.Node) -> dict[int, Path_]:
     return found
 
 
-def input_limit() -> int:
-    """The largest file osdose reads, in bytes: :func:`osdose.thresholds.max_file_bytes`."""
-    from osdose import thresholds
+#: The largest file osdose reads, of any kind, unless the thresholds file in use says
+#: otherwise (``input.max_file_bytes``): 1 GiB.
+DEFAULT_MAX_FILE_BYTES = 1 << 30
+_limit: Callable[[], int] = lambda: DEFAULT_MAX_FILE_BYTES  # noqa: E731
 
-    return thresholds.max_file_bytes()
+
+def use_limit(limit: Callable[[], int]) -> None:
+    """Where :func:`input_limit` reads the limit from (:mod:`osdose.thresholds` sets it to
+    the thresholds file's)."""
+    global _limit
+    _limit = limit
+
+
+def input_limit() -> int:
+    """The largest file osdose reads, in bytes (:func:`osdose.thresholds.max_file_bytes`
+    once the thresholds are imported; :data:`DEFAULT_MAX_FILE_BYTES` before)."""
+    return _limit()
 
 
 def open_regular(path: str | Path, max_bytes: int, what: str) -> BinaryIO:

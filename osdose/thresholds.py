@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from osdose import clock, reader
 from osdose.errors import InputError
 
 ENV = "OSDOSE_THRESHOLDS"
@@ -21,7 +22,7 @@ ENV = "OSDOSE_THRESHOLDS"
 # bundle) is refused before it is read: far above any file osdose writes for a real
 # pharmacy (a million-record export is about 150 MB of YAML), a bound on memory against a
 # wrong file. An institution changes it (input.max_file_bytes).
-DEFAULT_MAX_FILE_BYTES = 1 << 30
+DEFAULT_MAX_FILE_BYTES = reader.DEFAULT_MAX_FILE_BYTES
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def _quantity(doc: Any, at: tuple[str, ...], text: str, dimension: str, unit: st
 
 
 def _years(doc: Any, at: tuple[str, ...], text: str) -> float:
-    from osdose.body import age_years
+    from osdose.age import age_years
 
     try:
         return age_years(text, at[-1])
@@ -188,3 +189,12 @@ def check(value: float, limit: Limit, field: str, shown: str) -> float:
             f"{pretty(limit.unit)}: check the value and its unit",
         )
     return value
+
+
+def _future_days() -> int:
+    return current().history_future_days
+
+
+# the readers below this module ask it through these (they cannot import it: it reads files)
+reader.use_limit(max_file_bytes)
+clock.use_future_days(_future_days)

@@ -38,9 +38,10 @@ from osdose.fhir.regimen_fields import (
     whole_version,
 )
 from osdose.formats.regimen import RegimenFile
-from osdose.library import library_files, load_regimen
+from osdose.library import load_regimen
 from osdose.reader import parse_text, read_text
 from osdose.regimen import Regimen, build
+from osdose.shipped import library_files
 
 
 @dataclass(frozen=True)

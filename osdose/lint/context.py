@@ -19,7 +19,7 @@ from osdose.reader import Document
 from osdose.regimen import check_days, dose_field, is_no_cap, parse_days, per_day
 
 if TYPE_CHECKING:
-    from osdose.diff import DoseDifference
+    from osdose.dose_changes import DoseDifference
     from osdose.lint.base import BaseFile
     from osdose.regimen import Regimen
 
@@ -29,7 +29,7 @@ Where = tuple[str | int, ...]
 @dataclass(frozen=True)
 class AgainstBase:
     """A linted file's regimen and the one it was at ``lint --base REF``, and what changed
-    in their doses (:func:`osdose.diff.dose_differences`)."""
+    in their doses (:func:`osdose.dose_changes.dose_differences`)."""
 
     since: str
     old: Regimen
@@ -98,7 +98,7 @@ class FileContext:
         """The file against its version at ``--base``: ``None`` without ``--base``, for a file
         new since then, or while this file does not build (its own findings say why); a text
         saying why the version at ``--base`` cannot be read as a regimen."""
-        from osdose.diff import dose_differences
+        from osdose.dose_changes import dose_differences
         from osdose.errors import OsdoseError
         from osdose.reader import decode, parse_text
         from osdose.regimen import build

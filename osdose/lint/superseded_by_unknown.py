@@ -56,8 +56,8 @@ def _entries(data: Any, path: str) -> Iterator[tuple[str, Known]]:
 
 @cache
 def _shipped() -> dict[str, Known]:
-    from osdose.library import library_files
     from osdose.reader import parse_text
+    from osdose.shipped import library_files
 
     out: dict[str, Known] = {}
     for display, text in library_files():

@@ -1,7 +1,7 @@
 """version-not-increased: with ``lint --base REF``, a dose changed since REF and the
 ``version`` did not increase (or the version went back, or was removed).
 
-A dose change is :func:`osdose.diff.dose_differences` — the one definition ``osdose diff``
+A dose change is :func:`osdose.dose_changes.dose_differences` — the one definition ``osdose diff``
 uses too — and the rule is :func:`osdose.governance.version_problem`. When the file at REF
 cannot be read as a regimen the comparison cannot be made, and that is a warning of this
 rule, never a silent pass.

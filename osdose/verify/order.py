@@ -296,12 +296,10 @@ def _acknowledged(doc: Document, items: Any, table: DrugTable) -> tuple[Acknowle
     for i, item in enumerate(items):
         ip: Where = ("acknowledge", i)
         if item.check not in ACKNOWLEDGEABLE:
-            from osdose.verify.run import CHECKS
-
-            known = "a failure cannot be acknowledged" if item.check in CHECKS else "unknown check"
+            # a check that can fail an order is never acknowledged: only these warn
             raise doc.error(
                 (*ip, "check"),
-                f"check {item.check!r} cannot be acknowledged ({known}); "
+                f"check {item.check!r} cannot be acknowledged (a failure never is); "
                 f"acknowledgeable: {', '.join(ACKNOWLEDGEABLE)}",
             )
         drug = None

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from osdose.diff import compare, dose_differences, percent
+from osdose.diff import compare, percent
+from osdose.dose_changes import dose_differences
 from osdose.library import load_file
 
 from .conftest import APPROVED, EXAMPLES, ROOT, regimen_text, run, write_regimen
