@@ -34,7 +34,7 @@ test: $(VENV)/.installed-test docs
 	$(BIN)/ruff check osdose tests benchmarks scripts
 	$(BIN)/ruff format --check osdose tests benchmarks scripts
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "slow or not slow"
 	$(BIN)/osdose lint --strict regimens/
 	$(BIN)/osdose snapshot --builtin
 
@@ -43,7 +43,7 @@ test: $(VENV)/.installed-test docs
 # (make test runs the same suite seeded and short.)
 FUZZ_SECONDS ?= 300
 fuzz: $(VENV)/.installed-test
-	OSDOSE_FUZZ_PROFILE=fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -m pytest tests/fuzz -q -p no:randomly -p no:cacheprovider -rA --tb=line
+	OSDOSE_FUZZ_PROFILE=fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -m pytest tests/fuzz -n 0 -q -p no:randomly -p no:cacheprovider -rA --tb=line
 
 # Coverage-guided fuzzing of one reader with atheris, optional (it is not among the test
 # extras): $(BIN)/python -m pip install atheris; make fuzz-atheris READER=quantity

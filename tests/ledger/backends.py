@@ -297,10 +297,19 @@ BACKENDS = [
 def summary(terminalreporter: Any) -> None:
     """One clear line on the PostgreSQL tests: ran against which server, or skipped and
     how to run them."""
-    if STATE.summarised or not STATE.tried:
+    if STATE.summarised:
+        return
+    write = terminalreporter.write_line
+    if not STATE.tried:  # pytest-xdist's controller: the workers ran them; count their reports
+        counts = {
+            kind: sum("postgres" in r.keywords for r in terminalreporter.stats.get(kind, []))
+            for kind in ("passed", "skipped", "failed", "error")
+        }
+        if any(counts.values()):
+            STATE.summarised = True
+            write("PostgreSQL tests: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
         return
     STATE.summarised = True
-    write = terminalreporter.write_line
     if STATE.server is not None:
         passed = [r for r in terminalreporter.stats.get("passed", []) if "postgres" in r.keywords]
         write(
