@@ -196,24 +196,29 @@ def snapshot(
         check_target(write, force=force, inputs=[*(paths or ()), *([patients] if patients else [])])
     chosen = _sources(paths, builtin)
     people = snap.load_patients(patients) if patients else snap.shipped_patients()
+    shown_check = str(check) if check is not None else ""
     if chosen is None:
         current = snap.compute_builtin(people, drug_table())
         if write is None and check is None:
             check = snap.shipped(snap.SHIPPED_SNAPSHOT)
+            shown_check = f"osdose:data/{snap.SHIPPED_SNAPSHOT}"  # as osdose names what it ships
     else:
         current = snap.compute_paths(chosen, people, drug_table())
     if check is not None:
+        # the shipped snapshot is regenerated in a checkout, where it is a file of osdose's
+        shipped_one = shown_check.startswith("osdose:")
+        regenerate = "osdose/data/regimens.snapshot.yaml" if shipped_one else shown_check
         changes = snap.diff(snap.load_snapshot(check), current)
         for c in changes:
             print(c.text)
         if changes:
             print(
-                f"osdose snapshot: {len(changes)} dose(s) differ from {check}; if intended, "
-                f"regenerate it with --write {check} --force and review the diff",
+                f"osdose snapshot: {len(changes)} dose(s) differ from {shown_check}; if "
+                f"intended, regenerate it with --write {regenerate} --force and review the diff",
                 file=sys.stderr,
             )
             raise typer.Exit(1)
-        print(f"osdose snapshot: {len(current.doses)} doses match {check}", file=sys.stderr)
+        print(f"osdose snapshot: {len(current.doses)} doses match {shown_check}", file=sys.stderr)
         return
     where = "--builtin" if chosen is None else " ".join(p.as_posix() for p in chosen)
     people_option = f" --patients {patients.as_posix()}" if patients else ""
