@@ -19,6 +19,10 @@ from hypothesis import strategies as st
 
 from .conftest import Run, refused, run_main, shipped_drug_table
 
+# 25 s of properties over 35 readers: make test and CI run them; a bare pytest leaves them out
+# (test_numbers.py holds each reader to the exact inputs in the default set).
+pytestmark = pytest.mark.slow
+
 FIVE_THOUSAND_DIGITS = "9" * 5000
 
 # Numbers no field of osdose may hold, as people (and YAML 1.1) write them.
