@@ -82,16 +82,17 @@ FormatOpt = Annotated[
 
 
 def _date(text: str | None, option: str = "--date") -> dt.date:
-    import datetime as dt
 
-    from osdose.errors import InputError, shown
+    from osdose import clock
+    from osdose.errors import InputError
+    from osdose.fields import FieldError, date
 
     if text is None or text == "today":
-        return dt.date.today()
+        return clock.today()  # osdose's one clock ($OSDOSE_TODAY pins it)
     try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(option, f"must be a date written YYYY-MM-DD, got {shown(text)}") from None
+        return date(text)  # YYYY-MM-DD only (not 20250101), 1900–2199
+    except FieldError as exc:
+        raise InputError(option, str(exc)) from None
 
 
 def _say(message: str) -> None:
