@@ -19,3 +19,22 @@ def _terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
     table. A test that needs a width sets COLUMNS itself."""
     monkeypatch.delenv("COLUMNS", raising=False)
     monkeypatch.delenv("LINES", raising=False)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """With pytest-xdist the workers run the PostgreSQL tests and the controller never
+    loads tests/ledger/conftest.py: say here how many ran, so that a run in which they were
+    skipped or failed for want of a server shows it (the workers' reports carry the id)."""
+    config = terminalreporter.config
+    if not getattr(config.option, "numprocesses", 0) or hasattr(config, "workerinput"):
+        return  # one process: tests/ledger/conftest.py says it, with the server's version
+    counts = {
+        kind: sum(
+            "[postgres" in r.nodeid or "postgres" in r.keywords or "test_postgres" in r.nodeid
+            for r in terminalreporter.stats.get(kind, [])
+        )
+        for kind in ("passed", "skipped", "failed", "error")
+    }
+    if any(counts.values()):
+        shown = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        terminalreporter.write_line(f"PostgreSQL tests (on the workers): {shown}")
