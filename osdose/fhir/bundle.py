@@ -260,9 +260,8 @@ def read_bundle(path: str | Path) -> Bundle:
         if isinstance(res, dict):
             entry = Entry(i, e.get("fullUrl"), res)
             if not is_resource_type(res.get("resourceType")):
-                kind = json_type(res.get("resourceType")) if "resourceType" in res else "none"
                 raise FileError(
-                    name, None, f"{entry.label}: resourceType {kind} is not a FHIR R4 resource type"
+                    name, None, f"{entry.label}: not a FHIR R4 resource (resourceType names none)"
                 )
             entries.append(entry)
     return Bundle(name, str(kind), entries)
