@@ -1,15 +1,17 @@
-"""Crashes this branch knows of and leaves to the fixes of issue 10's other sections.
+"""Crashes known and not fixed yet: each entry marks one fuzz test ``xfail(strict=False)``
+with the reason (the issue and section that will fix it).
 
-Each entry marks one fuzz test ``xfail(strict=False)`` with the section that fixes what it
-finds. Once those fixes are merged, delete the entry (or the whole dict): the test then
-holds the reader to zero crashes. ``make fuzz`` prints each crash with its smallest input.
+Empty: every crash class the fuzz suite has found is fixed (RESULTS.md), so every fuzz test
+holds its reader to zero crashes. When a new crash cannot be fixed in the change that finds
+it, add its test id here with the reason, and delete the entry with the fix.
+``make fuzz`` prints each crash with its smallest input.
 """
 
 from __future__ import annotations
 
 import pytest
 
-# test id → why it still crashes on this base (the section whose fix makes it pass)
+# test id → why it still crashes (the issue and section whose fix makes it pass)
 KNOWN: dict[str, str] = {}
 
 
