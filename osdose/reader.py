@@ -520,8 +520,20 @@ def _parse(text: str, path: str | Path, max_nodes: int) -> Document:
         col = mark.column + 1 if mark else 1
         problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         raise FileError(path, line, f"YAML syntax error: {problem}", col) from None
+    except yaml.reader.ReaderError as exc:
+        # libyaml's own message puts the position on a second line ('in "<unicode string>",
+        # position N'): the file's line and column instead, on the one error line
+        at = min(max(exc.position, 0), len(text))
+        line = text.count("\n", 0, at) + 1
+        col = at - text.rfind("\n", 0, at)
+        char = exc.character
+        what = f"#x{ord(char) if isinstance(char, str) else int(char):04x}"
+        raise FileError(
+            path, line, f"YAML error: unacceptable character {what}: {exc.reason}", col
+        ) from None
     except yaml.YAMLError as exc:
-        raise FileError(path, 1, f"YAML error: {exc}") from None
+        problem = " ".join(str(exc).split())
+        raise FileError(path, 1, f"YAML error: {problem}") from None
     except RecursionError:
         raise FileError(path, 1, f"nesting deeper than {MAX_DEPTH} levels") from None
     if node is None:

@@ -21,6 +21,7 @@ from typing import Any
 from osdose.errors import FileError, OsdoseError
 from osdose.fhir import model
 from osdose.reader import Document, Pos
+from osdose.visible import visible
 
 # A history bundle holds several versions of one resource; a response bundle answers a
 # request: neither is a record of what was given.
@@ -61,19 +62,29 @@ class Entry:
 
     @property
     def type(self) -> str:
-        return str(self.raw.get("resourceType", ""))
+        """The ``resourceType`` as written, ``""`` if it is missing or not text."""
+        kind = self.raw.get("resourceType")
+        return kind if isinstance(kind, str) else ""
 
     @property
     def id(self) -> str | None:
         rid = self.raw.get("id")
-        return str(rid) if rid is not None else None
+        return str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else None
 
     @property
     def label(self) -> str:
-        """``Type/id``, or the entry number when the resource has no id."""
-        if self.id:
-            return f"{self.type}/{self.id}"
-        return f"entry {self.index} ({self.type or 'no resourceType'})"
+        """``Type/id``, or the entry number when the resource has no id: one line, every
+        control or line-break character of the file shown escaped (an id ``"x\\nosdose:
+        error: …"`` cannot forge a line of osdose's output)."""
+        if self.id and self.type:
+            return visible(f"{self.type}/{self.id}")
+        if "resourceType" not in self.raw:
+            kind = "no resourceType"
+        elif self.type:
+            kind = self.type
+        else:
+            kind = f"resourceType {json_type(self.raw['resourceType'])}"
+        return visible(f"entry {self.index} ({kind}{f', id {self.id}' if self.id else ''})")
 
 
 @dataclass
@@ -115,6 +126,93 @@ def read_json(path: str | Path) -> Any:
     return read(path, "FHIR JSON file")
 
 
+def json_type(value: Any) -> str:
+    """What kind of JSON value ``value`` is, for a message: ``a number``, ``a list`` …"""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return visible(repr(value))
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def is_resource_type(name: Any) -> bool:
+    """Whether ``name`` is a concrete FHIR R4 resource type (``Patient``, not ``Quantity``,
+    ``Resource`` or ``3``)."""
+    if not isinstance(name, str) or name in ("Resource", "DomainResource"):
+        return False
+    try:
+        cls = model(name)
+    except ValueError:
+        return False
+    has = getattr(cls, "has_resource_base", None)
+    return bool(has()) if callable(has) else False
+
+
+# Fields of the R4B Url type: fhir.resources' validator of a Url raises AttributeError, not
+# a validation error, on a value that is not text.
+_URL_FIELDS = frozenset(
+    {"address", "defaultValueUrl", "fixedUrl", "nameUrl", "patternUrl", "relativePath",
+     "rendering", "url", "valueUrl"}
+)  # fmt: skip
+
+
+def shape_problem(raw: Any) -> str | None:
+    """The first value of a resource that fhir.resources' validators crash on instead of
+    refusing it (a nested ``resourceType`` that is not a resource type, a URL that is not
+    text), as a problem naming its place; ``None`` if there is none. Iterative: the JSON
+    reader bounds the nesting, this never recurses."""
+    stack: list[tuple[Any, str]] = [(raw, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            if where and "resourceType" in value:
+                kind = value["resourceType"]
+                if not is_resource_type(kind):
+                    return f"{where}.resourceType is {json_type(kind)}, not a FHIR R4 resource type"
+            items = [(f"{where}.{k}" if where else str(k), k, v) for k, v in value.items()]
+            for at, key, v in items:
+                if key in _URL_FIELDS and not isinstance(v, (str, dict, list)):
+                    return f"{visible(at)}: a URL must be text, not {json_type(v)}"
+            stack.extend((v, at) for at, _, v in reversed(items) if isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend(
+                (v, f"{where}.{i}") for i, v in reversed(list(enumerate(value)))
+                if isinstance(v, (dict, list))
+            )  # fmt: skip
+    return None
+
+
+class Invalid(ValueError):
+    """A resource that is not valid for its R4B model; the message says why, on one line."""
+
+
+def model_of(kind: str, raw: dict[str, Any]) -> Any:
+    """``raw`` validated as the R4B model ``kind``, or :class:`Invalid`
+    (``not a valid FHIR R4 Patient: identifier: Input should be a valid list``).
+
+    fhir.resources raises TypeError, KeyError or AttributeError, not a validation error, on
+    some values of the wrong JSON type: those are found first (:func:`shape_problem`)."""
+    from pydantic import ValidationError
+
+    shape = shape_problem(raw)
+    if shape is not None:
+        raise Invalid(f"not a valid FHIR R4 {kind}: {shape}")
+    try:
+        return model(kind).model_validate(raw)
+    except ValidationError as exc:
+        raise Invalid(f"not a valid FHIR R4 {kind}: {problems(exc)}") from None
+    except (TypeError, KeyError, AttributeError) as exc:  # a validator's crash shape_problem
+        # does not know yet: the value of the wrong type is refused, not a traceback
+        raise Invalid(
+            f"not a valid FHIR R4 {kind}: a value of the wrong JSON type "
+            f"({type(exc).__name__} in fhir.resources)"
+        ) from None
+
+
 def problems(exc: Any, limit: int = 3) -> str:
     """A pydantic ValidationError as one line: ``status: Input should be …; …``."""
     parts = []
@@ -127,22 +225,17 @@ def problems(exc: Any, limit: int = 3) -> str:
 
 def validated(entry: Entry, path: str) -> Any | Refusal:
     """``entry``'s resource as its R4B model, or a refusal saying why it is not valid."""
-    from pydantic import ValidationError
-
+    if not is_resource_type(entry.type):
+        kind = entry.raw.get("resourceType")
+        return Refusal(path, entry.label, f"{json_type(kind)} is not a FHIR R4 resource type")
     try:
-        cls = model(entry.type)
-    except ValueError:
-        return Refusal(path, entry.label, f"{entry.type!r} is not a FHIR R4 resource type")
-    try:
-        return cls.model_validate(entry.raw)
-    except ValidationError as exc:
-        return Refusal(path, entry.label, f"not a valid FHIR R4 {entry.type}: {problems(exc)}")
+        return model_of(entry.type, entry.raw)
+    except Invalid as exc:
+        return Refusal(path, entry.label, str(exc))
 
 
 def read_bundle(path: str | Path) -> Bundle:
     """The entries of the Bundle in ``path``; a file that is no Bundle is refused."""
-    from pydantic import ValidationError
-
     name = str(path)
     data = read_json(path)
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
@@ -158,14 +251,19 @@ def read_bundle(path: str | Path) -> Bundle:
         raise FileError(name, None, "Bundle.entry must be a list")
     shell = {**data, "entry": [_without_resource(e) for e in raw_entries]}
     try:
-        model("Bundle").model_validate(shell)
-    except ValidationError as exc:
-        raise FileError(name, None, f"not a valid FHIR R4 Bundle: {problems(exc)}") from None
+        model_of("Bundle", shell)
+    except Invalid as exc:
+        raise FileError(name, None, str(exc)) from None
     entries = []
     for i, e in enumerate(raw_entries, start=1):
         res = e.get("resource") if isinstance(e, dict) else None
         if isinstance(res, dict):
-            entries.append(Entry(i, e.get("fullUrl"), res))
+            entry = Entry(i, e.get("fullUrl"), res)
+            if not is_resource_type(res.get("resourceType")):
+                raise FileError(
+                    name, None, f"{entry.label}: not a FHIR R4 resource (resourceType names none)"
+                )
+            entries.append(entry)
     return Bundle(name, str(kind), entries)
 
 

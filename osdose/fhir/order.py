@@ -45,13 +45,16 @@ _STATUSES = ("active", "draft")
 
 
 def is_bundle(path: str | Path) -> bool:
-    """Whether ``path`` holds a JSON object with ``resourceType`` Bundle."""
-    from osdose.errors import OsdoseError
+    """Whether ``path`` holds a JSON object with ``resourceType`` Bundle. A file that is no
+    JSON at all is not (it is read as YAML); JSON that osdose refuses (nesting too deep, a
+    repeated key, NaN, a huge number) is refused here, with the JSON reader's reason."""
     from osdose.reader import read_json
 
     try:
         data = read_json(path, "FHIR Bundle or order file")
-    except OsdoseError:
+    except FileError as exc:
+        if exc.problem.startswith("not strict JSON"):
+            raise
         return False
     return isinstance(data, dict) and data.get("resourceType") == "Bundle"
 
@@ -78,7 +81,10 @@ def _days(timing: Any, mr: Any) -> list[int]:
     for holder in (timing, mr):
         for x in getattr(holder, "extension", None) or []:
             if x.url == codes.DAYS_OF_CYCLE:
-                days = [int(d.valueInteger) for d in x.extension or [] if d.url == "day"]
+                parts = [d for d in x.extension or [] if d.url == "day"]
+                if any(d.valueInteger is None for d in parts):
+                    raise Unusable(f"extension {codes.DAYS_OF_CYCLE}: a day has no valueInteger")
+                days = [int(d.valueInteger) for d in parts]
                 if days:
                     return days
     raise Unusable(
@@ -218,7 +224,9 @@ def load_bundle_order(path: str | Path, table: DrugTable) -> Order:
         (("cycle",), first),
         (("date",), first),
     ]
-    patient = _patient(subject, patient_id(subject, name, None), found, day, owners, name)
+    patient = _patient(
+        subject, patient_id(subject, name, None, "verified"), found, day, owners, name
+    )
     owners += [(("prescribed", i), r[0].label) for i, r in enumerate(rows)]
     data = {
         "patient": patient,

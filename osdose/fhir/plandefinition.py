@@ -26,7 +26,15 @@ from osdose.documents import validate
 from osdose.drugs import DrugTable, load_drugs
 from osdose.errors import FileError, OsdoseError
 from osdose.fhir import codes, model, require
-from osdose.fhir.bundle import BundleRefused, Refusal, document, problems, read_json
+from osdose.fhir.bundle import (
+    BundleRefused,
+    Invalid,
+    Refusal,
+    document,
+    model_of,
+    problems,
+    read_json,
+)
 from osdose.fhir.regimen_fields import (
     DRUG,
     REGIMEN,
@@ -42,6 +50,7 @@ from osdose.library import load_regimen
 from osdose.reader import parse_text, read_text
 from osdose.regimen import Regimen, build
 from osdose.shipped import library_files
+from osdose.visible import visible
 
 
 @dataclass(frozen=True)
@@ -204,7 +213,13 @@ def _check(doc: dict[str, Any], where: str) -> None:
 
 
 def _label(pd: dict[str, Any]) -> str:
-    return f"PlanDefinition/{pd.get('id')}" if pd.get("id") else "PlanDefinition"
+    """``PlanDefinition/id`` on one line (a control character in the id shown escaped)."""
+    rid = pd.get("id")
+    return (
+        visible(f"PlanDefinition/{rid}")
+        if isinstance(rid, (str, int)) and rid
+        else "PlanDefinition"
+    )
 
 
 def _plan(pd: dict[str, Any], path: str) -> tuple[Plan, list[str]]:
@@ -294,13 +309,9 @@ def read_plan_definition(path: str | Path, table: DrugTable | None = None) -> Im
         raise FileError(name, None, f"is not a FHIR PlanDefinition (resourceType {got!r})")
     label = _label(pd)
     try:
-        model("PlanDefinition").model_validate(pd)
-    except ValidationError as exc:
-        raise BundleRefused(
-            name,
-            [Refusal(name, label, f"not a valid FHIR R4 PlanDefinition: {problems(exc)}")],
-            "written",
-        ) from None
+        model_of("PlanDefinition", pd)
+    except Invalid as exc:
+        raise BundleRefused(name, [Refusal(name, label, str(exc))], "written") from None
     plan, warnings = _plan(pd, name)
     values: dict[str, Any] = {}
     for row in REGIMEN:

@@ -64,7 +64,11 @@ class Item:
 
     @property
     def dosage(self) -> dict[str, Any]:
-        return self.activity.setdefault("dosage", [{}])[0]  # type: ignore[no-any-return]
+        """The one dosage of the ActivityDefinition (created empty on export)."""
+        dosages = self.activity.setdefault("dosage", [{}])
+        if not dosages:
+            raise MappingError("has an empty dosage list: osdose reads one dosage")
+        return dosages[0]  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,8 @@ def _written(element: dict[str, Any]) -> tuple[str, Any] | None:
     for x in _exts(element, AS_WRITTEN):
         parts = {p.get("url"): p for p in x.get("extension") or []}
         if "field" in parts and "value" in parts:
+            if not isinstance(parts["field"].get("valueString"), str):
+                raise MappingError(f"extension {AS_WRITTEN} names no field (valueString)")
             return str(parts["field"]["valueString"]), _unvalue(parts["value"])
     return None
 
@@ -322,7 +328,13 @@ def _support_put(plan: Plan, m: Any) -> None:
 def _support_take(plan: Plan) -> dict[str, Any]:
     care: dict[str, Any] = {}
     for x in _exts(plan.root, codes.NZ_SUPPORT_FACTOR):
-        parts = {p.get("url"): (p.get("valueCodeableConcept") or {}) for p in x["extension"]}
+        parts = {
+            p.get("url"): (p.get("valueCodeableConcept") or {}) for p in x.get("extension") or []
+        }
+        if "factor" not in parts or "value" not in parts:
+            raise MappingError(
+                f"extension {codes.NZ_SUPPORT_FACTOR} needs a factor and a value (extension)"
+            )
         factor = str(parts.get("factor", {}).get("text") or "")
         text = str(parts.get("value", {}).get("text") or "")
         if factor in SUPPORT and factor != "other" and factor not in care:
@@ -530,13 +542,24 @@ def _dose_take(item: Item) -> dict[str, Any]:
 
 def _days_of(item: Item) -> list[int]:
     for x in _exts(item.action, codes.DAYS_OF_CYCLE):
-        return [int(d["valueInteger"]) for d in x.get("extension") or [] if d.get("url") == "day"]
+        return _day_values(x)
     found = []
     for x in _exts(item.action, codes.NZ_TIMING_OF_DAYS):
-        found += [int(d["valueInteger"]) for d in x.get("extension") or [] if d.get("url") == "day"]
+        found += _day_values(x)
     if found:
         return found
     raise MappingError("has no days (extension timing-daysOfCycle on its action)")
+
+
+def _day_values(x: dict[str, Any]) -> list[int]:
+    """The days of a days-of-cycle extension: each ``day`` must carry its valueInteger."""
+    days = []
+    for d in x.get("extension") or []:
+        if d.get("url") == "day":
+            if not isinstance(d.get("valueInteger"), int):
+                raise MappingError(f"extension {x.get('url')}: a day has no valueInteger")
+            days.append(int(d["valueInteger"]))
+    return days
 
 
 def _days_put(item: Item, m: Any) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from osdose.drugs import DrugTable
 from osdose.errors import OsdoseError
 from osdose.fhir import codes
-from osdose.fhir.bundle import Bundle, Entry, Refusal, validated
+from osdose.fhir.bundle import Bundle, BundleRefused, Entry, Refusal, validated
 from osdose.fhir.quantities import (
     AREA_UNITS,
     CREATININE_UNITS,
@@ -23,6 +23,7 @@ from osdose.fhir.quantities import (
     QuantityError,
     measure_text,
 )
+from osdose.visible import visible
 
 
 class Unusable(OsdoseError):
@@ -161,15 +162,20 @@ def subject_of(res: Any, bundle: Bundle) -> Subject:
     return Subject(f"entry {target.index}" if target else ref, target)
 
 
-def patient_id(subject: Subject, path: str, given: str | None) -> str:
+def patient_id(subject: Subject, path: str, given: str | None, what: str = "imported") -> str:
     """The osdose patient id: ``given`` (``--patient``), else the Patient's osdose
-    identifier, its only identifier, or (without identifiers) its id."""
+    identifier, its only identifier, or (without identifiers) its id. The Patient is
+    validated (its R4B model) before any of its fields is read: one that is not valid is
+    refused (:class:`BundleRefused`, nothing ``what``)."""
     if given is not None:
         return given
     if subject.entry is None:
         raise OsdoseError(
-            f"{path}: the Patient {subject.key} is not in the Bundle: give --patient ID"
+            f"{path}: the Patient {visible(subject.key)} is not in the Bundle: give --patient ID"
         )
+    checked = validated(subject.entry, path)
+    if isinstance(checked, Refusal):
+        raise BundleRefused(path, [checked], what)
     ids = subject.entry.raw.get("identifier") or []
     values = [i.get("value") for i in ids if isinstance(i, dict) and i.get("value")]
     own = [
@@ -218,6 +224,8 @@ def measurements(bundle: Bundle, subject: Subject, refusals: list[Refusal]) -> l
         if isinstance(obs, Refusal):
             refusals.append(obs)
             continue
+        if kind is _UNREADABLE:  # pragma: no cover - the R4B model refuses every such code
+            continue
         if obs.status not in _USABLE:
             continue  # preliminary, cancelled, entered-in-error: not a measurement to use
         try:
@@ -231,9 +239,25 @@ def measurements(bundle: Bundle, subject: Subject, refusals: list[Refusal]) -> l
     return out
 
 
+_UNREADABLE = "?"  # an Observation whose code is of the wrong JSON type
+
+
 def _kind(raw: dict[str, Any]) -> str | None:
-    for c in (raw.get("code") or {}).get("coding") or []:
-        if isinstance(c, dict) and c.get("system") == codes.LOINC and c.get("code") in _KINDS:
+    """The LOINC code of a measurement osdose reads, ``None`` for any other Observation, or
+    :data:`_UNREADABLE` when ``code`` is of the wrong JSON type (the Observation is then
+    validated, and refused: it may be a measurement osdose needs)."""
+    code = raw.get("code")
+    if code is None:
+        return None
+    coding = code.get("coding") if isinstance(code, dict) else None
+    if not isinstance(code, dict) or not isinstance(coding, (list, type(None))):
+        return _UNREADABLE
+    for c in coding or []:
+        if not isinstance(c, dict) or not all(
+            isinstance(c.get(k), (str, type(None))) for k in ("system", "code")
+        ):
+            return _UNREADABLE
+        if c.get("system") == codes.LOINC and c.get("code") in _KINDS:
             return str(c["code"])
     return None
 

@@ -82,6 +82,11 @@ def _bundle(ws: readers.Workspace, text: str) -> list[list[str]]:
     ]
 
 
+def _fhir_order(ws: readers.Workspace, text: str) -> list[list[str]]:
+    f = str(ws.write("examples/fhir", ".json", text))
+    return [["verify", f], ["verify", f, "-f", "json"]]
+
+
 def _plandefinition(ws: readers.Workspace, text: str) -> list[list[str]]:
     return [["fhir", "regimen", "--import", str(ws.write("fhir", ".json", text))]]
 
@@ -150,6 +155,7 @@ CASES: dict[str, tuple[Argv, Callable[[], st.SearchStrategy[str]]]] = {
     "cli-batch-line": (_batch, _lines),
     "cli-drug-table": (_drugs, lambda: _docs("drugs", to_yaml)),
     "cli-fhir-bundle": (_bundle, lambda: _docs("bundle", to_json)),
+    "cli-fhir-order": (_fhir_order, lambda: _docs("order-bundle", to_json)),
     "cli-fhir-plandefinition": (_plandefinition, lambda: _docs("plandefinition", to_json)),
     "cli-ledger-import": (_ledger_import, lambda: _docs("course", to_yaml)),
     "cli-options": (_options, _values),

@@ -278,3 +278,19 @@ def test_ledger_check_lines_are_one_line_each_whatever_the_ledger_holds() -> Non
     assert all("\n" not in line and "\x1b" not in line for line in lines)
     assert lines[0].startswith("BROKEN: record 2: reason 'x\\nok: 2 records'")
     assert lines[1] == "BROKEN: drug 'a\\x1b[2Kb' unknown"
+
+
+def test_a_control_character_in_a_yaml_file_is_one_line_with_its_line_and_column(
+    tmp_path: Path,
+) -> None:
+    """libyaml's message of an unacceptable character carries a second line ('in "<unicode
+    string>", position N'): folded into the file's line and column (the fuzz corpus
+    regimen/escape-sequence-in-a-key.yaml)."""
+    path = tmp_path / "r.yaml"
+    path.write_text("name: X\ncycle_length_days\x1b]8;;http://x\x1b\\: 21\n", "utf-8")
+    err = refused("dose", str(path), "--bsa", "1.8 m2")
+    assert err.startswith(
+        f"osdose: error: {path}:2: YAML error: unacceptable character #x001b: control "
+        "characters are not allowed"
+    )
+    assert "position" not in err and "unicode string" not in err
