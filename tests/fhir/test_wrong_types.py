@@ -56,6 +56,8 @@ PLAN = {
     "resource type",
     "related-artifact-url-a-number.json": f"{PD}relatedArtifact.0.url: a URL must be text, not "
     "a number",
+    "related-artifact-url-an-object.json": f"{PD}relatedArtifact.0.url: a URL must be text, "
+    "not an object",
     "dosage-an-empty-list.json": "ActivityDefinition/drug-1: has an empty dosage list: osdose "
     "reads one dosage",
     "as-written-field-without-value-string.json": f"ActivityDefinition/drug-1: extension "
