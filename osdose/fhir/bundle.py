@@ -223,7 +223,7 @@ def problems(exc: Any, limit: int = 3) -> str:
     parts = []
     for err in exc.errors()[:limit]:
         loc = ".".join(str(p) for p in err["loc"]) or "resource"
-        parts.append(f"{loc}: {err['msg']}")
+        parts.append(visible(f"{loc}: {err['msg']}"))  # a key of the file may be in loc
     more = len(exc.errors()) - limit
     return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 

@@ -46,6 +46,10 @@ IMPORT = {
     ],
     # the id is shown escaped: the refusal stays one line, no forged "osdose: error:" line
     "id-with-a-newline.json": [f"MedicationAdministration/x\\nosdose: error: forged: {MA}{ID}"],
+    "key-with-a-newline.json": [
+        f"MedicationAdministration/a1: {MA}x\\nosdose: error: forged: Extra inputs are not "
+        "permitted"
+    ],
 }
 
 # fhir regimen --import FILE: file → the one refusal (then "1 resource refused; …")
