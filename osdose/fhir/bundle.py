@@ -172,10 +172,15 @@ def shape_problem(raw: Any) -> str | None:
             if where and "resourceType" in value:
                 kind = value["resourceType"]
                 if not is_resource_type(kind):
-                    return f"{where}.resourceType is {json_type(kind)}, not a FHIR R4 resource type"
+                    got = json_type(kind)
+                    return f"{visible(where)}.resourceType is {got}, not a FHIR R4 resource type"
             items = [(f"{where}.{k}" if where else str(k), k, v) for k, v in value.items()]
             for at, key, v in items:
-                if key in _URL_FIELDS and not isinstance(v, (str, dict, list)):
+                # address is also a list of Address elsewhere (Patient, Organization)
+                text_only = key in _URL_FIELDS and key != "address"
+                if (text_only and not isinstance(v, str)) or (
+                    key == "address" and not isinstance(v, (str, dict, list))
+                ):
                     return f"{visible(at)}: a URL must be text, not {json_type(v)}"
             stack.extend((v, at) for at, _, v in reversed(items) if isinstance(v, (dict, list)))
         elif isinstance(value, list):
@@ -218,7 +223,7 @@ def problems(exc: Any, limit: int = 3) -> str:
     parts = []
     for err in exc.errors()[:limit]:
         loc = ".".join(str(p) for p in err["loc"]) or "resource"
-        parts.append(f"{loc}: {err['msg']}")
+        parts.append(visible(f"{loc}: {err['msg']}"))  # a key of the file may be in loc
     more = len(exc.errors()) - limit
     return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 

@@ -46,6 +46,10 @@ IMPORT = {
     ],
     # the id is shown escaped: the refusal stays one line, no forged "osdose: error:" line
     "id-with-a-newline.json": [f"MedicationAdministration/x\\nosdose: error: forged: {MA}{ID}"],
+    "key-with-a-newline.json": [
+        f"MedicationAdministration/a1: {MA}x\\nosdose: error: forged: Extra inputs are not "
+        "permitted"
+    ],
 }
 
 # fhir regimen --import FILE: file → the one refusal (then "1 resource refused; …")
@@ -56,6 +60,8 @@ PLAN = {
     "resource type",
     "related-artifact-url-a-number.json": f"{PD}relatedArtifact.0.url: a URL must be text, not "
     "a number",
+    "related-artifact-url-an-object.json": f"{PD}relatedArtifact.0.url: a URL must be text, "
+    "not an object",
     "dosage-an-empty-list.json": "ActivityDefinition/drug-1: has an empty dosage list: osdose "
     "reads one dosage",
     "as-written-field-without-value-string.json": f"ActivityDefinition/drug-1: extension "
