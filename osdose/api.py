@@ -303,13 +303,14 @@ def verify(
 ) -> Verification:
     """Every check of one order (a YAML file, or an order as a dict, as one JSON line of a
     batch holds it): ``osdose verify``."""
-    from osdose.verify import load_order, order_from_object, verify_order
+    from osdose.orders import load_any_order
+    from osdose.verify import order_from_object, verify_order
 
     table = _table(drugs)
     if isinstance(order, dict):
         o = order_from_object(order, Path("order"), 1, table)
     else:
-        o = load_order(Path(order), table)
+        o = load_any_order(Path(order), table)
     return verify_order(o, table, options)
 
 

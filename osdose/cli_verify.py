@@ -150,8 +150,9 @@ def verify(
     read. With several orders, a folder or --batch, an unreadable order
     is reported, counted as failed, and the rest are still verified.
     """
+    from osdose.orders import load_any_order
     from osdose.status import Verdict, worst
-    from osdose.verify import Options, load_order, verify_order
+    from osdose.verify import Options, verify_order
     from osdose.verify.batch import LedgerHistory, run_iter
     from osdose.verify.result import MAX_GRACE_DAYS
 
@@ -201,7 +202,7 @@ def verify(
     sheet = _Worksheet(worksheet, force, inputs) if worksheet is not None else None
     if batch is None and len(paths) == 1 and not paths[0].is_dir():
         # One order: unreadable input is exit 2, as for every other command.
-        order = load_order(paths[0], table)
+        order = load_any_order(paths[0], table)
         result = verify_order(source.apply(order, table) if source else order, table, options)
         if sheet is not None:
             sheet.write([result])
@@ -221,11 +222,13 @@ def verify(
         from osdose.render.verify_table import summary_row as render
     if sheet is not None:
         # The worksheet needs every result whole: verified in this process.
-        outcomes = list(run_iter(paths, batch, table, options, lambda v: v, source, jobs=1))
+        outcomes = list(
+            run_iter(paths, batch, table, options, lambda v: v, source, jobs=1, load=load_any_order)
+        )
         sheet.write(outcomes)
         stream: Iterator[Any] = (render(v) for v in outcomes)
     else:
-        stream = run_iter(paths, batch, table, options, render, source, jobs)
+        stream = run_iter(paths, batch, table, options, render, source, jobs, load_any_order)
     statuses = _emit(stream, format)
     raise typer.Exit(_EXIT[worst((Verdict(s) for s in sorted(statuses)), Verdict.PASS)])
 

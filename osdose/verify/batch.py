@@ -18,7 +18,14 @@ from typing import Any, TypeVar
 from osdose.drugs import DrugTable
 from osdose.errors import FileError, OsdoseError
 from osdose.verify.order import Order, with_history
-from osdose.verify.order_files import batch_lines, check_batch, orders, orders_from_lines
+from osdose.verify.order_files import (
+    OrderLoader,
+    batch_lines,
+    check_batch,
+    load_order,
+    orders,
+    orders_from_lines,
+)
 from osdose.verify.result import Options
 from osdose.verify.run import Outcome, Unreadable, verify_order
 
@@ -104,6 +111,7 @@ def run_iter(
     render: Callable[[Outcome], R],
     ledger: LedgerHistory | None = None,
     jobs: int | None = None,
+    load: OrderLoader = load_order,
 ) -> Iterator[R]:
     """Every order of ``paths`` (files or folders) and ``batch`` (JSONL), rendered, in order,
     as soon as each is ready (a caller can write while workers still verify).
@@ -113,7 +121,7 @@ def run_iter(
     count = check_batch(batch) if batch is not None else 0
     if isinstance(count, OsdoseError):
         raise count  # the batch file itself cannot be read: refused before any output
-    for item in orders(paths, None, table):
+    for item in orders(paths, None, table, load):
         yield render(outcome(item, table, options, ledger))
     if batch is None:
         return

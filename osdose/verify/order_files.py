@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from osdose.drugs import DrugTable
@@ -20,13 +20,13 @@ from osdose.verify.order import Order, build_order
 ORDER_SUFFIXES = (".yaml", ".yml")
 
 
-def load_order(path: str | Path, table: DrugTable) -> Order:
-    """One order from a YAML file; a problem raises with file and line."""
-    if str(path).lower().endswith(".json"):  # a FHIR MedicationRequest Bundle (osdose[fhir])
-        from osdose.fhir.order import is_bundle, load_bundle_order
+OrderLoader = Callable[[Path, DrugTable], Order]
 
-        if is_bundle(path):
-            return load_bundle_order(path, table)
+
+def load_order(path: str | Path, table: DrugTable) -> Order:
+    """One order in osdose's own format (YAML, or the same as JSON) from a file; a problem
+    raises with file and line. A FHIR MedicationRequest Bundle is read by
+    :func:`osdose.orders.load_any_order`, which sits above both this and the FHIR readers."""
     doc = load(path, what="order file")
     return build_order(doc, str(path), Path(path).parent, table)
 
@@ -153,12 +153,13 @@ def expand(paths: list[Path]) -> list[Path]:
 
 
 def orders(
-    paths: list[Path], batch: Path | None, table: DrugTable
+    paths: list[Path], batch: Path | None, table: DrugTable, load: OrderLoader = load_order
 ) -> Iterator[Order | OsdoseError]:
-    """Every order of the files, folders and batch file, or the error that stopped it."""
+    """Every order of the files, folders and batch file, or the error that stopped it (each
+    file read by ``load``)."""
     for p in expand(paths):
         try:
-            yield load_order(p, table)
+            yield load(p, table)
         except OsdoseError as exc:
             yield exc
     if batch is not None:
