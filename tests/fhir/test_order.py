@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from osdose.drugs import load_drugs
-from osdose.verify.order_files import load_order
+from osdose.orders import load_any_order as load_order
 
 from .conftest import DATA, run
 
