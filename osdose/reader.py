@@ -18,6 +18,7 @@ carry JSON's own numbers and booleans, which the same field readers accept.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import json
 import math
@@ -27,6 +28,7 @@ import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -202,21 +204,40 @@ _YAML11_KIND = {
 _RESOLVER = yaml.resolver.Resolver()  # YAML 1.1's implicit types, asked only of plain text
 
 
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
 def _yaml11(node: yaml.ScalarNode) -> str | None:
     """What a YAML 1.1 reader makes of a plain scalar, when that is not its text."""
     text = str(node.value)
-    tag = node.tag
-    if tag == _STR_TAG:  # the fast loader does not guess: ask YAML 1.1's own resolver
-        tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    if node.tag != _STR_TAG:  # a loader that guessed the type itself
+        return _yaml11_as(text, node.tag)
+    if _DAY.match(text):  # the commonest plain value of a long course file
+        try:
+            return f"a date ({dt.date.fromisoformat(text)})"
+        except ValueError:
+            return "a date"
+    return _yaml11_text(text)
+
+
+@lru_cache(maxsize=4096)
+def _yaml11_text(text: str) -> str | None:
+    """:func:`_yaml11` of plain text the fast loader did not guess a type for: YAML 1.1's
+    own resolver is asked (once per distinct text: drug names, doses and units repeat)."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return _yaml11_as(text, tag)
+
+
+def _yaml11_as(text: str, tag: str) -> str | None:
+    """What YAML 1.1 reads ``text`` as under ``tag``, when that is not the text."""
     kind = _YAML11_KIND.get(tag)
     if kind is None or _PLAIN_INT.match(text):
         return None  # text, or a plain decimal whole number that reads back as written
     if len(text) > 40:
         return kind
-    if tag != node.tag:
-        node = yaml.ScalarNode(tag, text, node.start_mark, node.end_mark, node.style)
-    try:
-        value = _YAML11.construct_object(node)
+    node = yaml.ScalarNode(tag, text)
+    try:  # the tag's own constructor (construct_object would keep every node it is given)
+        value = _YAML11.yaml_constructors[tag](_YAML11, node)
     except (ValueError, TypeError, yaml.YAMLError):
         return kind
     if isinstance(value, bool):
