@@ -27,7 +27,7 @@ from osdose.dosing import Amounts, amounts
 from osdose.drugs import DrugTable, load_drugs
 from osdose.errors import FileError, InputError, OsdoseError, shown
 from osdose.kidney import CalvertGfr
-from osdose.reader import Document, load, no_cyclic_gc
+from osdose.reader import Document, input_limit, load, no_cyclic_gc
 from osdose.regimen import DrugDose, Regimen
 
 if TYPE_CHECKING:
@@ -514,7 +514,7 @@ def load_course(
     """Read and check one course file, YAML or JSON Lines (``.jsonl``: see
     :mod:`osdose.course_jsonl`), of at most the thresholds file's ``input.max_file_bytes``
     (``future_days``, ``same_day``: see :func:`check_history`)."""
-    limit = thresholds.max_file_bytes()
+    limit = input_limit()  # the thresholds file's input.max_file_bytes
     with no_cyclic_gc():  # (see parse_course)
         if str(path).lower().endswith(".jsonl"):
             from osdose.course_jsonl import load_jsonl

@@ -34,6 +34,8 @@ from hypothesis import settings
 
 from osdose.errors import OsdoseError
 
+from .hostile import value_paths
+
 LIMIT_S = 5.0  # seconds one input may take: more is a hang
 CLASSES = ("traceback", "hang", "bad-exit")
 
@@ -187,7 +189,7 @@ def _smaller(value: str) -> Iterator[str]:
     except (ValueError, RecursionError):
         data = None
     if isinstance(data, dict | list):
-        paths = [p for p in _paths(data) if p]
+        paths = [p for p in value_paths(data) if p]
         for at in reversed(paths[:400]):
             cut = copy.deepcopy(data)
             parent = cut
@@ -199,16 +201,6 @@ def _smaller(value: str) -> Iterator[str]:
     lines = value.split("\n")
     for i in range(len(lines) - 1, -1, -1):
         yield "\n".join(lines[:i] + lines[i + 1 :])
-
-
-def _paths(data: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    yield at
-    if isinstance(data, dict):
-        for k, v in data.items():
-            yield from _paths(v, (*at, k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from _paths(v, (*at, i))
 
 
 def minimize(crash: Crash, seconds: float = 20.0) -> None:

@@ -240,14 +240,15 @@ def batch_lines() -> list[str]:
 Where = tuple[str | int, ...]
 
 
-def _paths(data: Any, at: Where = ()) -> Iterator[Where]:
+def value_paths(data: Any, at: Where = ()) -> Iterator[Where]:
+    """The path of every value of ``data`` (the document itself first)."""
     yield at
     if isinstance(data, dict):
         for k, v in data.items():
-            yield from _paths(v, (*at, k))
+            yield from value_paths(v, (*at, k))
     elif isinstance(data, list):
         for i, v in enumerate(data):
-            yield from _paths(v, (*at, i))
+            yield from value_paths(v, (*at, i))
 
 
 def _get(data: Any, at: Where) -> Any:
@@ -269,7 +270,7 @@ def mutated(draw: st.DrawFn, seeds: list[Any], leaves_only: bool = False) -> Any
     removed, a list item repeated or a value wrapped in a list."""
     doc = copy.deepcopy(draw(st.sampled_from(seeds)))
     for _ in range(draw(st.integers(1, 4))):
-        paths = [p for p in _paths(doc) if p]
+        paths = [p for p in value_paths(doc) if p]
         if leaves_only:
             paths = [p for p in paths if not isinstance(_get(doc, p), dict | list)] or paths
         if not paths:
