@@ -155,6 +155,8 @@ def lookalike(text: str) -> str | None:
     form is different text that looks the same), Latin letters mixed with Cyrillic or Greek
     ones, or Cyrillic/Greek letters that are all drawn like Latin ones. Look-alikes within
     one script (``0``/``O``, ``l``/``I``) are not detected."""
+    if text.isascii():
+        return None  # ASCII is its own NFC and NFKC form, and its letters are all Latin
     if unicodedata.normalize("NFC", text) != text:
         return (
             "is not in Unicode NFC form (a letter and its accent stored as two characters, "
@@ -179,6 +181,9 @@ def lookalike(text: str) -> str | None:
 def free_text(value: Any) -> str:
     """Notes and descriptions: text (line breaks allowed), no other control characters; in
     YAML, unquoted text that YAML 1.1 reads as something else is refused (quote it)."""
+    if value.__class__ is str and len(value) <= MAX_TEXT:  # text (not Plain): most values
+        if _FORBIDDEN_IN_TEXT.search(value) is None:
+            return value
     _quoted(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)

@@ -47,7 +47,7 @@ class FileContext:
     def path(self) -> str:
         return self.doc.path
 
-    @property
+    @cached_property
     def data(self) -> dict[str, Any]:
         return self.doc.data if isinstance(self.doc.data, dict) else {}
 
@@ -87,11 +87,48 @@ class FileContext:
 
     def entries(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """(index, entry) of every drug entry that is a mapping."""
+        return iter(self._entries)
+
+    @cached_property
+    def _entries(self) -> list[tuple[int, dict[str, Any]]]:
         drugs = self.data.get("drugs")
-        if isinstance(drugs, list):
-            for i, entry in enumerate(drugs):
-                if isinstance(entry, dict):
-                    yield i, entry
+        if not isinstance(drugs, list):
+            return []
+        return [(i, entry) for i, entry in enumerate(drugs) if isinstance(entry, dict)]
+
+    def days(self, index: int) -> tuple[int, ...] | str:
+        """The days of drug entry ``index`` (:func:`osdose.regimen.parse_days`, not checked
+        against the cycle), or why they cannot be read; read once per entry."""
+        memo = self._days
+        found = memo.get(index)
+        if found is None:
+            try:
+                found = parse_days(self.data["drugs"][index].get("days"))
+            except ValueError as exc:
+                found = str(exc)
+            memo[index] = found
+        return found
+
+    @cached_property
+    def _days(self) -> dict[int, tuple[int, ...] | str]:
+        return {}
+
+    def basis(self, value: Any, field: str, drug: Drug | None) -> Basis:
+        """:func:`osdose.basis.parse_basis` of ``value``, read once per file for each value,
+        field and drug (an entry's dose is read for its schedule and for its unit); a value
+        that cannot be read raises again each time it is asked for."""
+        try:
+            key = (value.__class__, value, field, None if drug is None else drug.name)
+            found = self._bases.get(key)
+        except TypeError:  # a list or mapping where a dose belongs: not kept
+            return parse_basis(value, field, drug)
+        if found is None:
+            found = self._bases[key] = parse_basis(value, field, drug)
+        return found
+
+    @cached_property
+    def _bases(self) -> dict[tuple[Any, ...], Basis]:
+        return {}
 
     @cached_property
     def against_base(self) -> AgainstBase | str | None:
@@ -182,26 +219,28 @@ def entry_dose(ctx: FileContext, index: int, entry: dict[str, Any]) -> EntryDose
     written = cap = None
     try:
         field_name, text = dose_field(str(name), entry)
-        written = parse_basis(text, field_name, drug)
+        written = ctx.basis(text, field_name, drug)
     except (ValueError, InputError):
         pass
-    days = read_days(entry.get("days"), ctx.cycle_length)
+    days = read_days(ctx, index, ctx.cycle_length)
     if entry.get("max_dose") is not None and not is_no_cap(entry["max_dose"]):
         try:
-            cap = parse_basis(entry["max_dose"], "max_dose", drug)
+            cap = ctx.basis(entry["max_dose"], "max_dose", drug)
         except InputError:
             cap = None
     usable = days if isinstance(days, tuple) else None
     return EntryDose(index, drug, field_name, written, usable, cap)
 
 
-def read_days(value: Any, cycle_length: int | None) -> tuple[int, ...] | str:
-    """The days of an entry, or why they are unusable (checked against the cycle when its
-    length is known)."""
-    try:
-        days = parse_days(value)
-        if cycle_length is not None:
+def read_days(ctx: FileContext, index: int, cycle_length: int | None) -> tuple[int, ...] | str:
+    """The days of drug entry ``index``, or why they are unusable (checked against the
+    cycle when its length is known)."""
+    days = ctx.days(index)
+    if isinstance(days, str):
+        return days
+    if cycle_length is not None:
+        try:
             check_days(days, cycle_length)
-    except ValueError as exc:
-        return str(exc)
+        except ValueError as exc:
+            return str(exc)
     return days
