@@ -386,10 +386,10 @@ class _Builder:
             text = node.value
             if node.style or (text and text[0] not in _IMPLICIT):
                 return str(text)
-            return scalar(node)  # type: ignore[arg-type]
+            return scalar(node)
         if tag not in _SCALAR_TAGS:
             raise self._fail(node, f"unsupported YAML tag {tag!r}: only plain data is read")
-        return scalar(node)  # type: ignore[arg-type]
+        return scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from osdose.basis import Basis
-from osdose.limits import Size, compare, schedule
+from osdose.drugs import Drug
+from osdose.limits import Comparison, Dose, Size, compare, schedule
 from osdose.lint.context import EntryDose, FileContext
 from osdose.lint.finding import Finding, Severity
 from osdose.regimen import effective_cap
@@ -38,6 +39,27 @@ REFERENCE = Size(bsa_m2=2.0, weight_kg=100.0, reference=True)
 
 def _size(per: str) -> str:
     return f"{REFERENCE.bsa_m2:g} m²" if per == "m2" else f"{REFERENCE.weight_kg:g} kg"
+
+
+#: The comparisons of a drug's schedule that are over a maximum, by (the drug's identity,
+#: schedule, cycle length): a library repeats the same schedule of a drug in many regimens
+#: (the drug object is kept with them, so that its identity is not reused).
+_COMPARED: dict[tuple[int, tuple[Dose, ...], int], tuple[Drug, list[Comparison]]] = {}
+_COMPARED_MAX = 4096
+
+
+def _over(drug: Drug, doses: list[Dose], cycle_length: int) -> list[Comparison]:
+    """The comparisons of :func:`osdose.limits.compare` at :data:`REFERENCE` that are over
+    their maximum (worked out once per drug, schedule and cycle length)."""
+    key = (id(drug), tuple(doses), cycle_length)
+    kept = _COMPARED.get(key)
+    if kept is not None and kept[0] is drug:
+        return kept[1]
+    found = [c for c in compare(drug, doses, cycle_length, REFERENCE)[0] if c.over]
+    if len(_COMPARED) >= _COMPARED_MAX:
+        _COMPARED.clear()
+    _COMPARED[key] = (drug, found)
+    return found
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:
@@ -73,10 +95,8 @@ def check(ctx: FileContext) -> Iterator[Finding]:
                 # the cap binds at the reference size: compare what would be given
                 daily = Basis(cap.amount, daily.unit, "flat", cap.text)
             doses += schedule([(daily, e.days)])
-        found, _ = compare(drug, doses, ctx.cycle_length, REFERENCE)
+        found = _over(drug, doses, ctx.cycle_length)
         for c in found:
-            if not c.over:
-                continue
             e = entries[0]
             where = ("drugs", e.index, e.field or "drug")
             written = ""

@@ -14,7 +14,7 @@ from osdose.lint.base import BaseFile, check_ref, read_base
 from osdose.lint.context import FileContext
 from osdose.lint.finding import Finding
 from osdose.lint.rules import FILE_RULES
-from osdose.reader import Document
+from osdose.reader import Document, no_cyclic_gc
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -108,17 +108,24 @@ def _lint(
         if isinstance(doc, Finding):
             findings.append(doc)
             continue
-        ctx = FileContext(doc, table, (bases or {}).get(path))
-        own = [f for rule in FILE_RULES for f in rule(ctx)]
-        own.extend(names.check(ctx))
-        if on_disk:
-            read_paths.append(ctx.path)
-            for key, known in superseded_by_unknown.entries(ctx):
-                linted.setdefault(key, known)
-            if superseded_by_unknown.names_successor(ctx):
-                naming.append((ctx, own))
-                continue
-        findings.extend(acknowledge.apply(ctx, own))
+        # The cyclic collector is paused while a file is checked, as while it is read: its
+        # objects are acyclic and freed by reference counting once it is let go (here,
+        # before the collector resumes, so that it never walks them).
+        with no_cyclic_gc():
+            ctx = FileContext(doc, table, (bases or {}).get(path))
+            del doc
+            own = [f for rule in FILE_RULES for f in rule(ctx)]
+            own.extend(names.check(ctx))
+            if on_disk:
+                read_paths.append(ctx.path)
+                for key, known in superseded_by_unknown.entries(ctx):
+                    linted.setdefault(key, known)
+                if superseded_by_unknown.names_successor(ctx):
+                    naming.append((ctx, own))
+                    del ctx
+                    continue
+            findings.extend(acknowledge.apply(ctx, own))
+            del ctx
     if naming:
         more: dict[str, list[Finding]] = {}
         for f in superseded_by_unknown.check_naming([c for c, _ in naming], linted, read_paths):
