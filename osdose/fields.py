@@ -181,9 +181,10 @@ def lookalike(text: str) -> str | None:
 def free_text(value: Any) -> str:
     """Notes and descriptions: text (line breaks allowed), no other control characters; in
     YAML, unquoted text that YAML 1.1 reads as something else is refused (quote it)."""
-    if value.__class__ is str and len(value) <= MAX_TEXT:  # text (not Plain): most values
-        if _FORBIDDEN_IN_TEXT.search(value) is None:
-            return value
+    if (  # text (not Plain) within bounds and clean: most values
+        value.__class__ is str and len(value) <= MAX_TEXT and not _FORBIDDEN_IN_TEXT.search(value)
+    ):
+        return value
     _quoted(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)

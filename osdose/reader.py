@@ -25,8 +25,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -577,18 +576,21 @@ def parse_text(text: str, path: str | Path = "<text>", max_nodes: int = MAX_NODE
         return _parse(text, path, max_nodes)
 
 
-@contextmanager
-def no_cyclic_gc() -> Iterator[None]:
+class no_cyclic_gc:
     """Pause the cyclic garbage collector while a file is read: the node tree and the data
     built from it are acyclic and live until the whole file is read, and the collector would
     walk every object again and again as they accumulate (9 parts in 10 of a 100,000-entry
-    course's time) to find nothing. Memory is still freed by reference counting."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
+    course's time) to find nothing. Memory is still freed by reference counting. (A class,
+    not a generator: it is entered once or twice per file of a library.)"""
+
+    __slots__ = ("collecting",)
+
+    def __enter__(self) -> None:
+        self.collecting = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.collecting:
             gc.enable()
 
 

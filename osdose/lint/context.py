@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from osdose.basis import Basis, parse_basis
@@ -20,6 +20,7 @@ from osdose.regimen import check_days, dose_field, is_no_cap, parse_days, per_da
 
 if TYPE_CHECKING:
     from osdose.dose_changes import DoseDifference
+    from osdose.formats.regimen import RegimenFile
     from osdose.lint.base import BaseFile
     from osdose.regimen import Regimen
 
@@ -35,6 +36,13 @@ class AgainstBase:
     old: Regimen
     new: Regimen
     differences: tuple[DoseDifference, ...]
+
+
+#: Dose bases read (:meth:`FileContext.basis`), by (the value's type, the value, its field,
+#: the drug's identity); the drug object is kept with its basis, so that its identity is
+#: not reused. Emptied when full.
+_BASES: dict[tuple[Any, ...], tuple[Drug | None, Basis]] = {}
+_BASES_MAX = 4096
 
 
 @dataclass
@@ -55,9 +63,7 @@ class FileContext:
     def schema(self) -> list[Problem]:
         """Every schema problem of the file (duplicate keys are duplicate-key's); the model
         is validated once per file."""
-        from osdose.formats.regimen import RegimenFile
-
-        found = problems(self.doc, RegimenFile, "a regimen file")[1]
+        found = problems(self.doc, _regimen_model(), "a regimen file")[1]
         return [p for p in found if p.kind != "duplicate_key"]
 
     def schema_findings(
@@ -114,34 +120,35 @@ class FileContext:
         return {}
 
     def basis(self, value: Any, field: str, drug: Drug | None) -> Basis:
-        """:func:`osdose.basis.parse_basis` of ``value``, read once per file for each value,
-        field and drug (an entry's dose is read for its schedule and for its unit); a value
-        that cannot be read raises again each time it is asked for."""
+        """:func:`osdose.basis.parse_basis` of ``value``, read once per value, field and drug
+        (an entry's dose is read for its schedule and for its unit, and a library writes the
+        same doses of a drug in many regimens); a value that cannot be read raises again each
+        time it is asked for."""
         try:
-            key = (value.__class__, value, field, None if drug is None else drug.name)
-            found = self._bases.get(key)
+            key = (value.__class__, value, field, id(drug))
+            kept = _BASES.get(key)
         except TypeError:  # a list or mapping where a dose belongs: not kept
             return parse_basis(value, field, drug)
-        if found is None:
-            found = self._bases[key] = parse_basis(value, field, drug)
+        if kept is not None and kept[0] is drug:
+            return kept[1]
+        found = parse_basis(value, field, drug)
+        if len(_BASES) >= _BASES_MAX:
+            _BASES.clear()
+        _BASES[key] = (drug, found)
         return found
-
-    @cached_property
-    def _bases(self) -> dict[tuple[Any, ...], Basis]:
-        return {}
 
     @cached_property
     def against_base(self) -> AgainstBase | str | None:
         """The file against its version at ``--base``: ``None`` without ``--base``, for a file
         new since then, or while this file does not build (its own findings say why); a text
         saying why the version at ``--base`` cannot be read as a regimen."""
+        if self.base is None or self.base.raw is None:
+            return None
         from osdose.dose_changes import dose_differences
         from osdose.errors import OsdoseError
         from osdose.reader import decode, parse_text
         from osdose.regimen import build
 
-        if self.base is None or self.base.raw is None:
-            return None
         try:
             new = build(self.doc, self.drugs)
         except OsdoseError:
@@ -200,6 +207,13 @@ class EntryDose:
         if self.field == "dose_per_cycle":
             return None if not self.days else per_day(self.written, self.field, len(self.days))
         return self.written
+
+
+@cache
+def _regimen_model() -> type[RegimenFile]:
+    from osdose.formats.regimen import RegimenFile
+
+    return RegimenFile
 
 
 def num(x: float) -> str:
