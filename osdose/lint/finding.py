@@ -8,7 +8,7 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem at ``path:line:column``. An acknowledged finding keeps its severity and
     carries the file's reason; it is reported but does not fail the run."""

@@ -4,7 +4,7 @@ A broken file never stops the run: what cannot be read becomes a finding."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from osdose.drugs import DrugTable, load_drugs
@@ -86,6 +86,26 @@ def lint_texts(items: Iterable[tuple[str, str]], drugs: DrugTable | None = None)
     return _lint(((path, yaml_syntax.parse(text, path)) for path, text in items), drugs)
 
 
+class _Kept:
+    """Findings as the report keeps them: the same texts shared, not one copy per file (a
+    library's copies of a regimen give the same messages and acknowledgements, often of
+    several hundred characters each)."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.places: dict[tuple[str | int, ...], tuple[str | int, ...]] = {}
+
+    def __call__(self, f: Finding) -> Finding:
+        message = self.texts.setdefault(f.message, f.message)
+        reason = f.acknowledged
+        if reason is not None:
+            reason = self.texts.setdefault(reason, reason)
+        where = self.places.setdefault(f.where, f.where)
+        if message is f.message and reason is f.acknowledged and where is f.where:
+            return f
+        return replace(f, message=message, acknowledged=reason, where=where)
+
+
 def _lint(
     read: Iterable[tuple[str, Document | Finding]],
     drugs: DrugTable | None,
@@ -103,6 +123,7 @@ def _lint(
     linted: dict[str, superseded_by_unknown.Known] = {}
     naming: list[tuple[FileContext, list[Finding]]] = []
     read_paths: list[str] = []  # the files read (a broken one is no regimen to name)
+    kept = _Kept()
     for path, doc in read:
         files.append(path)
         if isinstance(doc, Finding):
@@ -124,13 +145,13 @@ def _lint(
                     naming.append((ctx, own))
                     del ctx
                     continue
-            findings.extend(acknowledge.apply(ctx, own))
+            findings.extend(map(kept, acknowledge.apply(ctx, own)))
             del ctx
     if naming:
         more: dict[str, list[Finding]] = {}
         for f in superseded_by_unknown.check_naming([c for c, _ in naming], linted, read_paths):
             more.setdefault(f.path, []).append(f)
         for ctx, own in naming:
-            findings.extend(acknowledge.apply(ctx, own + more.get(ctx.path, [])))
+            findings.extend(map(kept, acknowledge.apply(ctx, own + more.get(ctx.path, []))))
     findings.sort(key=Finding.sort_key)
     return LintResult(tuple(files), tuple(findings))
