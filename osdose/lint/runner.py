@@ -4,7 +4,7 @@ A broken file never stops the run: what cannot be read becomes a finding."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from osdose.drugs import DrugTable, load_drugs
@@ -103,7 +103,7 @@ class _Kept:
         where = self.places.setdefault(f.where, f.where)
         if message is f.message and reason is f.acknowledged and where is f.where:
             return f
-        return replace(f, message=message, acknowledged=reason, where=where)
+        return Finding(f.path, f.line, f.column, f.rule, f.severity, message, reason, where)
 
 
 def _lint(
