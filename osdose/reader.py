@@ -346,14 +346,14 @@ class _Builder:
         """The value of ``node``: every node counted against the budget and its depth
         checked, in the order the tree is read. A mapping's or list's scalar children (most
         of a file) are read in its own loop, without a call of this method each."""
+        cls = node.__class__
+        if cls is _ScalarNode:
+            return self._scalar(node, parent, depth)
         self.count += 1
         if self.count > self.max_nodes:
             raise self._too_many(parent)
         if depth > MAX_DEPTH:
             raise self._fail(node, f"nesting deeper than {MAX_DEPTH} levels")
-        cls = node.__class__
-        if cls is _ScalarNode:
-            return self._scalar(node)  # type: ignore[arg-type]
         if cls is _MappingNode:
             if node.tag != _MAP_TAG:
                 raise self._fail(node, f"unsupported YAML tag {node.tag!r}")
@@ -364,7 +364,13 @@ class _Builder:
             return self._sequence(node, depth)  # type: ignore[arg-type]
         raise self._fail(node, "unreadable YAML node")  # pragma: no cover
 
-    def _scalar(self, node: yaml.ScalarNode) -> str | None:
+    def _scalar(self, node: Any, parent: yaml.Node | None, depth: int) -> str | None:
+        """:meth:`build` of a scalar (counted and checked alike)."""
+        self.count += 1
+        if self.count > self.max_nodes:
+            raise self._too_many(parent)
+        if depth > MAX_DEPTH:
+            raise self._fail(node, f"nesting deeper than {MAX_DEPTH} levels")
         tag = node.tag
         if tag == _STR_TAG:
             text = node.value
@@ -376,29 +382,9 @@ class _Builder:
             raise self._fail(node, f"unsupported YAML tag {tag!r}: only plain data is read")
         return scalar(node)
 
-    def _child(self, node: yaml.Node, parent: yaml.Node, depth: int) -> Any:
-        """:meth:`build` of a child at ``depth``: a scalar read here, a mapping or list by
-        :meth:`build` (the same budget, depth and tag checks in the same order)."""
-        if node.__class__ is not _ScalarNode:
-            return self.build(node, parent, depth)
-        self.count += 1
-        if self.count > self.max_nodes:
-            raise self._too_many(parent)
-        if depth > MAX_DEPTH:
-            raise self._fail(node, f"nesting deeper than {MAX_DEPTH} levels")
-        tag = node.tag
-        if tag == _STR_TAG:
-            text = node.value
-            if node.style or (text and text[0] not in _IMPLICIT):
-                return str(text)
-            return scalar(node)
-        if tag not in _SCALAR_TAGS:
-            raise self._fail(node, f"unsupported YAML tag {tag!r}: only plain data is read")
-        return scalar(node)
-
     def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        child = self._child
+        read, build, below = self._scalar, self.build, depth + 1
         for key_node, value_node in node.value:
             tag = key_node.tag
             if tag == _MERGE_TAG:
@@ -420,13 +406,18 @@ class _Builder:
             if key in out:
                 self.repeated.append((node, key, key_node))
                 continue  # keep the first; the duplicate is reported, never silently used
-            out[key] = child(value_node, node, depth + 1)
+            if value_node.__class__ is _ScalarNode:
+                out[key] = read(value_node, node, below)
+            else:
+                out[key] = build(value_node, node, below)
         return out
 
     def _sequence(self, node: yaml.SequenceNode, depth: int) -> list[Any]:
-        child = self._child
-        below = depth + 1
-        return [child(item, node, below) for item in node.value]
+        read, build, below = self._scalar, self.build, depth + 1
+        return [
+            read(item, node, below) if item.__class__ is _ScalarNode else build(item, node, below)
+            for item in node.value
+        ]
 
     def duplicates(self, root: yaml.Node) -> list[Duplicate]:
         """The repeated keys met, each with the path of its mapping and both positions."""
