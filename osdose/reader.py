@@ -115,7 +115,8 @@ class Document:
         for n, part in enumerate(path):
             if isinstance(node, yaml.MappingNode) and isinstance(part, str):
                 for k, v in node.value:
-                    if isinstance(k, yaml.ScalarNode) and str(k.value) == part:
+                    # a scalar's value is its text (str), so compared as it is
+                    if k.value == part and isinstance(k, yaml.ScalarNode):
                         key_node, node = k, v
                         break
                 else:
