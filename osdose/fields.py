@@ -333,16 +333,20 @@ def days_value(value: Any) -> list[int | str] | int | str:
     as a whole number whether YAML text or JSON, so that the same days compare equal;
     :func:`osdose.regimen.parse_days` reads the ranges."""
 
-    def one(v: Any) -> int | str:
-        if isinstance(v, str) and _INT.match(v.strip()):
-            return whole(v, 0)
-        if isinstance(v, bool) or not isinstance(v, (int, str)):
-            raise FieldError(f"must be day numbers, got {_kind(v)}")
-        return v
-
     if isinstance(value, list):
-        return [one(v) for v in value]
-    return one(value)
+        return [_day_value(v) for v in value]
+    return _day_value(value)
+
+
+def _day_value(v: Any) -> int | str:
+    """One day of :func:`days_value`."""
+    if v.__class__ is str and v.isascii() and v.isdigit() and len(v) <= 18 and v[0] != "0":
+        return int(v)  # a plain decimal day (1, 8, 21): what whole(v, 0) reads it as
+    if isinstance(v, str) and _INT.match(v.strip()):
+        return whole(v, 0)
+    if isinstance(v, bool) or not isinstance(v, (int, str)):
+        raise FieldError(f"must be day numbers, got {_kind(v)}")
+    return v
 
 
 def boolean(value: Any) -> bool:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache, cached_property
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from osdose.basis import Basis, parse_basis
 from osdose.documents import Problem, problems
@@ -25,6 +25,28 @@ if TYPE_CHECKING:
     from osdose.regimen import Regimen
 
 Where = tuple[str | int, ...]
+T = TypeVar("T")
+
+
+class _once(Generic[T]):
+    """``functools.cached_property`` without its lock (Python 3.11 takes one on each first
+    read, and a file's context is read once per property in one thread): the value is
+    worked out on the first read and kept in the instance, where later reads find it."""
+
+    def __init__(self, fn: Callable[[Any], T]) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> T:
+        if obj is None:  # read from the class (documentation tools): the descriptor
+            return self  # type: ignore[return-value]
+        value = self.fn(obj)
+        obj.__dict__[self.name] = value
+        return value
 
 
 @dataclass(frozen=True)
@@ -55,11 +77,11 @@ class FileContext:
     def path(self) -> str:
         return self.doc.path
 
-    @cached_property
+    @_once
     def data(self) -> dict[str, Any]:
         return self.doc.data if isinstance(self.doc.data, dict) else {}
 
-    @cached_property
+    @_once
     def schema(self) -> list[Problem]:
         """Every schema problem of the file (duplicate keys are duplicate-key's); the model
         is validated once per file."""
@@ -76,7 +98,7 @@ class FileContext:
                     self.path, p.pos.line, p.pos.column, rule, severity, p.message, where=p.path
                 )
 
-    @cached_property
+    @_once
     def cycle_length(self) -> int | None:
         """The cycle length when the schema accepts it, else ``None``."""
         refused = any(p.path == ("cycle_length_days",) for p in self.schema)
@@ -86,7 +108,7 @@ class FileContext:
             return None
         return None if refused else value
 
-    @cached_property
+    @_once
     def doses(self) -> list[EntryDose]:
         """Every drug entry read as far as it can be, once per file."""
         return [entry_dose(self, i, entry) for i, entry in self.entries()]
@@ -95,7 +117,7 @@ class FileContext:
         """(index, entry) of every drug entry that is a mapping."""
         return iter(self._entries)
 
-    @cached_property
+    @_once
     def _entries(self) -> list[tuple[int, dict[str, Any]]]:
         drugs = self.data.get("drugs")
         if not isinstance(drugs, list):
@@ -115,7 +137,7 @@ class FileContext:
             memo[index] = found
         return found
 
-    @cached_property
+    @_once
     def _days(self) -> dict[int, tuple[int, ...] | str]:
         return {}
 
@@ -137,7 +159,7 @@ class FileContext:
         _BASES[key] = (drug, found)
         return found
 
-    @cached_property
+    @_once
     def against_base(self) -> AgainstBase | str | None:
         """The file against its version at ``--base``: ``None`` without ``--base``, for a file
         new since then, or while this file does not build (its own findings say why); a text
