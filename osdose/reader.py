@@ -346,7 +346,8 @@ class _Builder:
     def build(self, node: yaml.Node, parent: yaml.Node | None, depth: int) -> Any:
         """The value of ``node``: every node counted against the budget and its depth
         checked, in the order the tree is read. A mapping's or list's scalar children (most
-        of a file) are read in its own loop, without a call of this method each."""
+        of a file) are read by :meth:`_scalar` from its own loop, without a call of this
+        method each."""
         cls = node.__class__
         if cls is _ScalarNode:
             return self._scalar(node, parent, depth)
