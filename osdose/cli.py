@@ -33,9 +33,11 @@ from osdose.cli_common import (
     state,
 )
 from osdose.cli_help import plain_help
+from osdose.cli_lazy import defer, fast_options
 from osdose.errors import OsdoseError
 
 plain_help()
+fast_options()
 app = typer.Typer(
     name="osdose",
     help="Chemotherapy dose and cumulative-toxicity calculator. It calculates, checks and "
@@ -338,6 +340,7 @@ def _register_features() -> None:
 
 
 _register_features()
+defer(app)  # typer builds the command that runs, not all of them (``--help``: all)
 
 
 def _click_exceptions() -> Any:
