@@ -33,9 +33,10 @@ from osdose.cli_common import (
     state,
 )
 from osdose.cli_help import plain_help
-from osdose.cli_lazy import defer, fast_options
+from osdose.cli_lazy import defer, fast_options, no_plugin_search
 from osdose.errors import OsdoseError
 
+no_plugin_search()  # ...nor imports importlib.metadata to find none (before any model)
 plain_help()
 fast_options()
 app = typer.Typer(

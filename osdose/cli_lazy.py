@@ -15,11 +15,18 @@ Two costs typer (≥ 0.29) puts on every run, whichever command it is:
   typer's. Parameters with a custom parser, ranges, dates, files or tuples always use typer's.
 
 Older typer versions without these internals are left alone (both are idempotent).
+
+And pydantic, which osdose runs with its plugins off (``PYDANTIC_DISABLE_PLUGINS``), imports
+``importlib.metadata`` (~10 ms) to be able to look for plugins all the same:
+:func:`no_plugin_search` answers "no plugins" in its place while they are off.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+import types
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -250,3 +257,48 @@ def fast_options() -> None:
 
     core.build_runtime_param = build
     core._osdose_fast_options = True  # type: ignore[attr-defined]
+
+
+# --- pydantic's plugin search ---------------------------------------------------------------
+
+#: the values of PYDANTIC_DISABLE_PLUGINS with which pydantic loads no plugin at all
+PLUGINS_OFF = ("__all__", "1", "true")
+_LOADER = "pydantic.plugin._loader"
+
+
+class _NoPlugins(types.ModuleType):
+    """pydantic's plugin loader while plugins are off: :meth:`get_plugins` answers ``()``, as
+    pydantic's own does then, without importing ``importlib.metadata``. Plugins turned on
+    again, or any other name asked of the module, load pydantic's own in its place."""
+
+    def get_plugins(self) -> Any:
+        if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in PLUGINS_OFF:
+            return ()
+        return self.own().get_plugins()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # the import system asks for __path__ and the like
+            raise AttributeError(name)
+        return getattr(self.own(), name)
+
+    def own(self) -> types.ModuleType:
+        """pydantic's own module, loaded in this one's place."""
+        import importlib.machinery
+        import importlib.util
+
+        import pydantic.plugin
+
+        spec = importlib.machinery.PathFinder.find_spec(_LOADER, pydantic.plugin.__path__)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[_LOADER] = module
+        spec.loader.exec_module(module)
+        pydantic.plugin._loader = module  # type: ignore[attr-defined]
+        return module
+
+
+def no_plugin_search() -> None:
+    """While pydantic's plugins are off, answer its plugin search without importing
+    ``importlib.metadata`` (before pydantic's own loader is imported; otherwise nothing)."""
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in PLUGINS_OFF and _LOADER not in sys.modules:
+        sys.modules[_LOADER] = _NoPlugins(_LOADER)

@@ -5,6 +5,7 @@ own converter. The benchmark is benchmarks/startup.py; no timing here."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from enum import StrEnum
@@ -200,3 +201,61 @@ def test_typer_reads_the_options_without_its_pydantic_adapters(args: list[str]) 
         cwd=ROOT,
     )
     assert json.loads(done.stdout.splitlines()[-1]) == []
+
+
+# --- pydantic's plugin search --------------------------------------------------------------
+
+_PLUGINS = """
+import io, json, os, sys
+from osdose.cli import main
+sys.stdout = io.StringIO()
+try:
+    main(json.loads(sys.argv[1]))
+except SystemExit:
+    pass
+sys.stdout = sys.__stdout__
+from pydantic.plugin import _loader
+found = [type(_loader).__name__, "importlib.metadata" in sys.modules, list(_loader.get_plugins())]
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = ""  # plugins on again: pydantic's own loader answers
+found += [list(_loader.get_plugins()), type(sys.modules["pydantic.plugin._loader"]).__name__]
+print(json.dumps(found))
+"""
+
+
+def test_with_plugins_off_pydantic_finds_none_without_importlib_metadata() -> None:
+    args = ["cumulative", str(EX / "case-report-course.yaml"), "--format", "json"]
+    done = subprocess.run(
+        [sys.executable, "-c", _PLUGINS, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"},
+    )
+    # a course file was validated by pydantic, which asked for plugins: none, and
+    # importlib.metadata was not imported; then, plugins on, pydantic's own module answered
+    # (no pydantic plugin is installed here: none either)
+    assert json.loads(done.stdout.splitlines()[-1]) == ["_NoPlugins", False, [], [], "module"]
+
+
+def test_plugins_asked_for_by_the_user_are_left_to_pydantic() -> None:
+    script = (
+        "import sys; import osdose.cli; "
+        "print(type(sys.modules.get('pydantic.plugin._loader')).__name__)"
+    )
+    env = dict(os.environ, PYDANTIC_DISABLE_PLUGINS="some_plugin")
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.strip() == "NoneType"  # no stand-in: pydantic imports its own
+
+
+def test_other_names_of_the_loader_come_from_pydantics_own() -> None:
+    script = (
+        "import sys; import osdose.cli; from pydantic.plugin import _loader; "
+        "print(_loader.PYDANTIC_ENTRY_POINT_GROUP, type(sys.modules[_loader.__name__]).__name__)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.split() == ["pydantic", "module"]
