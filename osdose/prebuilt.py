@@ -6,10 +6,12 @@ and validating and building them: ~30 ms of a start-up of ~0.2 s, for the same r
 time. This file holds that result, and a start-up uses it only when it was built from
 exactly the shipped files by exactly this code:
 
-- its ``key`` is a SHA-256 of the shipped files' bytes, of the source of every osdose module
-  that was loaded when it was built (the readers, the models, the checks), of PyYAML's and
-  pydantic's version files; a start-up recomputes it (~1 ms) and, on any difference, reads,
-  validates and builds the shipped files as always;
+- its ``key`` is a SHA-256 of the shipped files' bytes and of the source of every osdose
+  module that was loaded when it was built (the readers, the models, the checks); a start-up
+  recomputes it (~1 ms) and, on any difference, reads, validates and builds the shipped
+  files as always. The libraries' versions are not in it (a patch release of pydantic or
+  PyYAML would otherwise turn it off everywhere): the test suite builds the shipped files
+  afresh with the installed libraries and holds the file equal to that build;
 - another file (``--drugs``, ``--thresholds``, ``$OSDOSE_DRUGS``, ``$OSDOSE_THRESHOLDS``) is
   always read, validated and built: the prebuilt table is only ever the shipped files';
 - the drug table's checks read the thresholds in use (an IU drug's floor against the largest
@@ -25,7 +27,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib
-import importlib.util
 import json
 import os
 import sys
@@ -43,30 +44,16 @@ MODULES = ("osdose.drugs", "osdose.basis", "osdose.thresholds")
 _building = False  # while build() runs, the shipped files are read, never taken from here
 
 
-def _library_files() -> list[Path]:
-    """PyYAML's and pydantic's files that carry their version (found without importing
-    pydantic); missing ones count as empty."""
-    out = []
-    for package, name in (("yaml", "__init__.py"), ("pydantic", "version.py")):
-        spec = importlib.util.find_spec(package)
-        origin = spec.origin if spec is not None else None
-        out.append(Path(origin).parent / name if origin else Path("/nonexistent"))
-    return out
-
-
 def key(files: list[str]) -> str:
-    """The SHA-256 of the shipped data, of ``files`` (osdose sources, relative to the
-    package) and of the libraries' version files."""
+    """The SHA-256 of the shipped data and of ``files`` (osdose sources, relative to the
+    package)."""
     h = hashlib.sha256(f"osdose-prebuilt {FORMAT}\0".encode())
-    for path in [*(PACKAGE / f for f in (*DATA, *files)), *_library_files()]:
+    for name in (*DATA, *files):
         try:
-            content = path.read_bytes()
+            content = (PACKAGE / name).read_bytes()
         except OSError:
             content = b"\0missing\0"
-        h.update(
-            str(path.relative_to(PACKAGE) if path.is_relative_to(PACKAGE) else path.name).encode()
-        )
-        h.update(b"\0%d\0" % len(content))
+        h.update(b"%s\0%d\0" % (name.encode(), len(content)))
         h.update(content)
     return h.hexdigest()
 
