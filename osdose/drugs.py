@@ -574,6 +574,11 @@ def default_path() -> str:
 @cache
 def _load_cached(path: str) -> DrugTable:
     if path == default_path():
+        from osdose import prebuilt
+
+        held = prebuilt.shipped_drugs()  # the shipped file as this code builds it
+        if held is not None:
+            return held  # type: ignore[no-any-return]
         text = resources.files("osdose").joinpath("data/drugs.yaml").read_text("utf-8")
         return _build(parse_text(text, "drugs.yaml"))
     return _build(load(path, what="drug table"))
