@@ -72,6 +72,25 @@ class Record(NewRecord):
     hash: str = ""
 
 
+@dataclass(frozen=True)
+class Appended:
+    """What :meth:`~osdose.ledger.store.LedgerStore.append_all` appended: ids ``first`` to
+    ``last`` (given in order in one transaction: none when ``last < first``), and the hash
+    of the last (the new head)."""
+
+    first: int
+    last: int
+    head: str
+
+    @property
+    def count(self) -> int:
+        return max(0, self.last - self.first + 1)
+
+    @property
+    def ids(self) -> range:
+        return range(self.first, self.last + 1)
+
+
 # The stored fields, in the order every backend keeps them.
 COLUMNS = (
     "id", "kind", "patient", "date", "drug", "unit", "dose", "dose_per_m2", "bsa_m2",
