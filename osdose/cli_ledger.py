@@ -387,10 +387,11 @@ def export(
             for chunk in exported.chunks:
                 sys.stdout.write(chunk)
             return
-        text = "".join(exported.chunks)
-    from osdose.atomic import write_atomic
+        from osdose.atomic import write_atomic
 
-    write_atomic(output, text, force=force, inputs=ledger_files(ledger))
+        # streamed into the temporary file as the records are read (a refused record
+        # leaves no file)
+        write_atomic(output, exported.chunks, force=force, inputs=ledger_files(ledger))
     _say(f"wrote {exported.count} administrations of {patient} to {output}")
 
 

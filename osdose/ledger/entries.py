@@ -192,12 +192,13 @@ def course_parts(
     table: DrugTable,
     future_days: int,
     allow_same_day: bool = False,
-    size: int = PART,
+    size: int | None = None,
 ) -> Iterator[Course]:
     """:func:`from_course_file` in parts, read as they are asked for: a JSON Lines file
     ``size`` administrations at a time (each part read by the same checked reader, a drug
-    twice on a day found across parts too), any other file whole. So an import holds one
-    part in memory, not the file."""
+    twice on a day found across parts too: what is kept of each part read is its drugs
+    and dates), any other file whole. So an import holds one part in memory, not the
+    file (``size``: :data:`PART`)."""
     if not str(path).lower().endswith(".jsonl"):
         yield from_course_file(path, table, future_days, allow_same_day)
         return
@@ -206,7 +207,7 @@ def course_parts(
     from osdose.reader import input_limit
 
     seen: Seen = {}
-    for doc in jsonl_parts(path, input_limit(), size):
+    for doc in jsonl_parts(path, input_limit(), size or PART):
         course = parse_course(doc, table, future_days, not allow_same_day, seen)
         yield _checked_course(course)
 

@@ -128,17 +128,12 @@ def check_id(value: int, field: str = "record id") -> int:
     return value
 
 
-def check_values(record: NewRecord) -> NewRecord:
-    """Refuse a record whose numbers no ledger should hold: NaN, ±inf, a dose of 1e308.
-
-    Every backend calls this inside :meth:`append` before hashing, so a number that slipped
-    past a parser is refused here, with nothing written.
-    """
-    dose, per_m2, bsa, percent, cycle, day, voids = _CHECKED_VALUES(record)
-    # the usual record, at a glance: floats in range (NaN fails every comparison, and
-    # infinities are out of range), whole counts in range, no void; anything else is
-    # looked at field by field below, which words the refusal
-    if (
+def usual(dose: Any, per_m2: Any, bsa: Any, percent: Any, cycle: Any, day: Any, voids: Any) -> bool:
+    """Whether :func:`check_values` accepts these values of an administration at a glance:
+    floats in range (NaN fails every comparison, infinities are out of range), whole counts
+    in range, no void. ``False`` says only that :func:`check_values` must look field by
+    field (it accepts an int dose, say, and words any refusal)."""
+    return (
         (dose is None or (type(dose) is float and _DOSE[0] < dose <= _DOSE[1]))
         and (per_m2 is None or (type(per_m2) is float and _PER_M2[0] < per_m2 <= _PER_M2[1]))
         and (bsa is None or (type(bsa) is float and _BSA[0] < bsa <= _BSA[1]))
@@ -146,7 +141,16 @@ def check_values(record: NewRecord) -> NewRecord:
         and (cycle is None or (type(cycle) is int and 1 <= cycle <= _CYCLES))
         and (day is None or (type(day) is int and 1 <= day <= _DAYS))
         and voids is None
-    ):
+    )
+
+
+def check_values(record: NewRecord) -> NewRecord:
+    """Refuse a record whose numbers no ledger should hold: NaN, ±inf, a dose of 1e308.
+
+    Every backend calls this inside :meth:`append` before hashing, so a number that slipped
+    past a parser is refused here, with nothing written.
+    """
+    if usual(*_CHECKED_VALUES(record)):
         return record
     for name, (low, high, what) in _RANGES.items():
         value = getattr(record, name)
