@@ -174,7 +174,7 @@ def test_the_canonical_text_is_json_dumps_of_the_content_byte_for_byte(
     )  # fmt: skip
     try:
         expected = _reference(r, record_id, at, prev)
-    except (UnicodeEncodeError, OverflowError) as exc:  # a lone surrogate; an int too big for a float
+    except UnicodeEncodeError as exc:  # a lone surrogate cannot be written in UTF-8
         with pytest.raises(type(exc)):
             canonical(r, record_id, at, prev)
         return
