@@ -76,6 +76,14 @@ def dose_text(a: Administration) -> str:
 
 
 def _dose_text(dose: float | None, per_m2_dose: float | None, bsa: float | None, unit: str) -> str:
+    if dose is not None and per_m2_dose is not None and bsa is not None:
+        # the first spelling tried below, when it reads back (almost always), without the
+        # search: per m² when the amount is per m² × BSA (it reads back by that very
+        # product), else the amount when amount ÷ BSA is the per m² recorded
+        if dose == per_m2_dose * bsa:
+            return f"{per_m2_dose * 1.0!r} {unit}/m2"
+        if dose / bsa == per_m2_dose:
+            return f"{dose * 1.0!r} {unit}"
     forms: list[tuple[float, bool]] = []
     if per_m2_dose is not None:
         forms.append((per_m2_dose, True))

@@ -13,10 +13,13 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from osdose.basis import parse_basis
 from osdose.drugs import load_drugs
 from osdose.ledger import entries
-from osdose.ledger.export import _jsonl_rows, _slow_line
+from osdose.ledger.export import _dose_text, _jsonl_rows, _slow_line
 from osdose.ledger.pages import Page
 from osdose.ledger.records import NewRecord
 from osdose.ledger.store import open_ledger
@@ -183,3 +186,23 @@ def test_a_double_entry_against_the_ledger_in_a_later_part_is_the_ledger_s_refus
         "(--allow-same-day)\n"
     )
     assert snapshot(ledger) == before
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    amount=st.one_of(st.floats(0.001, 5000), st.integers(1, 5000)),
+    bsa=st.floats(0.3, 3.0),
+    per_m2=st.booleans(),
+)
+def test_the_dose_written_reads_back_to_both_numbers(
+    amount: float, bsa: float, per_m2: bool
+) -> None:
+    # as a record holds them: the amount per m² × BSA (written per m²), or the amount
+    # given ÷ BSA (written as given); the text must read back to exactly that pair, and
+    # an integer is written as the float the reader gives back (74 -> "74.0 mg")
+    dose, per = (amount * bsa, amount) if per_m2 else (amount, amount / bsa)
+    text = _dose_text(dose, per, bsa, "mg")
+    value = parse_basis(text).amount
+    back = (value * bsa, value) if text.endswith("/m2") else (value, value / bsa)
+    assert back == (dose, per)
+    assert text.split()[0] == repr(float(text.split()[0]))
