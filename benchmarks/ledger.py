@@ -427,6 +427,7 @@ def pg_scale(tmp: Path, n: int, runs: int) -> None:
 
     from osdose.ledger.store import open_ledger
 
+    compile_package()
     print(f"\n3b. hospital scale on PostgreSQL: {n:,} records of one patient, {runs} paired runs")
     with pg_database("_src") as src:
         if src is None:
