@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,27 @@ def test_the_dose_written_reads_back_to_both_numbers(
     back = (value * bsa, value) if text.endswith("/m2") else (value, value / bsa)
     assert back == (dose, per)
     assert text.split()[0] == repr(float(text.split()[0]))
+
+
+def test_a_ledger_created_by_another_writer_during_an_import_is_left_to_it(
+    sqlite_ledger: Path,
+) -> None:
+    # the import builds its new ledger beside the path; someone creates the ledger there
+    # meanwhile (their first record): the import is refused whole, theirs is untouched
+    from osdose.ledger.records import LedgerError
+
+    one = _varied("x")[:1]
+
+    def parts() -> Iterator[list[NewRecord]]:
+        yield one
+        with open_ledger(sqlite_ledger, create=True, write=True) as other:
+            other.append(_varied("y")[1:2])
+        yield _varied("x")[2:3]
+
+    with open_ledger(sqlite_ledger, create=True, write=True) as store:
+        with pytest.raises(LedgerError, match="was created by another writer while this import"):
+            store.append_all(parts())
+        assert not store.created
+    with open_ledger(sqlite_ledger) as store:
+        assert [(r.id, r.recorded_by, r.drug) for r in store.records()] == [(1, "y", "doxorubicin")]
+    assert sorted(p.name for p in sqlite_ledger.parent.iterdir()) == [sqlite_ledger.name]
