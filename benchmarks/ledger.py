@@ -27,8 +27,11 @@ PostgreSQL: $OSDOSE_BENCH_PG (default postgresql://root@127.0.0.1:5432/postgres)
 may CREATE DATABASE; the benchmark creates a database of its own and drops it. Without a
 server, the PostgreSQL half is skipped (said so).
 
+   On PostgreSQL (--pg-scale N, default 100,000; --only pg-scale): the export and import
+   rows alone, N records of one patient, each import into a new database.
+
 Run: .venv/bin/python benchmarks/ledger.py [--calls N] [--records N] [--scale N]
-     [--runs N] [--only scale]
+     [--pg-scale N] [--runs N] [--only scale|pg-scale]
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from timing import medians
+from timing import compile_package, medians
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "ledger"))
@@ -62,7 +65,7 @@ FIRST = dt.date(1990, 1, 1)
 
 
 @contextmanager
-def pg_database() -> Iterator[str | None]:
+def pg_database(suffix: str = "") -> Iterator[str | None]:
     """A new database on the server (dropped afterwards), or None without a server."""
     try:
         import psycopg
@@ -72,7 +75,7 @@ def pg_database() -> Iterator[str | None]:
         print(f"PostgreSQL skipped: {str(exc).strip().splitlines()[0]} (set OSDOSE_BENCH_PG)")
         yield None
         return
-    name = f"osdose_bench_{os.getpid()}"
+    name = f"osdose_bench_{os.getpid()}{suffix}"
     admin.execute(f'CREATE DATABASE "{name}"')
     params = psycopg.conninfo.conninfo_to_dict(ADMIN)
     params["dbname"] = name
@@ -224,13 +227,17 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--scale", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--only", choices=["scale"])
+    parser.add_argument("--pg-scale", type=int, default=100_000)
+    parser.add_argument("--only", choices=["scale", "pg-scale"])
     args = parser.parse_args()
     n = args.calls
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         if args.only == "scale":
             scale(tmp, args.scale, args.runs)
+            return
+        if args.only == "pg-scale":
+            pg_scale(tmp, args.pg_scale, args.runs)
             return
         print(f"1. record, {n:,} calls, one durable transaction each (ms per record)")
         report("Python API (record())", each_backend(tmp, "api", lambda L: api_calls(L, n)), n)
@@ -245,6 +252,7 @@ def main() -> None:
             for backend, location in locations.items():
                 one_patient(backend, location, args.records)
         scale(tmp, args.scale, args.runs)
+        pg_scale(tmp, args.pg_scale, args.runs)
 
 
 def one_patient(backend: str, location: str, records: int) -> None:
@@ -340,6 +348,7 @@ def scale(tmp: Path, n: int, runs: int) -> None:
     from bulk import fill  # tests/ledger/bulk.py: valid chained records, fast
 
     big, small = "P-BIG", "P-SMALL"
+    compile_package()  # each timed process reads osdose's bytecode, as an installed one does
     ledger = str(tmp / "scale.sqlite3")
     print(f"\n3. hospital scale: {n:,} records of one patient (SQLite), {runs} paired runs")
     t0 = time.perf_counter()
@@ -409,6 +418,51 @@ def scale(tmp: Path, n: int, runs: int) -> None:
         f"ms CPU above the same command on a course file, {from_ledger - cold:+.0f} ms above "
         f"the cold start floor (median of {RUNS})"
     )
+
+
+def pg_scale(tmp: Path, n: int, runs: int) -> None:
+    """Part 3's export and import on PostgreSQL: N records of one patient, exported to JSON
+    Lines, imported into a new database each run (its creation not timed)."""
+    from bulk import BATCH, administrations
+
+    from osdose.ledger.store import open_ledger
+
+    compile_package()
+    print(f"\n3b. hospital scale on PostgreSQL: {n:,} records of one patient, {runs} paired runs")
+    with pg_database("_src") as src:
+        if src is None:
+            return
+        t0 = time.perf_counter()
+        with open_ledger(src, write=True) as store:
+            who = store.identity(None)
+            batch = []
+            for r in administrations("P-BIG", n, who):
+                batch.append(r)
+                if len(batch) == BATCH:
+                    store.append(batch)
+                    batch = []
+            if batch:
+                store.append(batch)
+        built = time.perf_counter() - t0
+        print(f"built in {built:.0f} s ({built / n * 1e6:.0f} µs per record, LedgerStore.append)")
+        out = tmp / "pg-export.jsonl"
+
+        def export() -> tuple[float, float]:
+            return run_process([OSDOSE, "ledger", "export", "-p", "P-BIG", "--ledger", src,
+                                "-o", str(out), "--force"])  # fmt: skip
+
+        print(f"{'':<44} {'osdose':>10}  {'floor':>13}  {'ratio':>6}")
+        paired("ledger export --format jsonl / json.dumps", export,
+               lambda: floor("dumps", str(out)), runs, n)  # fmt: skip
+        count = iter(range(runs * 2))
+
+        def import_() -> tuple[float, float]:
+            with pg_database(f"_dst{next(count)}") as dst:
+                assert dst is not None
+                return run_process([OSDOSE, "ledger", "import", str(out), "--ledger", dst])
+
+        paired("ledger import (jsonl) / json.loads", import_, lambda: floor("loads", str(out)),
+               runs, n)  # fmt: skip
 
 
 if __name__ == "__main__":

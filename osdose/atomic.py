@@ -87,13 +87,15 @@ def check_target(
 
 def write_atomic(
     path: str | Path,
-    content: str | bytes,
+    content: str | bytes | Iterable[str],
     *,
     force: bool,
     mode: int = 0o600,
     inputs: Iterable[str | Path] = (),
 ) -> Path:
-    """Write ``content`` (text as UTF-8, or bytes) to ``path`` atomically; the path written.
+    """Write ``content`` (text as UTF-8, or bytes, or text in pieces: written as they come,
+    never held whole) to ``path`` atomically; the path written. An error while the pieces
+    are produced leaves nothing written.
 
     Refused, with nothing written: ``path`` is one of ``inputs`` or a file read by this
     command (compared as files: links, hard links and relative spellings resolved);
@@ -103,7 +105,7 @@ def write_atomic(
     target = Path(path)
     st = check_target(target, force=force, inputs=inputs)
     folder = target.parent
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    pieces: Iterable[str | bytes] = (content,) if isinstance(content, str | bytes) else content
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -111,7 +113,8 @@ def write_atomic(
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            for piece in pieces:
+                f.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
             f.flush()
             if hasattr(os, "fchmod"):  # not on Windows, where the folder's ACL applies
                 os.fchmod(f.fileno(), mode)

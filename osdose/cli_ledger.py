@@ -23,6 +23,7 @@ from osdose.cli_common import (
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Iterable, Iterator
 
     from osdose.ledger.store import LedgerStore
 
@@ -108,7 +109,7 @@ def created_note(store: LedgerStore) -> None:
         _say(f"osdose: note: no ledger was at {store.location}: created a new one (ids start at 1)")
 
 
-def _ids(ids: list[int]) -> None:
+def _ids(ids: Iterable[int]) -> None:
     sys.stdout.write("".join(f"{i}\n" for i in ids))
 
 
@@ -386,10 +387,11 @@ def export(
             for chunk in exported.chunks:
                 sys.stdout.write(chunk)
             return
-        text = "".join(exported.chunks)
-    from osdose.atomic import write_atomic
+        from osdose.atomic import write_atomic
 
-    write_atomic(output, text, force=force, inputs=ledger_files(ledger))
+        # streamed into the temporary file as the records are read (a refused record
+        # leaves no file)
+        write_atomic(output, exported.chunks, force=force, inputs=ledger_files(ledger))
     _say(f"wrote {exported.count} administrations of {patient} to {output}")
 
 
@@ -405,27 +407,27 @@ def import_(
 ) -> None:
     """Record every administration of course files, all or nothing; print the new ids."""
     from osdose.ledger import entries
+    from osdose.ledger.records import NewRecord
     from osdose.ledger.store import open_ledger
 
     table = drug_table()
     claimed = _by(by)
     margin = entries.future_margin(future_days)
-    loaded = []
-    for path in courses:
-        course = entries.from_course_file(path, table, margin, allow_same_day)
-        entries.check_confirmed(course.administrations, table, confirm)
-        loaded.append(course)
     with open_ledger(ledger, create=True) as store:
         who = store.identity(claimed)
-        new = [r for c in loaded for r in entries.to_records(c.administrations, c.patient, who)]
-        loaded.clear()  # the courses' administrations are records now: memory for the append
-        stored = store.append(new, allow_same_day)
-        del new
+
+        def batches() -> Iterator[list[NewRecord]]:  # read, checked and recorded in parts
+            for path in courses:
+                for part in entries.course_parts(path, table, margin, allow_same_day):
+                    entries.check_confirmed(part.administrations, table, confirm)
+                    yield entries.to_records(part.administrations, part.patient, who)
+
+        done = store.append_all(batches(), allow_same_day)
         where = store.location
-    _ids([r.id for r in stored])
+    _ids(done.ids)
     created_note(store)
-    n, files = len(stored), len(courses)
-    head = f"; head {stored[-1].hash}" if stored else ""
+    n, files = done.count, len(courses)
+    head = f"; head {done.head}" if n else ""
     _say(
         f"imported {n} administration{'s' if n != 1 else ''} from {files} "
         f"file{'s' if files != 1 else ''} into {where}{head}"

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 EXAMPLES = {"height": "175 cm", "weight": "70 kg", "bsa": "1.84 m2"}
 
 Where = tuple[str | int, ...]
+#: The first line of each drug on each date met so far (:func:`check_history`).
+Seen = dict[tuple[str, dt.date], int]
 
 
 @dataclass(frozen=True)
@@ -405,14 +407,19 @@ def check_history(
     future_days: int | None = None,
     intended: frozenset[int] = frozenset(),
     same_day: bool = True,
+    seen: Seen | None = None,
 ) -> None:
     """Refuse an administration dated after today + ``future_days`` (the thresholds file's,
     by default), and (``same_day``) a second administration of a drug on a date that
     already has it unless its entry says it is intended (``intended``: the lines that say
-    so). The one date check of course files, inline histories and the ledger."""
+    so). The one date check of course files, inline histories and the ledger.
+
+    ``seen``: the drugs and dates of the parts of the file checked before (a file read in
+    parts), updated with these."""
     margin = thresholds.current().history_future_days if future_days is None else future_days
     latest = clock.today() + dt.timedelta(days=margin)
-    seen: dict[tuple[str, dt.date], Administration] = {}
+    if seen is None:
+        seen = {}
     for a in adms:
         if a.date > latest:
             day = f" (cycle day {a.day})" if a.day is not None else ""
@@ -422,12 +429,12 @@ def check_history(
             )
         first = seen.get((a.drug, a.date)) if same_day else None
         if first is not None and a.line not in intended:
-            at = f" (line {first.line})" if first.line else ""
+            at = f" (line {first})" if first else ""
             raise OsdoseError(
                 f"{a.where}{a.drug} is already given on {a.date}{at}: a double entry? If a second "
                 "administration that day is intended, say so with same_day_intended: true"
             )
-        seen.setdefault((a.drug, a.date), a)
+        seen.setdefault((a.drug, a.date), a.line)
 
 
 def parse_administrations(
@@ -440,6 +447,7 @@ def parse_administrations(
     future_days: int | None = None,
     age_on: Any = None,
     same_day: bool = True,
+    seen: Seen | None = None,
 ) -> list[Administration]:
     """Administrations from validated entries (:class:`osdose.formats.course.Entry`) found
     at ``path`` of ``doc`` (course files, inline histories, the ledger's input)."""
@@ -462,7 +470,7 @@ def parse_administrations(
                 except InputError as exc:
                     raise doc.error((*p, "date"), str(exc)) from None
             out.extend(_cycle(doc, p, e, table, m, f, age))
-    check_history(out, future_days, frozenset(intended), same_day)
+    check_history(out, future_days, frozenset(intended), same_day, seen)
     return out
 
 
@@ -471,20 +479,26 @@ def parse_course(
     table: DrugTable | None = None,
     future_days: int | None = None,
     same_day: bool = True,
+    seen: Seen | None = None,
 ) -> Course:
-    """A :class:`Course` from a parsed course document (``future_days`` and ``same_day``:
-    see :func:`check_history`)."""
+    """A :class:`Course` from a parsed course document (``future_days``, ``same_day`` and
+    ``seen``: see :func:`check_history`)."""
     from osdose.documents import validate
     from osdose.formats.course import CourseFile
 
     t = table or load_drugs()
     with no_cyclic_gc():  # a large course builds many objects, none of them cyclic
         model = validate(doc, CourseFile, "a course file")
-        return _parse_course(doc, t, future_days, same_day, model)
+        return _parse_course(doc, t, future_days, same_day, model, seen)
 
 
 def _parse_course(
-    doc: Document, t: DrugTable, future_days: int | None, same_day: bool, model: CourseFile
+    doc: Document,
+    t: DrugTable,
+    future_days: int | None,
+    same_day: bool,
+    model: CourseFile,
+    seen: Seen | None = None,
 ) -> Course:
     patient = model.patient
     formula = _formula(doc, ("patient",), patient.bsa_formula, bsa_mod.DEFAULT)
@@ -500,7 +514,7 @@ def _parse_course(
     shell = Course(patient.id, (), doc.path, m, formula, patient.dob, age)
     adms = parse_administrations(
         doc, ("administrations",), model.administrations or [], t, m, formula,
-        future_days=future_days, age_on=shell.age_on, same_day=same_day,
+        future_days=future_days, age_on=shell.age_on, same_day=same_day, seen=seen,
     )  # fmt: skip
     return Course(patient.id, tuple(adms), doc.path, m, formula, patient.dob, age)
 

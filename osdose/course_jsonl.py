@@ -14,7 +14,9 @@ problem names ``file:LINE``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -89,14 +91,9 @@ def _line(path: str | Path, n: int, raw: bytes) -> Any:
     return value
 
 
-def load_jsonl(path: str | Path, limit: int) -> LinesDocument:
-    """A JSON Lines course file as a :class:`Document` of ``{"patient", "administrations"}``
-    (:func:`osdose.course.parse_course` reads it), streamed a line at a time; a file over
-    ``limit`` bytes is refused before it is read."""
-    name = str(path)
-    header: dict[str, Any] | None = None
-    entries: list[Any] = []
-    doc = LinesDocument(name, None)
+def _values(path: str | Path, limit: int) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each non-blank line's object and its line number, a line at a time; a file over
+    ``limit`` bytes is refused before it is read (or when it grows past it while read)."""
     read = 0
     with open_regular(path, limit, "course file") as f:
         for n, raw in enumerate(f, 1):
@@ -104,21 +101,52 @@ def load_jsonl(path: str | Path, limit: int) -> LinesDocument:
             if read > limit:  # it grew while being read
                 raise too_large(path, limit, "course file")
             value = _line(path, n, raw)
-            if value is None:
-                continue
-            if header is None:
-                if set(value) != {"patient"}:
-                    raise FileError(
-                        path, n, 'the first line must be {"patient": {...}} (the patient, alone)'
-                    )
-                header, doc.header_line = value, n
-                continue
-            entries.append(value)
-            doc.entry_lines.append(n)
-    if header is None:
-        raise FileError(path, 1, 'is empty: a course file starts with {"patient": {...}}')
-    doc.data = {"patient": header["patient"], "administrations": entries}
+            if value is not None:
+                yield n, value
+
+
+def _header(path: str | Path, values: Iterator[tuple[int, dict[str, Any]]]) -> tuple[Any, int]:
+    """The patient (line 1's object) and its line number."""
+    for n, value in values:
+        if set(value) != {"patient"}:
+            raise FileError(
+                path, n, 'the first line must be {"patient": {...}} (the patient, alone)'
+            )
+        return value["patient"], n
+    raise FileError(path, 1, 'is empty: a course file starts with {"patient": {...}}')
+
+
+def load_jsonl(path: str | Path, limit: int) -> LinesDocument:
+    """A JSON Lines course file as a :class:`Document` of ``{"patient", "administrations"}``
+    (:func:`osdose.course.parse_course` reads it), streamed a line at a time; a file over
+    ``limit`` bytes is refused before it is read."""
+    values = _values(path, limit)
+    patient, at = _header(path, values)
+    doc = LinesDocument(str(path), None, header_line=at)
+    entries: list[Any] = []
+    for n, value in values:
+        entries.append(value)
+        doc.entry_lines.append(n)
+    doc.data = {"patient": patient, "administrations": entries}
     return doc
+
+
+def jsonl_parts(path: str | Path, limit: int, size: int) -> Iterator[LinesDocument]:
+    """:func:`load_jsonl` in parts, for a reader that need not hold the whole file: each a
+    document of the patient and the next ``size`` administrations (at least one document;
+    positions are the file's own lines), read as it is asked for."""
+    values = _values(path, limit)
+    patient, at = _header(path, values)
+    first = True
+    while True:
+        chunk = list(islice(values, size))
+        if chunk or first:
+            entries = [v for _, v in chunk]
+            data = {"patient": patient, "administrations": entries}
+            yield LinesDocument(str(path), data, header_line=at, entry_lines=[n for n, _ in chunk])
+        first = False
+        if len(chunk) < size:
+            return
 
 
 def header_line(patient: dict[str, Any]) -> str:

@@ -690,6 +690,12 @@ _JSON = json.JSONDecoder(
 def _depth(value: Any) -> int:
     """How many lists and objects nest in ``value`` (a scalar 0, ``[]`` 1), without
     recursion."""
+    if type(value) is dict:  # the usual line of JSON Lines: an object of scalars
+        for v in value.values():
+            if isinstance(v, dict | list):
+                break
+        else:
+            return 1
     deepest = 0
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:

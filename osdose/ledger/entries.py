@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from osdose.course import (
     Administration,
     Course,
     Measurements,
+    Seen,
     check_history,
     load_course,
     parse_administrations,
@@ -167,6 +168,10 @@ def from_course_file(
     drug twice on a day only when the file says so or ``allow_same_day``; every mg
     administration must know its day's BSA."""
     course = load_course(path, table, future_days, same_day=not allow_same_day)
+    return _checked_course(course)
+
+
+def _checked_course(course: Course) -> Course:
     checked_name(course.patient, "patient id")
     for a in course.administrations:
         if a.unit == "mg" and a.dose_per_m2 is None:
@@ -177,6 +182,34 @@ def from_course_file(
                 "(give bsa, or height and weight)",
             )
     return course
+
+
+PART = 10_000  # administrations of a JSON Lines course file read, checked and recorded at once
+
+
+def course_parts(
+    path: str | Path,
+    table: DrugTable,
+    future_days: int,
+    allow_same_day: bool = False,
+    size: int | None = None,
+) -> Iterator[Course]:
+    """:func:`from_course_file` in parts, read as they are asked for: a JSON Lines file
+    ``size`` administrations at a time (each part read by the same checked reader, a drug
+    twice on a day found across parts too: what is kept of each part read is its drugs
+    and dates), any other file whole. So an import holds one part in memory, not the
+    file (``size``: :data:`PART`)."""
+    if not str(path).lower().endswith(".jsonl"):
+        yield from_course_file(path, table, future_days, allow_same_day)
+        return
+    from osdose.course import parse_course
+    from osdose.course_jsonl import jsonl_parts
+    from osdose.reader import input_limit
+
+    seen: Seen = {}
+    for doc in jsonl_parts(path, input_limit(), size or PART):
+        course = parse_course(doc, table, future_days, not allow_same_day, seen)
+        yield _checked_course(course)
 
 
 def to_records(

@@ -9,6 +9,8 @@ when) go in the entry's ``notes`` (a course entry for one drug has no fields for
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,10 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 from osdose.basis import parse_basis
 from osdose.course import Administration
+from osdose.ledger.records import usual
+
+_string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes
+_float_text = float.__repr__  # what json.dumps writes of a finite float
 
 if TYPE_CHECKING:
     from osdose.drugs import DrugTable
     from osdose.ledger.actions import Listed
+    from osdose.ledger.pages import Entry
     from osdose.ledger.store import LedgerStore
 
 
@@ -34,19 +41,26 @@ def _near(value: float, steps: int = 8) -> Iterator[float]:
         yield down
 
 
-def _reads_back(text: str, a: Administration, per_m2: bool, same_unit: float | None) -> bool:
-    """Whether the course reader turns ``text`` (with ``a``'s BSA) into ``a``'s numbers:
-    per m², amount = value × BSA; an amount, per m² = value ÷ BSA (as ``osdose.course``).
-    ``same_unit``: the number written, when ``text`` is in the record's own unit, which the
-    reader returns exactly as written (:meth:`osdose.units.Quantity.to`): no parse then."""
+def _reads_back(
+    text: str,
+    dose: float | None,
+    per_m2_dose: float | None,
+    bsa: float | None,
+    per_m2: bool,
+    same_unit: float | None,
+) -> bool:
+    """Whether the course reader turns ``text`` (with the day's ``bsa``) into ``dose`` and
+    ``per_m2_dose``: per m², amount = value × BSA; an amount, per m² = value ÷ BSA (as
+    ``osdose.course``). ``same_unit``: the number written, when ``text`` is in the record's
+    own unit, which the reader returns exactly as written (:meth:`osdose.units.Quantity.to`):
+    no parse then."""
     value = same_unit if same_unit is not None else parse_basis(text).amount
-    bsa = a.bsa_m2
     pair: tuple[float | None, float | None]
     if per_m2:
         pair = (value * bsa if bsa is not None else None, value)
     else:
         pair = (value, value / bsa if bsa is not None else None)
-    return pair == (a.dose, a.dose_per_m2)
+    return pair == (dose, per_m2_dose)
 
 
 def dose_text(a: Administration) -> str:
@@ -58,21 +72,33 @@ def dose_text(a: Administration) -> str:
     The form the record was most likely written in comes first. If none reads back exactly
     (not seen in testing), the plain amount is written: off by at most a last place.
     """
+    return _dose_text(a.dose, a.dose_per_m2, a.bsa_m2, a.unit)
+
+
+def _dose_text(dose: float | None, per_m2_dose: float | None, bsa: float | None, unit: str) -> str:
+    if dose is not None and per_m2_dose is not None and bsa is not None:
+        # the first spelling tried below, when it reads back (almost always), without the
+        # search: per m² when the amount is per m² × BSA (it reads back by that very
+        # product), else the amount when amount ÷ BSA is the per m² recorded
+        if dose == per_m2_dose * bsa:
+            return f"{per_m2_dose * 1.0!r} {unit}/m2"
+        if dose / bsa == per_m2_dose:
+            return f"{dose * 1.0!r} {unit}"
     forms: list[tuple[float, bool]] = []
-    if a.dose_per_m2 is not None:
-        forms.append((a.dose_per_m2, True))
-    if a.dose is not None:
-        recorded_per_m2 = a.bsa_m2 is not None and a.dose == (a.dose_per_m2 or 0) * a.bsa_m2
-        forms.insert(0 if not recorded_per_m2 else len(forms), (a.dose, False))
-    units = ((a.unit, 1.0), ("g", 1e-3)) if a.unit == "mg" else ((a.unit, 1.0),)
+    if per_m2_dose is not None:
+        forms.append((per_m2_dose, True))
+    if dose is not None:
+        recorded_per_m2 = bsa is not None and dose == (per_m2_dose or 0) * bsa
+        forms.insert(0 if not recorded_per_m2 else len(forms), (dose, False))
+    units = ((unit, 1.0), ("g", 1e-3)) if unit == "mg" else ((unit, 1.0),)
     for value, per_m2 in forms:
-        for unit, scale in units:
+        for in_unit, scale in units:
             for c in _near(value * scale):
-                text = f"{c!r} {unit}{'/m2' if per_m2 else ''}"
-                if _reads_back(text, a, per_m2, c if scale == 1.0 else None):
+                text = f"{c!r} {in_unit}{'/m2' if per_m2 else ''}"
+                if _reads_back(text, dose, per_m2_dose, bsa, per_m2, c if scale == 1.0 else None):
                     return text
     value, per_m2 = forms[0]
-    return f"{value!r} {a.unit}{'/m2' if per_m2 else ''}"
+    return f"{value!r} {unit}{'/m2' if per_m2 else ''}"
 
 
 def signatures_note(item: Listed) -> str:
@@ -201,6 +227,8 @@ def export_chunks(
         f"{count} administrations in effect (voided records left out); who recorded and "
         "who verified each is in its notes."
     )
+    if fmt == "jsonl":
+        return Exported(count, _jsonl_rows(store.page(which), patient, header, drugs, where))
     notes: dict[int, str] = {}
 
     def in_effect() -> Iterator[tuple[Administration, int]]:
@@ -212,3 +240,80 @@ def export_chunks(
 
     # the note of each record is put in as it streams, just before its entry is written
     return Exported(count, FORMATS[fmt](patient, in_effect(), header, notes))
+
+
+def _jsonl_rows(
+    rows: Iterator[Entry], patient: str, header: str, drugs: DrugTable, where: str
+) -> Iterator[str]:
+    """:func:`jsonl_chunks` of the rows of the records in effect, as the database gives
+    them: the same text (a test compares them), each usual row written straight from its
+    values (a million records are a million lines: a :class:`Record`, an
+    :class:`Administration` and a ``json.dumps`` each were most of the time).
+
+    A usual row is checked as :func:`~osdose.ledger.actions.read_back` checks a record
+    (:func:`~osdose.ledger.records.usual`: what ``check_values`` accepts at a glance) and
+    as :func:`~osdose.ledger.history.administration` does (a date, a drug in the table, a
+    unit); any other row takes that path itself, which refuses it or writes it."""
+    from osdose.course_jsonl import header_line
+
+    yield header_line({"id": patient, "notes": " ".join(header.splitlines())})
+    names: dict[str, str] = {}  # a drug as recorded -> its name in the table
+    chunk: list[str] = []
+    for e in rows:
+        row, _, sigs = e
+        (
+            rid, _, _, day, drug, unit, dose, per_m2, bsa, regimen, cycle, cycle_day, percent,
+            voids, _, _, recorded_at, recorded_by, _, _,
+        ) = row  # fmt: skip
+        if (
+            not usual(dose, per_m2, bsa, percent, cycle, cycle_day, voids)
+            or unit is None
+            or type(drug) is not str
+            or not (type(day) is str or type(day) is dt.date)
+        ):
+            chunk.append(_slow_line(e, drugs, where))
+        else:
+            name = names.get(drug)
+            if name is None:  # an unknown drug is refused as administration() refuses it
+                name = names[drug] = drugs.resolve(drug, f"ledger record {rid}").name
+            when: dt.date = dt.date.fromisoformat(day) if isinstance(day, str) else day
+            iso = when.isoformat()
+            notes = f"ledger record {rid}"
+            if regimen:
+                pct = percent if percent is not None else 100.0
+                notes += (
+                    f"; {regimen}{f' cycle {cycle}' if cycle is not None else ''}"
+                    f"{f' day {cycle_day}' if cycle_day is not None else ''}"
+                    f"{f' at {pct:g}%' if pct != 100 else ''}"
+                )
+            notes += f"; recorded by {recorded_by} at {recorded_at}"
+            for s in sigs:  # SIGNATURE_COLUMNS: meaning, signed_at, signed_by at 3, 4, 5
+                notes += f"; {s[3]} by {s[5]} at {s[4]}"
+            text = _string(_dose_text(dose, per_m2, bsa, unit))
+            if bsa is None:
+                chunk.append(
+                    f'{{"date": "{iso}", "drug": {_string(name)}, "dose": {text}, '
+                    f'"notes": {_string(notes)}}}\n'
+                )
+            else:
+                chunk.append(
+                    f'{{"date": "{iso}", "drug": {_string(name)}, "dose": {text}, '
+                    f'"bsa": {_float_text(bsa)}, "notes": {_string(notes)}}}\n'
+                )
+        if len(chunk) >= 1000:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk)
+
+
+def _slow_line(e: Entry, drugs: DrugTable, where: str) -> str:
+    """One record's line the long way (a Record, its checks, an Administration, json)."""
+    from osdose.course_jsonl import entry_line
+    from osdose.ledger.actions import Listed, read_back
+    from osdose.ledger.history import administration
+    from osdose.ledger.pages import record_of, signatures_of
+
+    row, _, sigs = e
+    item = Listed(read_back(record_of(row), where), None, signatures_of(sigs))
+    a = administration(item, drugs, where)
+    return entry_line(entry(a, item.record.id, signatures_note(item)))

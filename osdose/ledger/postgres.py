@@ -14,7 +14,8 @@ never a free-text name; the time is the server's clock, one clock for every desk
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+import operator
+from collections.abc import Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -34,14 +35,17 @@ from osdose.ledger.postgres_schema import LOCK, TABLES_BY_VERSION
 from osdose.ledger.records import (
     COLUMNS,
     GENESIS,
+    NEW_FIELDS,
     SIGNATURE_COLUMNS,
     UNBOUND_SIGNATURES,
+    Appended,
     LedgerDamaged,
     LedgerError,
     NewRecord,
     Record,
     Signature,
     lost_tail,
+    record_hash,
     seal,
     seal_signature,
     unbound,
@@ -55,6 +59,14 @@ _SELECT = f"SELECT {', '.join(COLUMNS)} FROM osdose.records"
 _INSERT = (
     f"INSERT INTO osdose.records ({', '.join(COLUMNS)}) VALUES ({', '.join('%s' for _ in COLUMNS)})"
 )
+# a new record's row as append_all builds it: the id, NewRecord's fields in their order,
+# then what sealing adds (the same columns as _INSERT, in another order)
+_NEW_COLUMNS = ("id", *NEW_FIELDS, "recorded_at", "prev_hash", "hash")
+_INSERT_NEW = (
+    f"INSERT INTO osdose.records ({', '.join(_NEW_COLUMNS)}) "
+    f"VALUES ({', '.join('%s' for _ in _NEW_COLUMNS)})"
+)
+_NEW_VALUES = operator.attrgetter(*NEW_FIELDS)
 _SIGN = (
     f"INSERT INTO osdose.signatures ({', '.join(SIGNATURE_COLUMNS)}) "
     f"VALUES ({', '.join('%s' for _ in SIGNATURE_COLUMNS)})"
@@ -238,6 +250,29 @@ class PostgresLedger:
                     cur.executemany(_INSERT, [_row(r) for r in out])
                     self._mark("records", last)
         return out
+
+    def append_all(
+        self, batches: Iterable[Sequence[NewRecord]], allow_same_day: bool = False
+    ) -> Appended:
+        with self._write() as c:
+            last, prev, now = self._head("records")
+            first = last + 1
+            for records in batches:
+                for new in records:
+                    self.identity(new.recorded_by)
+                checked = checked_batch(records, self, last + 1, allow_same_day)
+                rows = []
+                for new in checked:
+                    last += 1
+                    digest = record_hash(new, last, now, prev)
+                    rows.append((last, *_NEW_VALUES(new), now, prev, digest))
+                    prev = digest
+                if rows:
+                    with c.pipeline(), c.cursor() as cur:
+                        cur.executemany(_INSERT_NEW, rows)
+            if last >= first:
+                self._mark("records", last)
+        return Appended(first, last, prev)
 
     def sign(self, record_id: int, meaning: str, signer: str) -> Signature:
         self.identity(signer)

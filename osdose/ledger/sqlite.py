@@ -19,7 +19,7 @@ import operator
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -28,8 +28,10 @@ from osdose.ledger import pages, sqlite_file
 from osdose.ledger.records import (
     COLUMNS,
     GENESIS,
+    NEW_FIELDS,
     SIGNATURE_COLUMNS,
     UNBOUND_SIGNATURES,
+    Appended,
     LedgerDamaged,
     LedgerError,
     NewRecord,
@@ -38,6 +40,7 @@ from osdose.ledger.records import (
     lost_tail,
     lowered_mark,
     now_utc,
+    record_hash,
     seal,
     seal_signature,
     unbound,
@@ -265,6 +268,63 @@ class SQLiteLedger:
             raise self._failed(exc) from None
         return out
 
+    def append_all(
+        self, batches: Iterable[Sequence[NewRecord]], allow_same_day: bool = False
+    ) -> Appended:
+        if self._pending is not None:
+            return self._append_new(batches, allow_same_day)
+        try:
+            with self._write() as c:
+                return self._append_batches(c, batches, allow_same_day)
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
+
+    def _append_new(self, batches: Iterable[Sequence[NewRecord]], allow_same_day: bool) -> Appended:
+        """Into a ledger that is not there yet: built in a temporary file beside it and
+        linked into place once every batch is in and committed, so that a refused import
+        leaves no new ledger behind (as a refused append does)."""
+        given = self._pending
+        assert given is not None
+        tmp = sqlite_file.build(given, self.location)
+        try:
+            self.conn.close()  # the empty ledger in memory
+            self._pending = None
+            self._open(tmp)
+            try:
+                with self._write() as c:
+                    done = self._append_batches(c, batches, allow_same_day)
+            except sqlite3.Error as exc:
+                raise self._failed(exc) from None
+            finally:
+                self.conn.close()  # the last connection checkpoints: the records are in the file
+            if not sqlite_file.place(tmp, given, self.location):
+                raise LedgerError(
+                    f"ledger {self.location} was created by another writer while this import "
+                    "ran: nothing was imported; run the import again to import into it"
+                )
+        finally:
+            sqlite_file.remove(tmp)
+        self.created = True
+        self._open(sqlite_file.real_path(given, self.location) or given)
+        return done
+
+    def _append_batches(
+        self, c: sqlite3.Connection, batches: Iterable[Sequence[NewRecord]], allow_same_day: bool
+    ) -> Appended:
+        last, prev = self._head("records")
+        first = last + 1
+        for records in batches:
+            checked = checked_batch(records, self, last + 1, allow_same_day)
+            rows = []
+            for new in checked:
+                last += 1
+                at = now_utc()
+                digest = record_hash(new, last, at, prev)
+                rows.append(_new_row(new, last, at, prev, digest))
+                prev = digest
+            c.executemany(_INSERT, rows)
+        return Appended(first, last, prev)
+
     def sign(self, record_id: int, meaning: str, signer: str) -> Signature:
         if self._pending is not None:
             raise LedgerError(f"record {record_id} does not exist in ledger {self.location}")
@@ -466,6 +526,23 @@ def _row(r: Record) -> tuple[Any, ...]:
     if day is None:
         return values
     return (*values[:_DATE], day.isoformat(), *values[_DATE + 1 :])
+
+
+_NEW_VALUES = operator.attrgetter(*NEW_FIELDS)
+
+
+def _new_row(new: NewRecord, record_id: int, at: str, prev: str, digest: str) -> tuple[Any, ...]:
+    """The row of ``new`` sealed with these (:data:`COLUMNS`; what :func:`_row` gives of
+    the :class:`Record` :func:`~osdose.ledger.records.seal` would build)."""
+    (
+        kind, patient, recorded_by, day, drug, unit, dose, dose_per_m2, bsa_m2, regimen,
+        cycle, cycle_day, dose_percent, voids, reason, source,
+    ) = _NEW_VALUES(new)  # fmt: skip
+    return (
+        record_id, kind, patient, None if day is None else day.isoformat(), drug, unit, dose,
+        dose_per_m2, bsa_m2, regimen, cycle, cycle_day, dose_percent, voids, reason, source,
+        at, recorded_by, prev, digest,
+    )  # fmt: skip
 
 
 def initialise(path: str | Path) -> tuple[bool, list[int], int]:

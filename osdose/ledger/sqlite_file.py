@@ -168,6 +168,16 @@ def create(path: Path, shown: str) -> bool:
     Built in a temporary file (0600) in the same folder, then hard-linked into place: a
     writer that loses the race to create it uses the other's. The folder is created 0700.
     """
+    tmp = build(path, shown)
+    try:
+        return place(tmp, path, shown)
+    finally:
+        remove(tmp)
+
+
+def build(path: Path, shown: str) -> Path:
+    """A new ledger, complete, in a temporary file (0600) in ``path``'s folder (created
+    0700): :func:`place` puts it at ``path``, :func:`remove` removes it."""
     folder = path.parent
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -187,19 +197,32 @@ def create(path: Path, shown: str) -> bool:
             conn.execute("COMMIT")
         finally:
             conn.close()  # the last connection checkpoints: the header is in the file
+    except (OSError, sqlite3.Error) as exc:
+        remove(tmp)
+        raise LedgerError(f"cannot create the ledger {shown}: {exc}") from None
+    return tmp
+
+
+def place(tmp: Path, path: Path, shown: str) -> bool:
+    """Link the ledger built in ``tmp`` (every connection to it closed: its content is in
+    the file) to ``path``, durably; ``False`` when a ledger is there already."""
+    try:
         fsync(tmp)
         created = True
         try:
             os.link(tmp, path)
         except FileExistsError:  # another writer created it first
             created = False
-        fsync(folder)
-    except (OSError, sqlite3.Error) as exc:
+        fsync(path.parent)
+    except OSError as exc:
         raise LedgerError(f"cannot create the ledger {shown}: {exc}") from None
-    finally:
-        for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            p.unlink(missing_ok=True)
     return created
+
+
+def remove(tmp: Path) -> None:
+    """Remove a ledger built by :func:`build` (its name: the ledger, if placed, keeps its own)."""
+    for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        p.unlink(missing_ok=True)
 
 
 def fsync(path: Path) -> None:

@@ -9,7 +9,7 @@ interface knows which backend it talks to. The hash chain is computed in
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import Protocol
 
 from osdose.ledger.location import ENV, FILE_NAME, default_location, is_postgres, resolve
 from osdose.ledger.pages import Entry, Page
-from osdose.ledger.records import LedgerError, NewRecord, Record, Signature
+from osdose.ledger.records import Appended, LedgerError, NewRecord, Record, Signature
 
 
 class LedgerStore(Protocol):
@@ -54,6 +54,15 @@ class LedgerStore(Protocol):
 
     def append(self, records: Sequence[NewRecord], allow_same_day: bool = False) -> list[Record]:
         """Append ``records`` in one transaction; return them as stored."""
+        ...
+
+    def append_all(
+        self, batches: Iterable[Sequence[NewRecord]], allow_same_day: bool = False
+    ) -> Appended:
+        """Append every batch of ``batches`` in one transaction, all or nothing (an error
+        from the iterable itself too), each batch checked by the rules against what is
+        stored, earlier batches included, and let go once inserted: an import of any size
+        in the memory of one batch. Ids are given in order, ``first`` to ``last``."""
         ...
 
     def sign(self, record_id: int, meaning: str, signer: str) -> Signature:

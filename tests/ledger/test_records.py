@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from osdose.ledger.records import GENESIS, NewRecord, canonical, seal, verify_chain
 
@@ -107,3 +112,80 @@ def test_a_walk_meets_the_expected_heads_it_verifies() -> None:
     broken = [chain[0], replace(chain[1], patient="P-2"), chain[2]]
     w = walk_records(broken, expect=[chain[2].hash])
     assert (w.rows, w.verified, w.met) == (3, 1, set())
+
+
+def _reference(record: NewRecord, record_id: int, recorded_at: str, prev_hash: str) -> bytes:
+    """The canonical text as defined: json.dumps of every field but the hash, keys sorted,
+    no spaces, floats as floats (what canonical() wrote before it wrote it directly)."""
+    import json
+    from dataclasses import asdict
+
+    content = asdict(record)
+    for k in ("dose", "dose_per_m2", "bsa_m2", "dose_percent"):
+        if content[k] is not None:
+            content[k] = float(content[k])
+    if content["date"] is not None:
+        content["date"] = content["date"].isoformat()
+    content.update(id=record_id, recorded_at=recorded_at, prev_hash=prev_hash)
+    text = json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+    return text.encode("utf-8")
+
+
+_text = st.one_of(st.none(), st.text(max_size=12))
+_number = st.one_of(
+    st.none(), st.floats(allow_nan=False, allow_infinity=False), st.integers(-(2**70), 2**70)
+)
+_count = st.one_of(st.none(), st.integers(-(2**70), 2**70), st.booleans())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind=st.sampled_from(["administration", "void"]),
+    patient=st.text(max_size=12),
+    by=st.text(max_size=12),
+    day=st.one_of(st.none(), st.dates()),
+    texts=st.tuples(_text, _text, _text, _text, _text),
+    numbers=st.tuples(_number, _number, _number, _number),
+    counts=st.tuples(_count, _count, _count),
+    record_id=st.integers(-(2**70), 2**70),
+    at=st.text(max_size=40),
+    prev=st.text(max_size=64),
+)
+def test_the_canonical_text_is_json_dumps_of_the_content_byte_for_byte(
+    kind: str,
+    patient: str,
+    by: str,
+    day: dt.date | None,
+    texts: tuple[str | None, ...],
+    numbers: tuple[float | int | None, ...],
+    counts: tuple[int | bool | None, ...],
+    record_id: int,
+    at: str,
+    prev: str,
+) -> None:
+    drug, unit, regimen, reason, source = texts
+    dose, per_m2, bsa, percent = numbers
+    cycle, cycle_day, voids = counts
+    r = NewRecord(
+        kind, patient, by, day, drug, unit, dose, per_m2, bsa, regimen, cycle, cycle_day,  # type: ignore[arg-type]
+        percent, voids, reason, source,
+    )  # fmt: skip
+    try:
+        expected = _reference(r, record_id, at, prev)
+    except UnicodeEncodeError as exc:  # a lone surrogate cannot be written in UTF-8
+        with pytest.raises(type(exc)):
+            canonical(r, record_id, at, prev)
+        return
+    assert canonical(r, record_id, at, prev) == expected
+
+
+def test_the_canonical_text_refuses_what_json_refuses() -> None:
+    r = NewRecord("administration", "P-1", "x", dt.date(2025, 1, 1), "epirubicin", "mg", 60)
+    for bad in (math.nan, math.inf, -math.inf):
+        with pytest.raises(ValueError, match="Out of range float values"):
+            canonical(replace(r, dose=bad), 1, "t", GENESIS)
+    # a newline, a quote and a character beyond ASCII are escaped as json.dumps escapes them
+    text = canonical(replace(r, source='a"b\nc é\x01'), 1, "t", GENESIS).decode()
+    assert '"source":"a\\"b\\nc é\\u0001"' in text
