@@ -26,7 +26,6 @@ files (:mod:`osdose.models`), so that validation and ``osdose schema`` share the
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import re
 import unicodedata
@@ -150,7 +149,6 @@ def _script(ch: str) -> str:
     return ""
 
 
-@functools.lru_cache(maxsize=4096)  # a pure function of the text; a course names few drugs
 def lookalike(text: str) -> str | None:
     """Why ``text`` could be taken for another identifier, or ``None``: not in NFC form, a
     compatibility character (fullwidth ``Ｐ``, ligature ``ﬁ``, superscript ``²``: its plain
