@@ -155,6 +155,10 @@ def lookalike(text: str) -> str | None:
     form is different text that looks the same), Latin letters mixed with Cyrillic or Greek
     ones, or Cyrillic/Greek letters that are all drawn like Latin ones. Look-alikes within
     one script (``0``/``O``, ``l``/``I``) are not detected."""
+    if text.isascii():
+        # ASCII is its own NFC and NFKC form and its only letters are Latin: nothing to find
+        # (every identifier of a batch, ids and drug names, is read here)
+        return None
     if unicodedata.normalize("NFC", text) != text:
         return (
             "is not in Unicode NFC form (a letter and its accent stored as two characters, "
