@@ -4,7 +4,7 @@ it holds (when each began, and of which regimen)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from osdose.course import Administration
 from osdose.cumulative import Exposure, Running, assess
@@ -41,9 +41,9 @@ class History:
         default_factory=dict, hash=False, compare=False, repr=False
     )
 
-    def assessed(self, table: DrugTable, patient: str, age_years: float | None) -> Exposure:
-        """``assess(running, table, patient, age_years=age_years, only=())``, worked out once
-        per table and age (the patient's id only labels the result)."""
+    def assessed(self, table: DrugTable, age_years: float | None) -> Exposure:
+        """``assess(running, table, age_years=age_years, only=())``, worked out once per
+        table and age (its ``patient`` is left empty: one history file serves many orders)."""
         key = (id(table), age_years)
         hit = self._assessed.get(key)
         if hit is None or hit[0] is not table:
@@ -53,7 +53,7 @@ class History:
                 table,
                 assess(self.running, table, "", age_years=age_years, only=()),
             )
-        return replace(hit[1], patient=patient)
+        return hit[1]
 
 
 def cycle_starts(adms: tuple[Administration, ...]) -> tuple[Start, ...]:
