@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test docs bench fuzz fuzz-atheris clean
+.PHONY: demo test docs bench fuzz fuzz-atheris prebuilt clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ fuzz-atheris: $(VENV)/.installed-test
 # (benchmarks/README.md); BENCH_ARGS='--scale 0.1' on a busy machine.
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/all.py $(BENCH_ARGS)
+
+# The shipped drug table and thresholds as built by this code (osdose/prebuilt.py): run it after
+# changing osdose/data/drugs.yaml, thresholds.yaml or the code that reads them
+# (tests/test_prebuilt.py says when; until then osdose reads the files, slower but right).
+prebuilt: $(VENV)/.installed-demo
+	$(BIN)/python -m osdose.prebuilt
 
 clean:
 	rm -rf $(VENV) build site *.egg-info

@@ -53,11 +53,11 @@ def _read(text: str | None, read: Any, field: str, **more: Any) -> Any:
 
 
 def _reason(text: str | None, field: str) -> str | None:
+    if text is None:
+        return None  # before importing the field readers (and pydantic): start-up
     from osdose.errors import InputError
     from osdose.fields import FieldError, reason
 
-    if text is None:
-        return None
     try:
         return reason(text)
     except FieldError as exc:

@@ -33,9 +33,12 @@ from osdose.cli_common import (
     state,
 )
 from osdose.cli_help import plain_help
+from osdose.cli_lazy import defer, fast_options, no_plugin_search
 from osdose.errors import OsdoseError
 
+no_plugin_search()  # ...nor imports importlib.metadata to find none (before any model)
 plain_help()
+fast_options()
 app = typer.Typer(
     name="osdose",
     help="Chemotherapy dose and cumulative-toxicity calculator. It calculates, checks and "
@@ -338,6 +341,7 @@ def _register_features() -> None:
 
 
 _register_features()
+defer(app)  # typer builds the command that runs, not all of them (``--help``: all)
 
 
 def _click_exceptions() -> Any:

@@ -90,7 +90,7 @@ def lint(
     """  # noqa: E501 - typer keeps a docstring's line breaks in --help
     from osdose.errors import OsdoseError
     from osdose.lint import lint_paths, lint_texts
-    from osdose.render.findings import renderer
+    from osdose.render.findings import renderer, streamer
     from osdose.shipped import library_files
 
     chosen = _sources(paths, builtin)
@@ -102,8 +102,12 @@ def lint(
         result = lint_paths(chosen, drug_table(), base)
         if not result.files:
             raise OsdoseError(f"no *.yaml or *.yml files in {', '.join(map(str, chosen))}")
-    report = renderer(format.value)(result)
-    if isinstance(report, str):
+    stream = streamer(format.value)
+    report = None if stream is not None else renderer(format.value)(result)
+    if stream is not None:
+        for chunk in stream(result):  # a large report written as it is made
+            sys.stdout.write(chunk)
+    elif isinstance(report, str):
         sys.stdout.write(report)
     else:
         from rich.console import Console

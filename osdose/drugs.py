@@ -412,7 +412,18 @@ def _rounding_mg(doc: Document, at: Where, text: str) -> float:
 
 
 def _rounding(doc: Document, at: Where, r: Any) -> Rounding:
-    """A drug's rounding rule, every amount checked here (file:line), not when it is used."""
+    """A drug's rounding rule, every amount checked here (file:line), not when it is used.
+    A field of another method is refused, not ignored: vials under ``method: nearest``
+    would say the dose is rounded to a vial when it is not."""
+    uses = {"nearest": "step", "nearest_mg": "step", "vials": "vials", "bands": "bands"}
+    given = {"step": r.step is not None, "vials": bool(r.vials), "bands": bool(r.bands)}
+    for other, there in given.items():
+        if there and other != uses[r.method]:
+            raise doc.error(
+                (*at, other),
+                f"{other} is not used by method {r.method} (it takes {uses[r.method]}): "
+                f"remove {other}, or choose the method that uses it",
+            )
     if r.method in ("nearest", "nearest_mg"):
         step = _rounding_mg(doc, (*at, "step"), r.step) if r.step is not None else 1.0
         return Rounding("nearest", step=step, source=r.source or "")
@@ -563,6 +574,11 @@ def default_path() -> str:
 @cache
 def _load_cached(path: str) -> DrugTable:
     if path == default_path():
+        from osdose import prebuilt
+
+        held = prebuilt.shipped_drugs()  # the shipped file as this code builds it
+        if held is not None:
+            return held  # type: ignore[no-any-return]
         text = resources.files("osdose").joinpath("data/drugs.yaml").read_text("utf-8")
         return _build(parse_text(text, "drugs.yaml"))
     return _build(load(path, what="drug table"))

@@ -156,9 +156,7 @@ def lookalike(text: str) -> str | None:
     ones, or Cyrillic/Greek letters that are all drawn like Latin ones. Look-alikes within
     one script (``0``/``O``, ``l``/``I``) are not detected."""
     if text.isascii():
-        # ASCII is its own NFC and NFKC form and its only letters are Latin: nothing to find
-        # (every identifier of a batch, ids and drug names, is read here)
-        return None
+        return None  # ASCII is its own NFC and NFKC form, and its letters are all Latin
     if unicodedata.normalize("NFC", text) != text:
         return (
             "is not in Unicode NFC form (a letter and its accent stored as two characters, "
@@ -183,6 +181,10 @@ def lookalike(text: str) -> str | None:
 def free_text(value: Any) -> str:
     """Notes and descriptions: text (line breaks allowed), no other control characters; in
     YAML, unquoted text that YAML 1.1 reads as something else is refused (quote it)."""
+    if (  # text (not Plain) within bounds and clean: most values
+        value.__class__ is str and len(value) <= MAX_TEXT and not _FORBIDDEN_IN_TEXT.search(value)
+    ):
+        return value
     _quoted(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
@@ -331,16 +333,20 @@ def days_value(value: Any) -> list[int | str] | int | str:
     as a whole number whether YAML text or JSON, so that the same days compare equal;
     :func:`osdose.regimen.parse_days` reads the ranges."""
 
-    def one(v: Any) -> int | str:
-        if isinstance(v, str) and _INT.match(v.strip()):
-            return whole(v, 0)
-        if isinstance(v, bool) or not isinstance(v, (int, str)):
-            raise FieldError(f"must be day numbers, got {_kind(v)}")
-        return v
-
     if isinstance(value, list):
-        return [one(v) for v in value]
-    return one(value)
+        return [_day_value(v) for v in value]
+    return _day_value(value)
+
+
+def _day_value(v: Any) -> int | str:
+    """One day of :func:`days_value`."""
+    if v.__class__ is str and v.isascii() and v.isdigit() and len(v) <= 18 and v[0] != "0":
+        return int(v)  # a plain decimal day (1, 8, 21): what whole(v, 0) reads it as
+    if isinstance(v, str) and _INT.match(v.strip()):
+        return whole(v, 0)
+    if isinstance(v, bool) or not isinstance(v, (int, str)):
+        raise FieldError(f"must be day numbers, got {_kind(v)}")
+    return v
 
 
 def boolean(value: Any) -> bool:

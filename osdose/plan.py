@@ -166,9 +166,12 @@ def plan(
         raise InputError("plan", "needs at least one --regimen NAME --cycles N")
     check_percent(dose_percent)
     for s in steps:
-        if not 1 <= s.cycles <= 1000:
+        # a whole number, never a truth value (True is an int in Python) nor 2.5 cycles
+        whole = isinstance(s.cycles, int) and not isinstance(s.cycles, bool)
+        if not whole or not 1 <= s.cycles <= 1000:
             raise InputError(
-                "cycles", f"must be from 1 to 1000, got {s.cycles} for {s.regimen.name}"
+                "cycles",
+                f"must be a whole number from 1 to 1000, got {s.cycles!r} for {s.regimen.name}",
             )
     who = patient or PlanPatient()
     formula = course.bsa_formula

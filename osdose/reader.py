@@ -25,8 +25,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -116,7 +115,8 @@ class Document:
         for n, part in enumerate(path):
             if isinstance(node, yaml.MappingNode) and isinstance(part, str):
                 for k, v in node.value:
-                    if isinstance(k, yaml.ScalarNode) and str(k.value) == part:
+                    # a scalar's value is its text (str), so compared as it is
+                    if k.value == part and isinstance(k, yaml.ScalarNode):
                         key_node, node = k, v
                         break
                 else:
@@ -276,6 +276,12 @@ class _Loader(_BaseLoader):
     regular-expression guesses (int, float, bool, timestamp: a third of a large file's load
     time) are skipped; the tags a guess would give are all read alike as text."""
 
+    if _BaseLoader is getattr(yaml, "CSafeLoader", None):
+        # libyaml's parser and composer are all that composing a document needs: the
+        # constructor's and the resolver's set-up (a tenth of a small file's read) is skipped
+        def __init__(self, stream: str) -> None:
+            yaml._yaml.CParser.__init__(self, stream)
+
     # libyaml's composer calls these around every node for path resolvers; osdose has none
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
         pass
@@ -298,6 +304,20 @@ class _Loader(_BaseLoader):
         return _MAP_TAG
 
 
+_ScalarNode = yaml.ScalarNode
+_MappingNode = yaml.MappingNode
+_SequenceNode = yaml.SequenceNode
+#: The first characters of the plain texts YAML 1.1's resolver may read as something other
+#: than text (its implicit resolvers are looked up by a text's first character): a plain
+#: text starting with any other character is text to every YAML 1.1 reader. (A resolver
+#: for every first character, key ``None``, would make every text worth asking.)
+_IMPLICIT: Any = (
+    _RESOLVER.yaml_implicit_resolvers
+    if None not in _RESOLVER.yaml_implicit_resolvers
+    else type("_Every", (), {"__contains__": lambda self, _: True})()
+)
+
+
 class _Builder:
     """Plain data from a node tree. Positions are not kept per node (the document keeps the
     tree and looks them up when asked); only a repeated key is recorded as it is met."""
@@ -312,55 +332,94 @@ class _Builder:
         pos = _pos(node)
         return FileError(self.doc.path, pos.line, problem, pos.column)
 
+    def _too_many(self, parent: yaml.Node | None) -> FileError:
+        # at the nearest value already read: the parent (this node is not yet read)
+        pos = _pos(parent) if parent is not None else Pos(1, 1)
+        return FileError(
+            self.doc.path,
+            pos.line,
+            f"the document expands to more than {self.max_nodes} values "
+            "(an alias bomb, or a file far larger than its kind ever is)",
+            pos.column,
+        )
+
     def build(self, node: yaml.Node, parent: yaml.Node | None, depth: int) -> Any:
+        """The value of ``node``: every node counted against the budget and its depth
+        checked, in the order the tree is read. A mapping's or list's scalar children (most
+        of a file) are read by :meth:`_scalar` from its own loop, without a call of this
+        method each."""
+        cls = node.__class__
+        if cls is _ScalarNode:
+            return self._scalar(node, parent, depth)
         self.count += 1
         if self.count > self.max_nodes:
-            # at the nearest value already read: the parent (this node is not yet read)
-            pos = _pos(parent) if parent is not None else Pos(1, 1)
-            raise FileError(
-                self.doc.path,
-                pos.line,
-                f"the document expands to more than {self.max_nodes} values "
-                "(an alias bomb, or a file far larger than its kind ever is)",
-                pos.column,
-            )
+            raise self._too_many(parent)
         if depth > MAX_DEPTH:
             raise self._fail(node, f"nesting deeper than {MAX_DEPTH} levels")
-        if isinstance(node, yaml.ScalarNode):
-            tag = node.tag
-            if node.style and (tag is _STR_TAG or tag == _STR_TAG):
-                return str(node.value)  # quoted: the text as written, nothing to look at
-            if tag not in _SCALAR_TAGS:
-                raise self._fail(node, f"unsupported YAML tag {tag!r}: only plain data is read")
-            return scalar(node)
-        if isinstance(node, yaml.MappingNode):
+        if cls is _MappingNode:
             if node.tag != _MAP_TAG:
                 raise self._fail(node, f"unsupported YAML tag {node.tag!r}")
-            out: dict[str, Any] = {}
-            build = self.build
-            for key_node, value_node in node.value:
-                if key_node.tag == _MERGE_TAG:
-                    raise self._fail(
-                        key_node, "YAML merge keys (<<) are not supported: write the fields out"
-                    )
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
-                    raise self._fail(key_node, "a mapping key must be plain text")
-                key = scalar(key_node)
-                if key is None:
-                    raise self._fail(
-                        key_node, "a mapping key must be plain text, got an empty or null key"
-                    )
-                if key in out:
-                    self.repeated.append((node, key, key_node))
-                    continue  # keep the first; the duplicate is reported, never silently used
-                out[key] = build(value_node, node, depth + 1)
-            return out
-        if isinstance(node, yaml.SequenceNode):
+            return self._mapping(node, depth)  # type: ignore[arg-type]
+        if cls is _SequenceNode:
             if node.tag != _SEQ_TAG:
                 raise self._fail(node, f"unsupported YAML tag {node.tag!r}")
-            build = self.build
-            return [build(item, node, depth + 1) for item in node.value]
+            return self._sequence(node, depth)  # type: ignore[arg-type]
         raise self._fail(node, "unreadable YAML node")  # pragma: no cover
+
+    def _scalar(self, node: Any, parent: yaml.Node | None, depth: int) -> str | None:
+        """:meth:`build` of a scalar (counted and checked alike)."""
+        self.count += 1
+        if self.count > self.max_nodes:
+            raise self._too_many(parent)
+        if depth > MAX_DEPTH:
+            raise self._fail(node, f"nesting deeper than {MAX_DEPTH} levels")
+        tag = node.tag
+        if tag == _STR_TAG:
+            text = node.value
+            if node.style or (text and text[0] not in _IMPLICIT):
+                # quoted, or plain text no YAML 1.1 type can start with: the text as written
+                return str(text)
+            return scalar(node)
+        if tag not in _SCALAR_TAGS:
+            raise self._fail(node, f"unsupported YAML tag {tag!r}: only plain data is read")
+        return scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        read, build, below = self._scalar, self.build, depth + 1
+        for key_node, value_node in node.value:
+            tag = key_node.tag
+            if tag == _MERGE_TAG:
+                raise self._fail(
+                    key_node, "YAML merge keys (<<) are not supported: write the fields out"
+                )
+            if key_node.__class__ is not _ScalarNode or tag not in _SCALAR_TAGS:
+                raise self._fail(key_node, "a mapping key must be plain text")
+            text = key_node.value
+            key: str | None
+            if tag == _STR_TAG and (key_node.style or (text and text[0] not in _IMPLICIT)):
+                key = str(text)
+            else:
+                key = scalar(key_node)
+            if key is None:
+                raise self._fail(
+                    key_node, "a mapping key must be plain text, got an empty or null key"
+                )
+            if key in out:
+                self.repeated.append((node, key, key_node))
+                continue  # keep the first; the duplicate is reported, never silently used
+            if value_node.__class__ is _ScalarNode:
+                out[key] = read(value_node, node, below)
+            else:
+                out[key] = build(value_node, node, below)
+        return out
+
+    def _sequence(self, node: yaml.SequenceNode, depth: int) -> list[Any]:
+        read, build, below = self._scalar, self.build, depth + 1
+        return [
+            read(item, node, below) if item.__class__ is _ScalarNode else build(item, node, below)
+            for item in node.value
+        ]
 
     def duplicates(self, root: yaml.Node) -> list[Duplicate]:
         """The repeated keys met, each with the path of its mapping and both positions."""
@@ -516,18 +575,21 @@ def parse_text(text: str, path: str | Path = "<text>", max_nodes: int = MAX_NODE
         return _parse(text, path, max_nodes)
 
 
-@contextmanager
-def no_cyclic_gc() -> Iterator[None]:
+class no_cyclic_gc:
     """Pause the cyclic garbage collector while a file is read: the node tree and the data
     built from it are acyclic and live until the whole file is read, and the collector would
     walk every object again and again as they accumulate (9 parts in 10 of a 100,000-entry
-    course's time) to find nothing. Memory is still freed by reference counting."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
+    course's time) to find nothing. Memory is still freed by reference counting. (A class,
+    not a generator: it is entered once or twice per file of a library.)"""
+
+    __slots__ = ("collecting",)
+
+    def __enter__(self) -> None:
+        self.collecting = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.collecting:
             gc.enable()
 
 

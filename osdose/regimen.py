@@ -406,6 +406,9 @@ def build(doc: Document, drugs: DrugTable | None = None, sha256: str = "") -> Re
     )
 
 
+_NAME_RUN = re.compile(r"[\s+_-]+")
+
+
 def name_key(name: str) -> str:
     """How names are compared: case-insensitive, ``+`` and ``-`` and spaces alike."""
-    return re.sub(r"[\s+_-]+", "-", name.strip().casefold())
+    return _NAME_RUN.sub("-", name.strip().casefold())

@@ -23,6 +23,9 @@ ENV = "OSDOSE_THRESHOLDS"
 # pharmacy (a million-record export is about 150 MB of YAML), a bound on memory against a
 # wrong file. An institution changes it (input.max_file_bytes).
 DEFAULT_MAX_FILE_BYTES = reader.DEFAULT_MAX_FILE_BYTES
+# The longest list of a FHIR file read (input.max_fhir_list_items): a longer one is refused
+# before validation, which would otherwise collect an error per item (millions, gigabytes).
+DEFAULT_MAX_FHIR_LIST_ITEMS = 10_000
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Thresholds:
     small_age_years: float
     small_source: str
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    max_fhir_list_items: int = DEFAULT_MAX_FHIR_LIST_ITEMS
 
 
 _PATH: list[str] = []  # set by the CLI's --thresholds
@@ -90,6 +94,12 @@ def current() -> Thresholds:
 
 @cache
 def _load(path: str) -> Thresholds:
+    if not path:
+        from osdose import prebuilt
+
+        held = prebuilt.shipped_thresholds()  # the shipped file as this code builds it
+        if held is not None:
+            return held  # type: ignore[no-any-return]
     from osdose import units
     from osdose.documents import validate
     from osdose.formats.thresholds import Range, ThresholdsFile
@@ -149,6 +159,9 @@ def _load(path: str) -> Thresholds:
         small_age_years=_years(doc, ("small_patient", "age_below"), f.small_patient.age_below),
         small_source=cite(f.small_patient.source, f.small_patient.unconfirmed),
         max_file_bytes=f.input.max_file_bytes if f.input else DEFAULT_MAX_FILE_BYTES,
+        max_fhir_list_items=(
+            f.input.max_fhir_list_items if f.input else DEFAULT_MAX_FHIR_LIST_ITEMS
+        ),
     )
 
 
@@ -175,6 +188,12 @@ def max_file_bytes() -> int:
     default 1 GiB): the one limit of every file, including those osdose's own output may
     become (``ledger export``, batches)."""
     return current().max_file_bytes
+
+
+def max_fhir_list_items() -> int:
+    """The most items a list of a FHIR file may have (``input.max_fhir_list_items``,
+    default 10,000), counted before validation."""
+    return current().max_fhir_list_items
 
 
 def check(value: float, limit: Limit, field: str, shown: str) -> float:

@@ -1,6 +1,8 @@
 """The ``--format json`` paths never import rich (start-up matters: a machine reading JSON
-pays for no table renderer; the benchmark is benchmarks/startup.py, no timing here). Each
-command runs in a fresh interpreter, as a user runs it, and reports what it imported."""
+pays for no table renderer; the benchmark is benchmarks/startup.py, no timing here), and the
+commands that read no file of the user's never import pydantic (typer reads their options
+without it, the shipped tables are prebuilt). Each command runs in a fresh interpreter, as a
+user runs it, and reports what it imported."""
 
 from __future__ import annotations
 
@@ -32,14 +34,14 @@ try:
 except SystemExit:
     pass
 sys.stdout = sys.__stdout__
-print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] == "rich")))
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] == sys.argv[2])))
 """
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_json_output_never_imports_rich(name: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT, json.dumps([*COMMANDS[name], "--format", "json"])],
+        [sys.executable, "-c", _SCRIPT, json.dumps([*COMMANDS[name], "--format", "json"]), "rich"],
         capture_output=True,
         text=True,
         check=True,
@@ -51,10 +53,43 @@ def test_json_output_never_imports_rich(name: str) -> None:
 def test_the_table_does_import_rich() -> None:
     """The check can fail: the same script sees rich when a command renders a table."""
     done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT, json.dumps(COMMANDS["dose"])],
+        [sys.executable, "-c", _SCRIPT, json.dumps(COMMANDS["dose"]), "rich"],
         capture_output=True,
         text=True,
         check=True,
         cwd=ROOT,
     )
     assert "rich" in json.loads(done.stdout.splitlines()[-1])
+
+
+#: commands that read no file of the user's: only the shipped (prebuilt) tables
+NO_FILES = {
+    "bsa": ["bsa", *PATIENT, "--formula", "all"],
+    "gfr": ["gfr", "--age", "60", "--sex", "female", "--creatinine", "0.9 mg/dL", *PATIENT],
+}
+
+
+def _imported(args: list[str], package: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _SCRIPT, json.dumps(args), package],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return list(json.loads(done.stdout.splitlines()[-1]))
+
+
+@pytest.mark.parametrize("name", list(NO_FILES))
+def test_a_command_without_files_never_imports_pydantic(name: str) -> None:
+    # (the stand-in for pydantic's plugin loader, osdose/cli_lazy.py, is not pydantic)
+    assert "pydantic" not in _imported([*NO_FILES[name], "--format", "json"], "pydantic")
+
+
+def test_help_never_imports_pydantic() -> None:
+    assert "pydantic" not in _imported(["--help"], "pydantic")
+
+
+def test_a_command_reading_a_file_does_import_pydantic() -> None:
+    """The check can fail: a course file is validated by its pydantic model."""
+    assert "pydantic" in _imported([*COMMANDS["cumulative"], "--format", "json"], "pydantic")

@@ -163,11 +163,17 @@ _URL_FIELDS = frozenset(
 def shape_problem(raw: Any) -> str | None:
     """The first value of a resource that fhir.resources' validators crash on instead of
     refusing it (a nested ``resourceType`` that is not a resource type, a URL that is not
-    text), as a problem naming its place; ``None`` if there is none. Iterative: the JSON
-    reader bounds the nesting, this never recurses."""
+    text), as a problem naming its place; ``None`` if there is none. A list longer than
+    ``input.max_fhir_list_items`` is one too (the validator would collect an error for each
+    of its items). Iterative: the JSON reader bounds the nesting, this never recurses."""
+    from osdose.thresholds import max_fhir_list_items
+
+    most = max_fhir_list_items()
     stack: list[tuple[Any, str]] = [(raw, "")]
     while stack:
         value, where = stack.pop()
+        if isinstance(value, list) and len(value) > most:
+            return too_long(where or "list", len(value), most)
         if isinstance(value, dict):
             if where and "resourceType" in value:
                 kind = value["resourceType"]
@@ -189,6 +195,15 @@ def shape_problem(raw: Any) -> str | None:
                 if isinstance(v, (dict, list))
             )  # fmt: skip
     return None
+
+
+def too_long(where: str, items: int, most: int) -> str:
+    """The problem of a FHIR list with more than ``most`` items."""
+    return (
+        f"{visible(where)} has {items:,} items, more than the {most:,} osdose reads in one "
+        "list of a FHIR file (input.max_fhir_list_items in the thresholds file): split the "
+        "file, or raise the limit if the list is real"
+    )
 
 
 class Invalid(ValueError):
@@ -224,7 +239,7 @@ def problems(exc: Any, limit: int = 3) -> str:
     for err in exc.errors()[:limit]:
         loc = ".".join(str(p) for p in err["loc"]) or "resource"
         parts.append(visible(f"{loc}: {err['msg']}"))  # a key of the file may be in loc
-    more = len(exc.errors()) - limit
+    more = exc.error_count() - limit
     return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 
 
@@ -254,6 +269,11 @@ def read_bundle(path: str | Path) -> Bundle:
     raw_entries = data.get("entry") or []
     if not isinstance(raw_entries, list):
         raise FileError(name, None, "Bundle.entry must be a list")
+    from osdose.thresholds import max_fhir_list_items
+
+    if len(raw_entries) > max_fhir_list_items():
+        problem = too_long("Bundle.entry", len(raw_entries), max_fhir_list_items())
+        raise FileError(name, None, problem)
     shell = {**data, "entry": [_without_resource(e) for e in raw_entries]}
     try:
         model_of("Bundle", shell)

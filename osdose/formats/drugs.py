@@ -121,12 +121,20 @@ class RoundingBand(Strict):
 
 class Rounding(Strict):
     method: Literal["nearest", "nearest_mg", "vials", "bands"]
-    step: QuantityText | None = None
+    step: QuantityText | None = Field(
+        default=None,
+        description="Methods nearest and nearest_mg: the step (1 mg if not given); "
+        "refused under another method",
+    )
     vials: list[QuantityText] = Field(
-        default_factory=list, max_length=MAX_VIALS, description="Vial sizes (at most 20)"
+        default_factory=list,
+        max_length=MAX_VIALS,
+        description="Method vials: the vial sizes (at most 20); refused under another method",
     )
     bands: list[RoundingBand] = Field(
-        default_factory=list, max_length=MAX_BANDS, description="Dose bands (at most 100)"
+        default_factory=list,
+        max_length=MAX_BANDS,
+        description="Method bands: the dose bands (at most 100); refused under another method",
     )
     source: FreeText | None = None
 

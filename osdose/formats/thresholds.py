@@ -62,6 +62,12 @@ class Input(Sourced):
         description="The largest file osdose reads, of any kind, in bytes (1 MiB to 1 TiB); "
         "a larger file, a device or a pipe is refused before it is read"
     )
+    max_fhir_list_items: Annotated[int, whole_in(10, 1 << 30), INT_SCHEMA] = Field(
+        default=10_000,  # thresholds.DEFAULT_MAX_FHIR_LIST_ITEMS
+        description="The most items of any one list in a FHIR file (Bundle.entry included), "
+        "counted before the file is validated: a longer list is refused, so that a wrong "
+        "file cannot make the validator collect millions of errors",
+    )
 
 
 class ThresholdsFile(Strict):

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from osdose.basis import Basis, parse_basis
 from osdose.documents import Problem, problems
@@ -20,10 +20,33 @@ from osdose.regimen import check_days, dose_field, is_no_cap, parse_days, per_da
 
 if TYPE_CHECKING:
     from osdose.dose_changes import DoseDifference
+    from osdose.formats.regimen import RegimenFile
     from osdose.lint.base import BaseFile
     from osdose.regimen import Regimen
 
 Where = tuple[str | int, ...]
+T = TypeVar("T")
+
+
+class _once(Generic[T]):
+    """``functools.cached_property`` without its lock (Python 3.11 takes one on each first
+    read, and a file's context is read once per property in one thread): the value is
+    worked out on the first read and kept in the instance, where later reads find it."""
+
+    def __init__(self, fn: Callable[[Any], T]) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> T:
+        if obj is None:  # read from the class (documentation tools): the descriptor
+            return self  # type: ignore[return-value]
+        value = self.fn(obj)
+        obj.__dict__[self.name] = value
+        return value
 
 
 @dataclass(frozen=True)
@@ -37,6 +60,13 @@ class AgainstBase:
     differences: tuple[DoseDifference, ...]
 
 
+#: Dose bases read (:meth:`FileContext.basis`), by (the value's type, the value, its field,
+#: the drug's identity); the drug object is kept with its basis, so that its identity is
+#: not reused. Emptied when full.
+_BASES: dict[tuple[Any, ...], tuple[Drug | None, Basis]] = {}
+_BASES_MAX = 4096
+
+
 @dataclass
 class FileContext:
     doc: Document
@@ -47,17 +77,15 @@ class FileContext:
     def path(self) -> str:
         return self.doc.path
 
-    @property
+    @_once
     def data(self) -> dict[str, Any]:
         return self.doc.data if isinstance(self.doc.data, dict) else {}
 
-    @cached_property
+    @_once
     def schema(self) -> list[Problem]:
         """Every schema problem of the file (duplicate keys are duplicate-key's); the model
         is validated once per file."""
-        from osdose.formats.regimen import RegimenFile
-
-        found = problems(self.doc, RegimenFile, "a regimen file")[1]
+        found = problems(self.doc, _regimen_model(), "a regimen file")[1]
         return [p for p in found if p.kind != "duplicate_key"]
 
     def schema_findings(
@@ -70,7 +98,7 @@ class FileContext:
                     self.path, p.pos.line, p.pos.column, rule, severity, p.message, where=p.path
                 )
 
-    @cached_property
+    @_once
     def cycle_length(self) -> int | None:
         """The cycle length when the schema accepts it, else ``None``."""
         refused = any(p.path == ("cycle_length_days",) for p in self.schema)
@@ -80,31 +108,69 @@ class FileContext:
             return None
         return None if refused else value
 
-    @cached_property
+    @_once
     def doses(self) -> list[EntryDose]:
         """Every drug entry read as far as it can be, once per file."""
         return [entry_dose(self, i, entry) for i, entry in self.entries()]
 
     def entries(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """(index, entry) of every drug entry that is a mapping."""
-        drugs = self.data.get("drugs")
-        if isinstance(drugs, list):
-            for i, entry in enumerate(drugs):
-                if isinstance(entry, dict):
-                    yield i, entry
+        return iter(self._entries)
 
-    @cached_property
+    @_once
+    def _entries(self) -> list[tuple[int, dict[str, Any]]]:
+        drugs = self.data.get("drugs")
+        if not isinstance(drugs, list):
+            return []
+        return [(i, entry) for i, entry in enumerate(drugs) if isinstance(entry, dict)]
+
+    def days(self, index: int) -> tuple[int, ...] | str:
+        """The days of drug entry ``index`` (:func:`osdose.regimen.parse_days`, not checked
+        against the cycle), or why they cannot be read; read once per entry."""
+        memo = self._days
+        found = memo.get(index)
+        if found is None:
+            try:
+                found = parse_days(self.data["drugs"][index].get("days"))
+            except ValueError as exc:
+                found = str(exc)
+            memo[index] = found
+        return found
+
+    @_once
+    def _days(self) -> dict[int, tuple[int, ...] | str]:
+        return {}
+
+    def basis(self, value: Any, field: str, drug: Drug | None) -> Basis:
+        """:func:`osdose.basis.parse_basis` of ``value``, read once per value, field and drug
+        (an entry's dose is read for its schedule and for its unit, and a library writes the
+        same doses of a drug in many regimens); a value that cannot be read raises again each
+        time it is asked for."""
+        try:
+            key = (value.__class__, value, field, id(drug))
+            kept = _BASES.get(key)
+        except TypeError:  # a list or mapping where a dose belongs: not kept
+            return parse_basis(value, field, drug)
+        if kept is not None and kept[0] is drug:
+            return kept[1]
+        found = parse_basis(value, field, drug)
+        if len(_BASES) >= _BASES_MAX:
+            _BASES.clear()
+        _BASES[key] = (drug, found)
+        return found
+
+    @_once
     def against_base(self) -> AgainstBase | str | None:
         """The file against its version at ``--base``: ``None`` without ``--base``, for a file
         new since then, or while this file does not build (its own findings say why); a text
         saying why the version at ``--base`` cannot be read as a regimen."""
+        if self.base is None or self.base.raw is None:
+            return None
         from osdose.dose_changes import dose_differences
         from osdose.errors import OsdoseError
         from osdose.reader import decode, parse_text
         from osdose.regimen import build
 
-        if self.base is None or self.base.raw is None:
-            return None
         try:
             new = build(self.doc, self.drugs)
         except OsdoseError:
@@ -165,6 +231,13 @@ class EntryDose:
         return self.written
 
 
+@cache
+def _regimen_model() -> type[RegimenFile]:
+    from osdose.formats.regimen import RegimenFile
+
+    return RegimenFile
+
+
 def num(x: float) -> str:
     """A number for messages, exact to 4 decimals without trailing zeros (18446.6154)."""
     return f"{x:.4f}".rstrip("0").rstrip(".")
@@ -182,26 +255,28 @@ def entry_dose(ctx: FileContext, index: int, entry: dict[str, Any]) -> EntryDose
     written = cap = None
     try:
         field_name, text = dose_field(str(name), entry)
-        written = parse_basis(text, field_name, drug)
+        written = ctx.basis(text, field_name, drug)
     except (ValueError, InputError):
         pass
-    days = read_days(entry.get("days"), ctx.cycle_length)
+    days = read_days(ctx, index, ctx.cycle_length)
     if entry.get("max_dose") is not None and not is_no_cap(entry["max_dose"]):
         try:
-            cap = parse_basis(entry["max_dose"], "max_dose", drug)
+            cap = ctx.basis(entry["max_dose"], "max_dose", drug)
         except InputError:
             cap = None
     usable = days if isinstance(days, tuple) else None
     return EntryDose(index, drug, field_name, written, usable, cap)
 
 
-def read_days(value: Any, cycle_length: int | None) -> tuple[int, ...] | str:
-    """The days of an entry, or why they are unusable (checked against the cycle when its
-    length is known)."""
-    try:
-        days = parse_days(value)
-        if cycle_length is not None:
+def read_days(ctx: FileContext, index: int, cycle_length: int | None) -> tuple[int, ...] | str:
+    """The days of drug entry ``index``, or why they are unusable (checked against the
+    cycle when its length is known)."""
+    days = ctx.days(index)
+    if isinstance(days, str):
+        return days
+    if cycle_length is not None:
+        try:
             check_days(days, cycle_length)
-    except ValueError as exc:
-        return str(exc)
+        except ValueError as exc:
+            return str(exc)
     return days

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from osdose.lint.context import FileContext
 from osdose.lint.finding import Finding, Severity
-from osdose.regimen import check_days, parse_days
+from osdose.regimen import check_days
 
 ID = "day-out-of-cycle"
 SEVERITY: Severity = "error"
@@ -14,10 +14,9 @@ DESCRIPTION = "A day outside 1..cycle_length_days, or a repeated day."
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:
-    for i, entry in ctx.entries():
-        try:
-            days = parse_days(entry.get("days"))
-        except ValueError:
+    for i, _ in ctx.entries():
+        days = ctx.days(i)
+        if isinstance(days, str):
             continue  # unreadable days are invalid-value's to report
         try:
             check_days(days, ctx.cycle_length or 365)

@@ -14,9 +14,11 @@ dose that the cap lowers more than :data:`HINT_FACTOR`-fold at that size is an e
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from osdose.basis import Basis
-from osdose.limits import Size, compare, schedule
+from osdose.drugs import Drug
+from osdose.limits import Comparison, Size, compare, schedule
 from osdose.lint.context import EntryDose, FileContext
 from osdose.lint.finding import Finding, Severity
 from osdose.regimen import effective_cap
@@ -40,6 +42,31 @@ def _size(per: str) -> str:
     return f"{REFERENCE.bsa_m2:g} m²" if per == "m2" else f"{REFERENCE.weight_kg:g} kg"
 
 
+#: The comparisons of a drug's schedule that are over a maximum, by (the drug's identity,
+#: schedule, cycle length): a library repeats the same schedule of a drug in many regimens
+#: (the drug object is kept with them, so that its identity is not reused).
+_COMPARED: dict[tuple[Any, ...], tuple[Drug, list[Comparison]]] = {}
+_COMPARED_MAX = 4096
+
+
+def _over(
+    drug: Drug, given: list[tuple[Basis, tuple[int, ...]]], cycle_length: int
+) -> list[Comparison]:
+    """The comparisons of :func:`osdose.limits.compare` of the schedule ``given`` (each
+    per-day dose with its days) at :data:`REFERENCE` that are over their maximum (worked out
+    once per drug, schedule and cycle length)."""
+    key = (id(drug), *given, cycle_length)
+    kept = _COMPARED.get(key)
+    if kept is not None and kept[0] is drug:
+        return kept[1]
+    doses = schedule(given)
+    found = [c for c in compare(drug, doses, cycle_length, REFERENCE)[0] if c.over]
+    if len(_COMPARED) >= _COMPARED_MAX:
+        _COMPARED.clear()
+    _COMPARED[key] = (drug, found)
+    return found
+
+
 def check(ctx: FileContext) -> Iterator[Finding]:
     if ctx.cycle_length is None:
         return
@@ -51,7 +78,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     for entries in by_drug.values():
         drug = entries[0].drug
         assert drug is not None
-        doses = []
+        given: list[tuple[Basis, tuple[int, ...]]] = []
         for e in entries:
             daily = e.per_day
             assert daily is not None and e.days
@@ -72,11 +99,9 @@ def check(ctx: FileContext) -> Iterator[Finding]:
                     )
                 # the cap binds at the reference size: compare what would be given
                 daily = Basis(cap.amount, daily.unit, "flat", cap.text)
-            doses += schedule([(daily, e.days)])
-        found, _ = compare(drug, doses, ctx.cycle_length, REFERENCE)
+            given.append((daily, e.days))
+        found = _over(drug, given, ctx.cycle_length)
         for c in found:
-            if not c.over:
-                continue
             e = entries[0]
             where = ("drugs", e.index, e.field or "drug")
             written = ""

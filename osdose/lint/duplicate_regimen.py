@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from osdose.lint import lookalike_regimen
 from osdose.lint.context import FileContext, Where
 from osdose.lint.finding import Finding, Severity
 from osdose.regimen import name_key
@@ -30,14 +31,28 @@ class Names:
 
     def __init__(self) -> None:
         self.first: dict[str, tuple[str, str, int]] = {}  # key → (path, name, line)
+        self.looks: dict[str, str] = {}  # skeleton → the first key that looks so
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        """Findings for the names of ``ctx`` that an earlier file already gives."""
+        """Findings for the names of ``ctx`` that an earlier file already gives, or one
+        that reads alike (:mod:`osdose.lint.lookalike_regimen`)."""
         for name, where in _names(ctx):
             key = name_key(name)
             seen = self.first.get(key)
             if seen is None:
                 self.first[key] = (ctx.path, name, ctx.doc.where(where).line)
+                look = lookalike_regimen.skeleton(name)
+                other = self.first.get(self.looks.setdefault(look, key))
+                if other is not None and other[0] != ctx.path:
+                    other_path, other_name, other_line = other
+                    yield ctx.finding(
+                        lookalike_regimen.ID,
+                        lookalike_regimen.SEVERITY,
+                        where,
+                        f"regimen name {name!r} reads like {other_name!r} at "
+                        f"{other_path}:{other_line} ({lookalike_regimen.why(name, other_name)})"
+                        ": rename one of them",
+                    )
             elif seen[0] != ctx.path:
                 other_path, other_name, other_line = seen
                 yield ctx.finding(

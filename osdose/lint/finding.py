@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem at ``path:line:column``. An acknowledged finding keeps its severity and
     carries the file's reason; it is reported but does not fail the run."""
@@ -39,7 +39,16 @@ class Finding:
         return (self.path, self.line, self.column, self.rule, self.message)
 
     def acknowledge(self, reason: str) -> Finding:
-        return replace(self, acknowledged=reason)
+        return Finding(
+            self.path,
+            self.line,
+            self.column,
+            self.rule,
+            self.severity,
+            self.message,
+            reason,
+            self.where,
+        )
 
     def as_dict(self) -> dict[str, str | int]:
         """The JSON object of a finding: exactly these six keys."""

@@ -36,7 +36,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             )
         days_at: Where = ("drugs", i, "days")
         if "days" in entry and days_at not in reported:
-            days = read_days(entry["days"], None)
+            days = read_days(ctx, i, None)
             if isinstance(days, str):
                 yield ctx.finding(ID, SEVERITY, days_at, days)
         yield from _acknowledgements(ctx, ("drugs", i, "acknowledge"), entry.get("acknowledge"))

@@ -14,7 +14,7 @@ from osdose.lint.base import BaseFile, check_ref, read_base
 from osdose.lint.context import FileContext
 from osdose.lint.finding import Finding
 from osdose.lint.rules import FILE_RULES
-from osdose.reader import Document
+from osdose.reader import Document, no_cyclic_gc
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -86,6 +86,26 @@ def lint_texts(items: Iterable[tuple[str, str]], drugs: DrugTable | None = None)
     return _lint(((path, yaml_syntax.parse(text, path)) for path, text in items), drugs)
 
 
+class _Kept:
+    """Findings as the report keeps them: the same texts shared, not one copy per file (a
+    library's copies of a regimen give the same messages and acknowledgements, often of
+    several hundred characters each)."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.places: dict[tuple[str | int, ...], tuple[str | int, ...]] = {}
+
+    def __call__(self, f: Finding) -> Finding:
+        message = self.texts.setdefault(f.message, f.message)
+        reason = f.acknowledged
+        if reason is not None:
+            reason = self.texts.setdefault(reason, reason)
+        where = self.places.setdefault(f.where, f.where)
+        if message is f.message and reason is f.acknowledged and where is f.where:
+            return f
+        return Finding(f.path, f.line, f.column, f.rule, f.severity, message, reason, where)
+
+
 def _lint(
     read: Iterable[tuple[str, Document | Finding]],
     drugs: DrugTable | None,
@@ -103,27 +123,35 @@ def _lint(
     linted: dict[str, superseded_by_unknown.Known] = {}
     naming: list[tuple[FileContext, list[Finding]]] = []
     read_paths: list[str] = []  # the files read (a broken one is no regimen to name)
+    kept = _Kept()
     for path, doc in read:
         files.append(path)
         if isinstance(doc, Finding):
             findings.append(doc)
             continue
-        ctx = FileContext(doc, table, (bases or {}).get(path))
-        own = [f for rule in FILE_RULES for f in rule(ctx)]
-        own.extend(names.check(ctx))
-        if on_disk:
-            read_paths.append(ctx.path)
-            for key, known in superseded_by_unknown.entries(ctx):
-                linted.setdefault(key, known)
-            if superseded_by_unknown.names_successor(ctx):
-                naming.append((ctx, own))
-                continue
-        findings.extend(acknowledge.apply(ctx, own))
+        # The cyclic collector is paused while a file is checked, as while it is read: its
+        # objects are acyclic and freed by reference counting once it is let go (here,
+        # before the collector resumes, so that it never walks them).
+        with no_cyclic_gc():
+            ctx = FileContext(doc, table, (bases or {}).get(path))
+            del doc
+            own = [f for rule in FILE_RULES for f in rule(ctx)]
+            own.extend(names.check(ctx))
+            if on_disk:
+                read_paths.append(ctx.path)
+                for key, known in superseded_by_unknown.entries(ctx):
+                    linted.setdefault(key, known)
+                if superseded_by_unknown.names_successor(ctx):
+                    naming.append((ctx, own))
+                    del ctx
+                    continue
+            findings.extend(map(kept, acknowledge.apply(ctx, own)))
+            del ctx
     if naming:
         more: dict[str, list[Finding]] = {}
         for f in superseded_by_unknown.check_naming([c for c, _ in naming], linted, read_paths):
             more.setdefault(f.path, []).append(f)
         for ctx, own in naming:
-            findings.extend(acknowledge.apply(ctx, own + more.get(ctx.path, [])))
+            findings.extend(map(kept, acknowledge.apply(ctx, own + more.get(ctx.path, []))))
     findings.sort(key=Finding.sort_key)
     return LintResult(tuple(files), tuple(findings))

@@ -29,7 +29,7 @@ DESCRIPTION = (
 SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Known:
     """A regimen of the library: its name, its status and where it is."""
 

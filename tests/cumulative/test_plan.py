@@ -137,5 +137,9 @@ def test_plan_refuses_no_steps_and_bad_percent(table: DrugTable) -> None:
         plan(c, [], table)
     with pytest.raises(OsdoseError, match="between 1 and 100"):
         plan(c, [Step(load_regimen("DIA", table), 1)], table, 120)
-    with pytest.raises(OsdoseError, match="must be from 1 to 1000, got 0"):
+    with pytest.raises(OsdoseError, match="must be a whole number from 1 to 1000, got 0"):
         plan(c, [Step(load_regimen("DIA", table), 0)], table)
+    # through the Python API a truth value or a fraction is no number of cycles (True == 1)
+    for wrong in (True, 2.5):
+        with pytest.raises(OsdoseError, match=f"whole number from 1 to 1000, got {wrong!r}"):
+            plan(c, [Step(load_regimen("DIA", table), wrong)], table)  # type: ignore[arg-type]

@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -16,14 +15,9 @@ import pytest
 
 from osdose.cli import main
 
-DATA = Path(__file__).parent / "data"
+from .text_cli import DATA, Run, one_line_refusal
 
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
+__all__ = ["DATA", "Run", "refused"]  # the tests import them from here
 
 
 def run_main(capsys: pytest.CaptureFixture[str], *args: str | Path) -> Run:
@@ -38,18 +32,7 @@ def run_main(capsys: pytest.CaptureFixture[str], *args: str | Path) -> Run:
     return Run(code, captured.out, captured.err)
 
 
-def refused(r: Run, *fragments: str) -> str:
-    """Assert ``r`` is a refusal: exit 2, nothing on stdout, exactly one line on stderr
-    starting ``osdose: error:``, no traceback; each of ``fragments`` in it. The line."""
-    assert r.code == 2, (r.code, r.out[-500:], r.err[-500:])
-    assert r.out == "", r.out[-500:]
-    assert "Traceback" not in r.err, r.err[-2000:]
-    assert r.err.endswith("\n") and r.err.count("\n") == 1, r.err[-2000:]
-    line = r.err.rstrip("\n")
-    assert line.startswith("osdose: error: "), line
-    for f in fragments:
-        assert f in line, (f, line)
-    return line
+refused = one_line_refusal  # the tests here call it refused(run, *fragments)
 
 
 def at_line(line: str, path: Path | str, number: int) -> None:

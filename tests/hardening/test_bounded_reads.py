@@ -18,7 +18,7 @@ import pytest
 from osdose.reader import input_limit, json_value
 from osdose.thresholds import DEFAULT_MAX_FILE_BYTES
 
-from .text_cli import DATA, SHIPPED_THRESHOLDS, refused, regimen_text, run
+from .text_cli import DATA, ROOT, SHIPPED_THRESHOLDS, refused, regimen_text, run
 
 ZERO = "/dev/zero"
 COURSE = str(DATA / "course-patient-id-0042-quoted.yaml")
@@ -212,3 +212,62 @@ def test_a_device_in_a_folder_of_regimens_is_a_lint_error_not_skipped(tmp_path: 
     code, out, _ = run("lint", str(tmp_path))
     assert code == 1
     assert f"zero.yaml:1:1: error: {NOT_REGULAR}: not a regimen file [yaml-syntax]" in out
+
+
+FHIR_ORDER = ROOT / "examples" / "fhir" / "order-ddp-epi-cycle3.json"
+
+
+def _fhir_order_with(tmp_path: Path, name: str, change: str, items: int) -> Path:
+    import json
+
+    bundle = json.loads(FHIR_ORDER.read_text("utf-8"))
+    if change == "codings":
+        obs = next(e for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation")
+        obs["resource"]["code"]["coding"] = ["inf"] * items
+    else:  # entries: copies of the first Observation, each with its own id
+        obs = next(e for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation")
+        for i in range(items - len(bundle["entry"])):
+            copy = json.loads(json.dumps(obs))
+            copy["fullUrl"] = f"urn:uuid:copy-{i}"
+            copy["resource"]["id"] = f"copy-{i}"
+            bundle["entry"].append(copy)
+    path = tmp_path / name
+    path.write_text(json.dumps(bundle), "utf-8")
+    return path
+
+
+def test_a_fhir_list_longer_than_the_bound_is_refused_before_validation(tmp_path: Path) -> None:
+    # A fuzzed order Bundle with 3,000,000 strings in one Observation's code.coding took 90 s
+    # and 5.9 GB to refuse (the validator collected an error per item). A list longer than
+    # input.max_fhir_list_items (10,000 shipped) is refused by its length, naming its place.
+    assert FHIR_ORDER.exists()
+    order = _fhir_order_with(tmp_path, "order-10001-codings.json", "codings", 10_001)
+    err = refused("verify", str(order))
+    assert (
+        "code.coding has 10,001 items, more than the 10,000 osdose reads in one list of a "
+        "FHIR file (input.max_fhir_list_items in the thresholds file)"
+    ) in err
+    # at the bound the list is read: the codings are refused one by one, as before
+    order = _fhir_order_with(tmp_path, "order-10000-codings.json", "codings", 10_000)
+    err = refused("verify", str(order))
+    assert "has 10,000 items" not in err and "(and 9997 more)" in err
+
+
+def test_a_fhir_bundle_with_more_entries_than_the_bound_is_refused(tmp_path: Path) -> None:
+    small = tmp_path / "thresholds-fhir-lists-of-20.yaml"
+    small.write_text(
+        SHIPPED_THRESHOLDS.read_text().replace(
+            "max_fhir_list_items: 10000", "max_fhir_list_items: 20"
+        )
+    )
+    order = _fhir_order_with(tmp_path, "order-21-entries.json", "entries", 21)
+    err = refused("--thresholds", str(small), "verify", str(order))
+    assert "Bundle.entry has 21 items, more than the 20 osdose reads in one list" in err
+    bad = tmp_path / "thresholds-fhir-lists-of-9.yaml"
+    bad.write_text(
+        SHIPPED_THRESHOLDS.read_text().replace(
+            "max_fhir_list_items: 10000", "max_fhir_list_items: 9"
+        )
+    )
+    err = refused("--thresholds", str(bad), "verify", str(FHIR_ORDER))
+    assert "max_fhir_list_items must be from 10 to 1,073,741,824, got 9" in err

@@ -536,3 +536,29 @@ def test_verify_options_from_python(field: str, value: float) -> None:
     Options()
     with pytest.raises(InputError, match=f"^{field} must"):
         Options(**{field: value})
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "why"),
+    [
+        # vials under method nearest would read as "rounded to a vial" when they are not
+        (
+            "rounding: {method: nearest, step: 100 mg,",
+            "rounding: {method: nearest, step: 100 mg, vials: [1 g, 2 g],",
+            "vials is not used by method nearest (it takes step): remove vials, or choose the "
+            "method that uses it",
+        ),
+        (
+            "rounding: {method: vials, vials: [10 mg, 50 mg],",
+            "rounding: {method: vials, step: 5 mg, vials: [10 mg, 50 mg],",
+            "step is not used by method vials (it takes vials)",
+        ),
+    ],
+)
+def test_a_rounding_field_of_another_method_is_refused_not_ignored(
+    osdose: Callable[..., Run], drug_table: Callable[[str, str], tuple[Path, int]],
+    old: str, new: str, why: str,
+) -> None:  # fmt: skip
+    path, line = drug_table(old, new)
+    r = osdose("--drugs", path, "regimens", "list")
+    at_line(refused(r, why), path, line)

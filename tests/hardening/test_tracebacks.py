@@ -118,7 +118,7 @@ def test_ledger_import_dose(osdose: Callable[..., Run], tmp_path: Path, dose: st
         ),
         (
             ["plan", str(EXAMPLES / "course-p0042.yaml"), "-r", "DIA", "-n", TWENTY_FIVE_DIGITS],
-            "cycles must be from 1 to 1000",
+            "cycles must be a whole number from 1 to 1000",
         ),
         (record("l.db", "--regimen", "DIA", "--cycle", "9" * 5000, "--bsa", "1.5"), "--cycle"),
         (

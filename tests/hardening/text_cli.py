@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 
 from osdose.cli import main
@@ -13,6 +14,13 @@ from osdose.cli import main
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parents[2]
 SHIPPED_THRESHOLDS = ROOT / "osdose" / "data" / "thresholds.yaml"
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -28,15 +36,24 @@ def run(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+def one_line_refusal(r: Run, *fragments: str) -> str:
+    """Assert ``r`` is a refusal: exit 2, nothing on stdout, exactly one line on stderr
+    starting ``osdose: error:``, no traceback; each of ``fragments`` in it. The line."""
+    assert r.code == 2, (r.code, r.out[-500:], r.err[-500:])
+    assert r.out == "", r.out[-500:]
+    assert "Traceback" not in r.err, r.err[-2000:]
+    assert r.err.endswith("\n") and r.err.count("\n") == 1, r.err[-2000:]
+    line = r.err.rstrip("\n")
+    assert line.startswith("osdose: error: "), line
+    for f in fragments:
+        assert f in line, (f, line)
+    return line
+
+
 def refused(*args: str) -> str:
-    """Run osdose and assert it refused: exit 2, one line ``osdose: error: …``, no
-    traceback. The line, for the test to look into."""
-    code, out, err = run(*args)
-    assert code == 2, (code, out, err)
-    assert err.startswith("osdose: error: "), err
-    assert err.count("\n") == 1 and err.endswith("\n"), err
-    assert "Traceback" not in err + out
-    return err
+    """Run osdose and assert it refused (:func:`one_line_refusal`). The line and its end,
+    for the test to look into."""
+    return one_line_refusal(Run(*run(*args))) + "\n"
 
 
 def regimen_text(**changes: str) -> str:

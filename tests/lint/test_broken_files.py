@@ -104,6 +104,46 @@ def test_duplicate_regimen_across_files() -> None:
     ]
 
 
+def test_lookalike_regimen_across_files() -> None:
+    # 'DDP+EP1' (the digit 1) is another name than 'DDP+EPI' (the capital I), and reads alike
+    folder = DATA / "lookalike-regimen"
+    result = lint_paths([folder])
+    first, second = (folder / "first.yaml").as_posix(), (folder / "second.yaml").as_posix()
+    assert [(f.path, f.line, f.column, f.rule, f.level, f.message) for f in result.findings] == [
+        (
+            second,
+            2,
+            11,
+            "lookalike-regimen",
+            "error",
+            f"regimen name 'DDP+EP1' reads like 'DDP+EPI' at {first}:1 ('1' where 'DDP+EPI' "
+            "has 'I'): rename one of them",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "alike"),
+    [
+        ("FOLFOX", "F0LF0X", True),  # 0 for O
+        ("Folfox", "F0lf0x", True),  # in small letters too
+        ("DIA", "DlA", True),  # a capital I and a small l
+        ("DIA", "D1A", True),
+        ("Cyclo", "Cycl0", True),
+        ("AC-T", "AC-I", False),
+        ("DIA", "DLA", False),  # a capital L is no I
+        ("dia", "dla", False),  # a small i has its dot
+        ("FEC", "FFC", False),
+        ("modified", "rnodified", True),  # rn for m
+        ("VAC", "VAD", False),
+    ],
+)
+def test_lookalike_skeleton(one: str, other: str, alike: bool) -> None:
+    from osdose.lint.lookalike_regimen import skeleton
+
+    assert (skeleton(one) == skeleton(other)) is alike
+
+
 def test_superseded_by_unknown_across_the_library() -> None:
     # a rule of the library on disk, as duplicate-regimen is of the linted set: the loader,
     # which lints one text, leaves it to osdose lint (a successor renamed since never blocks
