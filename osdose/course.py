@@ -296,10 +296,13 @@ def expand_cycle(
     pct: float = 100.0,
     age_years: float | None = None,
     gfr: CalvertGfr | None = None,
+    line: int = 0,
+    source: str = "",
 ) -> list[Administration]:
     """Every administration of one cycle of ``reg`` from ``start`` (its day 1), at the
     regimen's doses by the one dose engine; :class:`NeedsMeasurement` names a drug whose
-    dose (or cumulative mg/m²) needs a weight (or BSA) the measurements do not give."""
+    dose (or cumulative mg/m²) needs a weight (or BSA) the measurements do not give.
+    ``line`` and ``source`` say where the cycle was written (``0``, ``""``: nowhere)."""
     bsa = m.bsa(formula)
     out = []
     for d in reg.drugs:
@@ -327,8 +330,8 @@ def expand_cycle(
                     a.daily,
                     a.per_m2,
                     bsa,
-                    0,
-                    "",
+                    line,
+                    source,
                     reg.name,
                     cycle,
                     cd,
@@ -368,14 +371,14 @@ def _cycle(
 ) -> list[Administration]:
     reg = _regimen(doc, (*p, "regimen"), e.regimen, table)
     pct = e.dose_percent if e.dose_percent is not None else 100.0
+    gfr = _gfr(doc, p, e)
     try:
-        adms = expand_cycle(
-            reg, e.date, m, formula, table, e.cycle, pct, age_years, _gfr(doc, p, e)
+        # each administration made once, with the line of its entry
+        return expand_cycle(
+            reg, e.date, m, formula, table, e.cycle, pct, age_years, gfr, doc.line(p), doc.path
         )
     except NeedsMeasurement as exc:
         raise doc.error(p, f"{exc.what}: {_HOW.get(exc.need, exc.need + ' is needed')}") from None
-    line = doc.line(p)
-    return [Administration(**{**a.__dict__, "line": line, "source": doc.path}) for a in adms]
 
 
 def _check_entry_fields(doc: Document, p: Where, e: Any) -> None:

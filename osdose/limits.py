@@ -110,8 +110,11 @@ def window(by_day: dict[int, float], cycle_days: int, width: int) -> tuple[float
     those doses; only the starts on which a dose is given can begin the largest window."""
     best, start = 0.0, 1
     n = cycle_days
+    # the days of the repeating schedule from day 1, long enough for a window from any day
+    # of the cycle: a window from day s is a slice of it, summed in the same order
+    days = [by_day.get(d, 0.0) for d in range(1, n + 1)] * (-(-(n + width) // n))
     for s in sorted(d for d in by_day if 1 <= d <= n) or [1]:
-        total = sum(by_day.get((s - 1 + k) % n + 1, 0.0) for k in range(width))
+        total = sum(days[s - 1 : s - 1 + width])
         if total > best:
             best, start = total, s
     return best, start

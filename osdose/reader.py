@@ -721,7 +721,9 @@ def json_value(text: str) -> Any:
         value = _JSON.decode(text)
     except RecursionError:
         raise ValueError(f"nesting deeper than {MAX_DEPTH} levels") from None
-    if _depth(value) > MAX_DEPTH:
+    # every level opens with a [ or a {: a text with no more of them than the limit cannot
+    # nest deeper (a batch line has a dozen), and is not walked
+    if text.count("[") + text.count("{") > MAX_DEPTH and _depth(value) > MAX_DEPTH:
         raise ValueError(f"nesting deeper than {MAX_DEPTH} levels")
     return value
 

@@ -202,9 +202,7 @@ def cumulative(ctx: Context) -> list[CheckResult]:
     age = o.patient.age
     given = {p.drug for p in o.prescribed}
     after = assess(running, table, o.patient.id, age_years=age, only=given)
-    before = (
-        assess(o.history.running, table, o.patient.id, age_years=age, only=()) if groups else None
-    )
+    before = o.history.assessed(table, age) if groups else None
     out = []
     for p in tracked:
         t = after.get(p.drug)

@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from osdose.course import Administration
-from osdose.cumulative import Running
+from osdose.cumulative import Exposure, Running, assess
+from osdose.drugs import DrugTable
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,25 @@ class History:
     baseline_weight_kg: float | None = None
     starts: tuple[Start, ...] = ()
     running: Running = field(default_factory=Running, hash=False, compare=False)
+    # the history's own exposure, assessed once per drug table and age (a history file is
+    # shared by a whole batch): see :meth:`assessed`
+    _assessed: dict[tuple[int, float | None], tuple[DrugTable, Exposure]] = field(
+        default_factory=dict, hash=False, compare=False, repr=False
+    )
+
+    def assessed(self, table: DrugTable, age_years: float | None) -> Exposure:
+        """``assess(running, table, age_years=age_years, only=())``, worked out once per
+        table and age (its ``patient`` is left empty: one history file serves many orders)."""
+        key = (id(table), age_years)
+        hit = self._assessed.get(key)
+        if hit is None or hit[0] is not table:
+            if len(self._assessed) >= 256:  # ages from dates of birth are many: stay bounded
+                self._assessed.clear()
+            hit = self._assessed[key] = (
+                table,
+                assess(self.running, table, "", age_years=age_years, only=()),
+            )
+        return hit[1]
 
 
 def cycle_starts(adms: tuple[Administration, ...]) -> tuple[Start, ...]:
