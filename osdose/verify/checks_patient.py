@@ -251,7 +251,8 @@ def _evaluate(
     p = next((x for x in ctx.order.prescribed if x.drug == drug), None)
     if p is None:
         return None
-    full = ctx.full_dose(drug) if drug in ctx.regimen_drugs else None
+    # a drug whose dose could not be recalculated (no measured GFR, …) has none to reduce from
+    full = ctx.full_dose(drug) if drug in ctx.expected else None
     sources = tuple(f"{MEASURE_NAMES[m.rule.measure]} rule: {m.rule.cited}" for m in measured)
     work = (*extra_work, *sources)
     binding = [m for m in measured if m.band is not None and m.band.percent < 100]
@@ -282,11 +283,15 @@ def _evaluate(
             work=work,
         )
     if full is None or p.unit != full.unit:
+        why = (
+            f"the regimen's dose of {drug} cannot be calculated ({ctx.not_computed[drug]})"
+            if drug in ctx.not_computed
+            else f"the regimen gives no dose of {drug} to reduce from"
+        )
         return CheckResult(
             check,
             Verdict.WARN,
-            f"{drug}: {where}: {drive.band.percent:g}% required; the regimen gives no dose of "
-            f"{drug} to reduce from: check by hand",
+            f"{drug}: {where}: {drive.band.percent:g}% required; {why}: check by hand",
             drug,
             work=work,
         )
@@ -349,6 +354,11 @@ def _organ(
                     )
                 )
             continue
+        dosed = ctx.regimen_drugs.get(p.drug)
+        if rules_of == "renal" and dosed is not None and dosed.basis.per == "auc":
+            auc = _by_auc(ctx, check, p.drug)
+            out.append(CheckResult(**{**auc.__dict__, "extra": extra}) if extra else auc)
+            continue
         if all(r.measure == "none" for r in rules):
             out.append(
                 CheckResult(
@@ -389,6 +399,27 @@ def _organ(
                 )
             )
     return out
+
+
+def _by_auc(ctx: Context, check: str, drug: str) -> CheckResult:
+    """A drug dosed by AUC (Calvert: AUC × (GFR + 25)): its renal adjustment is the GFR in
+    its dose, which the dose check recalculates. The drug table's renal bands are for doses
+    per m² or flat (the label's); applied to an AUC dose they would reduce it twice."""
+    if drug in ctx.not_computed:
+        return CheckResult(
+            check,
+            Verdict.NOT_CHECKED,
+            f"{drug}: dosed by AUC, whose GFR is its renal adjustment, but its dose cannot be "
+            f"calculated ({ctx.not_computed[drug]}): check renal function by hand",
+            drug,
+        )
+    return CheckResult(
+        check,
+        Verdict.PASS,
+        f"{drug}: dosed by AUC: renal function is in the dose itself (the GFR of the dose "
+        f"check); the drug table's renal bands, for doses per m² or flat, are not applied",
+        drug,
+    )
 
 
 def renal(ctx: Context) -> list[CheckResult]:

@@ -99,6 +99,51 @@ def test_an_auc_dose_without_creatinine_is_not_checked(verify) -> None:
     assert v.status != "pass"
 
 
+def test_the_label_s_renal_bands_are_not_applied_to_an_auc_dose(verify) -> None:
+    # creatinine 1.6 mg/dL: CrCl (140 − 60) × 70 / (72 × 1.6) = 5600 / 115.2 = 48.61 mL/min,
+    # in the label's 41–59 band (69.4% of a mg/m² dose). Calvert already gives the dose for
+    # that GFR: 5 × (48.61 + 25) = 368.06 mg. A second reduction (× 69.4% = 255.4 mg) would
+    # give 31% less than the dose for this patient's kidneys.
+    crcl = 80 * 70 / (72 * 1.6)
+    o = dose_of(order(serum_creatinine="1.6 mg/dL"), "carboplatin", f"{5 * (crcl + 25):.1f} mg")
+    v = verify(o)
+    (d,) = checks(v, "dose", "carboplatin")
+    assert (d.status, d.expected_mg) == ("pass", pytest.approx(5 * (crcl + 25)))
+    (r,) = checks(v, "renal", "carboplatin")
+    assert r.status == "pass"
+    assert "dosed by AUC: renal function is in the dose itself" in r.message
+    assert "69.4%" not in r.message
+
+
+def test_an_auc_dose_that_cannot_be_calculated_leaves_renal_not_checked(verify) -> None:
+    # gfr_method: measured without a gfr: no dose to recalculate (it was an internal error,
+    # KeyError, for the whole batch)
+    v = verify(order({"gfr_method": "measured"}))
+    (d,) = checks(v, "dose", "carboplatin")
+    assert d.status == "not-checked" and "gfr is needed (measured, mL/min)" in d.message
+    (r,) = checks(v, "renal", "carboplatin")
+    assert r.status == "not-checked"
+    assert "dosed by AUC, whose GFR is its renal adjustment, but its dose cannot be" in r.message
+    assert v.status != "pass"
+
+
+def test_an_order_whose_auc_dose_cannot_be_calculated_fails_alone_in_a_batch(
+    tmp_path: Path,
+) -> None:
+    bad, good = order({"gfr_method": "measured"}), order()
+    batch = tmp_path / "batch-two-orders.jsonl"
+    batch.write_text(json.dumps(bad) + "\n" + json.dumps(good) + "\n", "utf-8")
+    r = CliRunner().invoke(app, ["verify", "--batch", str(batch), "-f", "json", "-j", "1"])
+    assert "internal error" not in r.output, r.output
+    first, second = json.loads(r.stdout)  # each order has its result
+    dose = {
+        o["order"][-1]: [c for c in o["checks"] if c["check"] == "dose"] for o in (first, second)
+    }
+    assert [c["status"] for c in dose["1"] if c["drug"] == "carboplatin"] == ["not-checked"]
+    assert [c["status"] for c in dose["2"] if c["drug"] == "carboplatin"] == ["pass"]
+    assert first["status"] == "not-checked"
+
+
 def test_gfr_not_capped(verify) -> None:
     # male 30 y, 190 cm, 100 kg, creatinine 0.6: ideal 50 + 2.3 × (190/2.54 − 60) = 84.05 kg,
     # 100 kg within 130% (109.26): ideal; CrCl 110 × 84.05 / 43.2 = 214.0 → capped 125 → 750 mg.
