@@ -229,7 +229,15 @@ def verify(
         stream: Iterator[Any] = (render(v) for v in outcomes)
     else:
         stream = run_iter(paths, batch, table, options, render, source, jobs, load_any_order)
-    statuses = _emit(stream, format)
+    try:
+        statuses = _emit(stream, format)
+    finally:
+        # A reader gone (`| head`: BrokenPipeError) or any error: the workers are stopped
+        # here, now, by the generator's own `with Pool`, not by the garbage collector while
+        # the interpreter shuts down, where a pool's threads can wait on each other for ever.
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
     raise typer.Exit(_EXIT[worst((Verdict(s) for s in sorted(statuses)), Verdict.PASS)])
 
 
