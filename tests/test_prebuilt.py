@@ -21,13 +21,23 @@ ROOT = Path(__file__).resolve().parents[1]
 HELD = json.loads(prebuilt.FILE.read_text("utf-8"))
 
 
-def _fresh_build() -> Any:
-    """What ``python -m osdose.prebuilt`` would write now, built in a fresh interpreter."""
-    script = "import json; from osdose import prebuilt; print(json.dumps(prebuilt.build()))"
+def _printed(script: str) -> str:
+    """What ``script`` prints, in a fresh interpreter (a start-up of its own)."""
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
     )
-    return json.loads(done.stdout)
+    return done.stdout
+
+
+def _python(script: str) -> list[str]:
+    """What ``script`` prints in a fresh interpreter, word by word."""
+    return _printed(script).split()
+
+
+def _fresh_build() -> Any:
+    """What ``python -m osdose.prebuilt`` would write now, built in a fresh interpreter."""
+    script = "import json; from osdose import prebuilt; print(json.dumps(prebuilt.build()))"
+    return json.loads(_printed(script))
 
 
 def test_the_file_is_what_this_code_builds_from_the_shipped_files() -> None:
@@ -61,10 +71,7 @@ def test_a_start_up_takes_them_from_the_file() -> None:
         "print(t is prebuilt.shipped_thresholds(), d is prebuilt.shipped_drugs(), "
         "any(m.startswith('osdose.formats') for m in sys.modules))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert done.stdout.split() == ["True", "True", "False"]
+    assert _python(script) == ["True", "True", "False"]
 
 
 def test_other_thresholds_build_the_shipped_drug_table_again(tmp_path: Path) -> None:
@@ -79,10 +86,7 @@ def test_other_thresholds_build_the_shipped_drug_table_again(tmp_path: Path) -> 
         "print(d is prebuilt.shipped_drugs(), prebuilt.shipped_drugs() is None, "
         "'osdose.formats.drugs' in sys.modules)"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert done.stdout.split() == ["False", "True", "True"]
+    assert _python(script) == ["False", "True", "True"]
 
 
 def test_a_drug_table_given_by_path_is_read_and_checked(tmp_path: Path) -> None:

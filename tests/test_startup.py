@@ -172,8 +172,9 @@ def test_a_plain_decimal_is_read_without_typer() -> None:
         fast._typer[:] = kept
 
 
-_IMPORTS = """
-import io, json, sys
+# a script's first lines: osdose run in-process on the command line given as JSON in argv[1]
+_RUN_MAIN = """
+import io, json, os, sys
 from osdose.cli import main
 sys.stdout = io.StringIO()
 try:
@@ -181,8 +182,27 @@ try:
 except SystemExit:
     pass
 sys.stdout = sys.__stdout__
+"""
+_IMPORTS = (
+    _RUN_MAIN
+    + """
 print(json.dumps(sorted(m for m in sys.modules if m.startswith("typer._adapters"))))
 """
+)
+
+
+def _run_main_in(script: str, args: list[str], env: dict[str, str] | None = None) -> Any:
+    """The JSON ``script`` (which begins with :data:`_RUN_MAIN`) prints last, after running
+    ``osdose ARGS`` in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=env,
+    )
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 @pytest.mark.parametrize(
@@ -193,49 +213,31 @@ print(json.dumps(sorted(m for m in sys.modules if m.startswith("typer._adapters"
     ],
 )
 def test_typer_reads_the_options_without_its_pydantic_adapters(args: list[str]) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", _IMPORTS, json.dumps(args)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    assert json.loads(done.stdout.splitlines()[-1]) == []
+    assert _run_main_in(_IMPORTS, args) == []
 
 
 # --- pydantic's plugin search --------------------------------------------------------------
 
-_PLUGINS = """
-import io, json, os, sys
-from osdose.cli import main
-sys.stdout = io.StringIO()
-try:
-    main(json.loads(sys.argv[1]))
-except SystemExit:
-    pass
-sys.stdout = sys.__stdout__
+_PLUGINS = (
+    _RUN_MAIN
+    + """
 from pydantic.plugin import _loader
 found = [type(_loader).__name__, "importlib.metadata" in sys.modules, list(_loader.get_plugins())]
 os.environ["PYDANTIC_DISABLE_PLUGINS"] = ""  # plugins on again: pydantic's own loader answers
 found += [list(_loader.get_plugins()), type(sys.modules["pydantic.plugin._loader"]).__name__]
 print(json.dumps(found))
 """
+)
 
 
 def test_with_plugins_off_pydantic_finds_none_without_importlib_metadata() -> None:
     args = ["cumulative", str(EX / "case-report-course.yaml"), "--format", "json"]
-    done = subprocess.run(
-        [sys.executable, "-c", _PLUGINS, json.dumps(args)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env={k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"},
-    )
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    found = _run_main_in(_PLUGINS, args, env)
     # a course file was validated by pydantic, which asked for plugins: none, and
     # importlib.metadata was not imported; then, plugins on, pydantic's own module answered
     # (no pydantic plugin is installed here: none either)
-    assert json.loads(done.stdout.splitlines()[-1]) == ["_NoPlugins", False, [], [], "module"]
+    assert found == ["_NoPlugins", False, [], [], "module"]
 
 
 def test_plugins_asked_for_by_the_user_are_left_to_pydantic() -> None:
