@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import sys
 from collections.abc import Callable, Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,7 +28,21 @@ from osdose.cli_common import (
 from osdose.errors import OsdoseError
 from osdose.visible import visible
 
-_EXIT = {"pass": 0, "not-checked": 0, "warn": 0, "fail": 1}
+
+class VerifyFailOn(StrEnum):
+    """The mildest result that exits 1 (``--fail-on``); results rank pass < not-checked <
+    warn < fail."""
+
+    not_checked = "not-checked"
+    warn = "warn"
+    fail = "fail"
+
+
+def _exit_code(status: str, fail_on: VerifyFailOn) -> int:
+    """1 when ``status`` is ``fail_on`` or worse, else 0."""
+    from osdose.status import Verdict
+
+    return 1 if Verdict(status).rank >= Verdict(fail_on.value).rank else 0
 
 
 MAX_JOBS = 256  # worker processes of a batch; more is a slip, never a faster run
@@ -142,13 +157,22 @@ def verify(
             help="Processes for a large --batch, 1–256 (default: the cores, from 2,000 orders).",
         ),
     ] = None,
+    fail_on: Annotated[
+        VerifyFailOn,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when a result is this or worse: not-checked also fails a check that "
+            "could not be made (for CI).",
+        ),
+    ] = VerifyFailOn.fail,
 ) -> None:
     """Independently re-derive every dose of a chemotherapy order and check it.
 
     Exit 0 when nothing failed (warnings and checks that could not be
-    made are shown), 1 when a check failed, 2 when the order cannot be
-    read. With several orders, a folder or --batch, an unreadable order
-    is reported, counted as failed, and the rest are still verified.
+    made are shown; --fail-on not-checked or warn makes them exit 1),
+    1 when a check failed, 2 when the order cannot be read. With
+    several orders, a folder or --batch, an unreadable order is
+    reported, counted as failed, and the rest are still verified.
     """
     from osdose.orders import load_any_order
     from osdose.status import Verdict, worst
@@ -214,7 +238,7 @@ def verify(
             from osdose.render.verify_table import order_table
 
             emit_rich(order_table(result))
-        raise typer.Exit(_EXIT[result.status])
+        raise typer.Exit(_exit_code(result.status, fail_on))
     render: Callable[[Any], Any]
     if format is Format.json:  # rich only for the table: a JSON run never imports it
         from osdose.render.verify_json import order_line as render
@@ -238,7 +262,7 @@ def verify(
         close = getattr(stream, "close", None)
         if close is not None:
             close()
-    raise typer.Exit(_EXIT[worst((Verdict(s) for s in sorted(statuses)), Verdict.PASS)])
+    raise typer.Exit(_exit_code(worst(map(Verdict, sorted(statuses)), Verdict.PASS), fail_on))
 
 
 _ = verify

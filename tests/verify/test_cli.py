@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from osdose import __version__
@@ -182,6 +183,47 @@ def test_a_failed_check_exits_1() -> None:
     slip = [c for c in doc["checks"] if c["check"] == "error-pattern" and c["status"] == "fail"]
     assert [c["drug"] for c in slip] == ["cisplatin"]
     assert "decimal slip ×10" in slip[0]["message"]
+
+
+NOT_CHECKED_ORDER = (  # carboplatin by a measured GFR the order does not give
+    (Path(__file__).parents[2] / "examples" / "orders" / "carboplatin-paclitaxel-cycle1.yaml")
+    .read_text("utf-8")
+    .replace(
+        "regimen: carboplatin-paclitaxel", "gfr_method: measured\nregimen: carboplatin-paclitaxel"
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("order", "status", "codes"),
+    [
+        # the exit status with --fail-on fail (the default), warn and not-checked
+        ("warn", "warn", {"fail": 0, "warn": 1, "not-checked": 1}),
+        ("not-checked", "not-checked", {"fail": 0, "warn": 0, "not-checked": 1}),
+        ("fail", "fail", {"fail": 1, "warn": 1, "not-checked": 1}),
+    ],
+)
+def test_fail_on_sets_the_mildest_result_that_exits_1(
+    tmp_path: Path, order: str, status: str, codes: dict[str, int]
+) -> None:
+    not_checked = tmp_path / "order-carboplatin-measured-gfr-missing.yaml"
+    not_checked.write_text(NOT_CHECKED_ORDER, "utf-8")
+    path = {
+        "warn": FIRST,
+        "not-checked": not_checked,
+        "fail": DATA / "order-cisplatin-decimal-slip.yaml",
+    }[order]
+    default = run("verify", path, "--format", "json")
+    assert json.loads(default.stdout)["status"] == status
+    assert default.exit_code == codes["fail"]
+    for fail_on, code in codes.items():
+        assert run("verify", path, "-f", "json", "--fail-on", fail_on).exit_code == code
+    # a batch exits by its worst order, the same way
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps(yaml.safe_load(path.read_text("utf-8")), default=str) + "\n")
+    for fail_on, code in codes.items():
+        r = run("verify", "--batch", batch, "-f", "json", "--fail-on", fail_on)
+        assert r.exit_code == code, (fail_on, r.stdout[-300:])
 
 
 def test_table_output_names_each_check() -> None:
