@@ -572,7 +572,9 @@ def default_path() -> str:
 
 
 @cache
-def _load_cached(path: str) -> DrugTable:
+def _load_cached(path: str, checked_with: Any) -> DrugTable:
+    """The table at ``path``, built once per thresholds in use (``checked_with``): its checks
+    read them (an IU dose's floor against the largest plausible patient)."""
     if path == default_path():
         from osdose import prebuilt
 
@@ -587,7 +589,9 @@ def _load_cached(path: str) -> DrugTable:
 def load_drugs(path: str | Path | None = None) -> DrugTable:
     """The drug table at ``path``, or the shipped one; loaded once per path."""
     try:
-        return _load_cached(str(path) if path else default_path())
+        from osdose import thresholds
+
+        return _load_cached(str(path) if path else default_path(), thresholds.current())
     except OsdoseError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

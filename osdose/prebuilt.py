@@ -163,7 +163,7 @@ def build() -> dict[str, Any]:
     _building = True
     try:
         t = thresholds._load("")
-        d = drugs._load_cached(drugs.default_path())
+        d = drugs._load_cached(drugs.default_path(), t)
     finally:
         _building = False
     loaded = [

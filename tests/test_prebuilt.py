@@ -55,7 +55,7 @@ def test_read_back_it_equals_a_build_of_the_shipped_files(monkeypatch: pytest.Mo
     drugs._load_cached.cache_clear()
     try:
         built_thresholds = thresholds._load("")
-        built_drugs = drugs._load_cached(drugs.default_path())
+        built_drugs = drugs._load_cached(drugs.default_path(), built_thresholds)
     finally:
         thresholds._load.cache_clear()
         drugs._load_cached.cache_clear()
@@ -154,3 +154,23 @@ def test_encode_refuses_what_it_cannot_read_back() -> None:
         prebuilt.encode({1: "a"})
     with pytest.raises(TypeError):
         prebuilt.encode(object())
+
+
+def test_the_drug_table_is_built_again_for_other_thresholds(tmp_path: Path) -> None:
+    """The table's checks read the thresholds in use (an IU dose's floor against the largest
+    plausible patient): a table loaded under one thresholds file is not served under
+    another (it was cached by its path alone)."""
+    shipped = (ROOT / "osdose" / "data" / "thresholds.yaml").read_text("utf-8")
+    assert "max: 3.5 m2" in shipped
+    mine = tmp_path / "thresholds-bsa-up-to-3.yaml"
+    mine.write_text(shipped.replace("max: 3.5 m2", "max: 3.0 m2", 1), "utf-8")
+    first = drugs.load_drugs()
+    try:
+        thresholds.use(mine)
+        other = drugs.load_drugs()
+        assert thresholds.current().bsa.high == 3.0
+        assert other is not first and other == first  # built again; the same table here
+        assert drugs.load_drugs() is other  # and kept, for these thresholds
+    finally:
+        thresholds.use(None)
+    assert drugs.load_drugs() is first
