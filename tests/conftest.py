@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if any(counts.values()):
         shown = ", ".join(f"{n} {kind}" for kind, n in counts.items())
         terminalreporter.write_line(f"PostgreSQL tests (on the workers): {shown}")
+
+
+@pytest.fixture(autouse=True)
+def _shipped_thresholds_after() -> Iterator[None]:
+    """``--thresholds`` is process state (:func:`osdose.thresholds.use`): a test that ran a
+    command with it must not leave it to the next test of the same worker."""
+    from osdose import thresholds
+
+    use = thresholds.use  # the real one: a test may monkeypatch it
+    yield
+    use(None)

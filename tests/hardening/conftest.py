@@ -88,16 +88,6 @@ def drug_table(tmp_path: Path) -> Callable[[str, str], tuple[Path, int]]:
     return make
 
 
-@pytest.fixture(autouse=True)
-def _shipped_thresholds() -> Iterator[None]:
-    """``--thresholds`` is process state (osdose.thresholds.use): not carried between runs."""
-    from osdose import thresholds
-
-    use = thresholds.use  # the real one: a test may monkeypatch it
-    yield
-    use(None)
-
-
 @pytest.fixture
 def in_tmp(tmp_path: Path) -> Iterator[Path]:
     """Run in an empty folder (relative paths in messages stay short)."""
