@@ -355,11 +355,8 @@ def _organ(
                 )
             continue
         dosed = ctx.regimen_drugs.get(p.drug)
-        if rules_of == "renal" and dosed is not None and dosed.basis.per == "auc":
-            auc = _by_auc(ctx, check, p.drug)
-            out.append(CheckResult(**{**auc.__dict__, "extra": extra}) if extra else auc)
-            continue
-        if all(r.measure == "none" for r in rules):
+        by_auc = rules_of == "renal" and dosed is not None and dosed.basis.per == "auc"
+        if all(r.measure == "none" for r in rules) and not by_auc:
             out.append(
                 CheckResult(
                     check,
@@ -379,6 +376,10 @@ def _organ(
                 missing.append(why or f"no {MEASURE_NAMES[r.measure]} on the order")
                 continue
             measured.append(_Measured(r, value, r.band_for(value), _shown(r, value)))
+        if by_auc:
+            auc = _by_auc(ctx, check, p.drug, measured)
+            out.append(CheckResult(**{**auc.__dict__, "extra": extra}) if extra else auc)
+            continue
         if measured:
             result = _evaluate(ctx, check, p.drug, measured, extra_work)
             if result is not None:
@@ -401,10 +402,24 @@ def _organ(
     return out
 
 
-def _by_auc(ctx: Context, check: str, drug: str) -> CheckResult:
+def _by_auc(ctx: Context, check: str, drug: str, measured: list[_Measured]) -> CheckResult:
     """A drug dosed by AUC (Calvert: AUC × (GFR + 25)): its renal adjustment is the GFR in
     its dose, which the dose check recalculates. The drug table's renal bands are for doses
-    per m² or flat (the label's); applied to an AUC dose they would reduce it twice."""
+    per m² or flat (the label's); applied to an AUC dose they would reduce it twice. A band
+    that gives no dose (review, or 0%) still warns: the source has no recommendation for
+    kidneys that poor, whatever the formula gives."""
+    stop = [m for m in measured if m.band and (m.band.action == "review" or m.band.percent <= 0)]
+    if stop:
+        m = stop[0]
+        assert m.band is not None
+        return CheckResult(
+            check,
+            Verdict.WARN,
+            f"{drug}: dosed by AUC, but {m.shown} is {band_text(m.band, m.rule.unit)}: "
+            f"{m.band.action or 'avoid'} — the source gives no dose for this range, whatever "
+            f"Calvert's formula gives ({m.rule.cited})",
+            drug,
+        )
     if drug in ctx.not_computed:
         return CheckResult(
             check,

@@ -115,6 +115,23 @@ def test_the_label_s_renal_bands_are_not_applied_to_an_auc_dose(verify) -> None:
     assert "69.4%" not in r.message
 
 
+def test_an_auc_dose_below_the_label_s_lowest_band_still_warns(verify) -> None:
+    # creatinine 6 mg/dL: CrCl 80 × 70 / (72 × 6) = 12.96 mL/min, below the label's 16 mL/min
+    # ('too limited to permit a recommendation'): Calvert gives 5 × (12.96 + 25) = 189.8 mg,
+    # but no source gives a dose for such kidneys; the renal row warns, it does not pass
+    crcl = 80 * 70 / (72 * 6)
+    o = dose_of(order(serum_creatinine="6 mg/dL"), "carboplatin", f"{5 * (crcl + 25):.1f} mg")
+    v = verify(o)
+    (d,) = checks(v, "dose", "carboplatin")
+    assert (d.status, d.expected_mg) == ("pass", pytest.approx(5 * (crcl + 25)))
+    (r,) = checks(v, "renal", "carboplatin")
+    assert r.status == "warn"
+    assert (
+        "dosed by AUC, but CrCl (Cockcroft–Gault) 12.96 mL/min is < 16 mL/min: review" in r.message
+    )
+    assert v.status in ("warn", "fail")
+
+
 def test_an_auc_dose_that_cannot_be_calculated_leaves_renal_not_checked(verify) -> None:
     # gfr_method: measured without a gfr: no dose to recalculate (it was an internal error,
     # KeyError, for the whole batch)
