@@ -333,16 +333,23 @@ def test_a_closed_stdout_is_not_an_internal_error(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=tmp_path,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # SIGABRT dumps every thread's stack
     )
     assert p.stdout is not None and p.stderr is not None
     p.stdout.read(10)
     p.stdout.close()
     try:  # a hang (the workers not stopped) fails the test, it does not hang the suite
-        _, err_bytes = p.communicate(timeout=120)
+        _, err_bytes = p.communicate(timeout=60)
     except subprocess.TimeoutExpired:
-        p.kill()
-        p.communicate()
-        raise AssertionError("osdose did not exit within 120 s of its reader going away") from None
+        import signal
+
+        p.send_signal(signal.SIGABRT)  # where it waits, for the failure's message
+        _, dumped = p.communicate()
+        stacks = dumped.decode(errors="replace")
+        stacks = stacks[stacks.find("Fatal Python error") :]
+        raise AssertionError(
+            f"osdose did not exit within 60 s of its reader going away:\n{stacks}"
+        ) from None
     err = err_bytes.decode()
     assert p.returncode in (1, 2)
     assert "internal error" not in err and "Traceback" not in err

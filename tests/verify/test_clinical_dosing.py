@@ -99,17 +99,25 @@ def test_an_auc_dose_without_creatinine_is_not_checked(verify) -> None:
     assert v.status != "pass"
 
 
+def _calvert_dose_at(verify: Any, creatinine_mg_dl: float) -> tuple[Any, Any]:
+    """The order, a man of 60 and 70 kg, at this creatinine, carboplatin prescribed at
+    Calvert's dose for its Cockcroft–Gault CrCl, (140 − 60) × 70 / (72 × creatinine): the
+    dose check passes; the verification and carboplatin's renal row."""
+    crcl = 80 * 70 / (72 * creatinine_mg_dl)
+    o = order(serum_creatinine=f"{creatinine_mg_dl:g} mg/dL")
+    v = verify(dose_of(o, "carboplatin", f"{5 * (crcl + 25):.1f} mg"))
+    (d,) = checks(v, "dose", "carboplatin")
+    assert (d.status, d.expected_mg) == ("pass", pytest.approx(5 * (crcl + 25)))
+    (r,) = checks(v, "renal", "carboplatin")
+    return v, r
+
+
 def test_the_label_s_renal_bands_are_not_applied_to_an_auc_dose(verify) -> None:
     # creatinine 1.6 mg/dL: CrCl (140 − 60) × 70 / (72 × 1.6) = 5600 / 115.2 = 48.61 mL/min,
     # in the label's 41–59 band (69.4% of a mg/m² dose). Calvert already gives the dose for
     # that GFR: 5 × (48.61 + 25) = 368.06 mg. A second reduction (× 69.4% = 255.4 mg) would
     # give 31% less than the dose for this patient's kidneys.
-    crcl = 80 * 70 / (72 * 1.6)
-    o = dose_of(order(serum_creatinine="1.6 mg/dL"), "carboplatin", f"{5 * (crcl + 25):.1f} mg")
-    v = verify(o)
-    (d,) = checks(v, "dose", "carboplatin")
-    assert (d.status, d.expected_mg) == ("pass", pytest.approx(5 * (crcl + 25)))
-    (r,) = checks(v, "renal", "carboplatin")
+    _, r = _calvert_dose_at(verify, 1.6)
     assert r.status == "pass"
     assert "dosed by AUC: renal function is in the dose itself" in r.message
     assert "69.4%" not in r.message
@@ -119,12 +127,7 @@ def test_an_auc_dose_below_the_label_s_lowest_band_still_warns(verify) -> None:
     # creatinine 6 mg/dL: CrCl 80 × 70 / (72 × 6) = 12.96 mL/min, below the label's 16 mL/min
     # ('too limited to permit a recommendation'): Calvert gives 5 × (12.96 + 25) = 189.8 mg,
     # but no source gives a dose for such kidneys; the renal row warns, it does not pass
-    crcl = 80 * 70 / (72 * 6)
-    o = dose_of(order(serum_creatinine="6 mg/dL"), "carboplatin", f"{5 * (crcl + 25):.1f} mg")
-    v = verify(o)
-    (d,) = checks(v, "dose", "carboplatin")
-    assert (d.status, d.expected_mg) == ("pass", pytest.approx(5 * (crcl + 25)))
-    (r,) = checks(v, "renal", "carboplatin")
+    v, r = _calvert_dose_at(verify, 6)
     assert r.status == "warn"
     assert (
         "dosed by AUC, but CrCl (Cockcroft–Gault) 12.96 mL/min is < 16 mL/min: review" in r.message
