@@ -66,3 +66,35 @@ def test_a_file_larger_than_the_limit_is_refused_before_any_order(
         "is larger than 16 bytes, the largest file osdose reads, so not a JSONL batch file"
         in str(found)
     )
+
+
+def test_a_pool_whose_teardown_hangs_is_killed_after_the_stop_seconds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Pool.terminate can wait for good on a result a terminated worker was half-way through
+    # sending: the command must still end. Here a teardown that never returns.
+    import threading
+
+    from osdose.verify import batch
+
+    never = threading.Event()
+
+    class Worker:
+        exitcode: int | None = None
+        killed = False
+
+        def kill(self) -> None:
+            self.killed = True
+
+    class HangingPool:
+        def __init__(self) -> None:
+            self._pool = [Worker(), Worker()]
+
+        def terminate(self) -> None:
+            never.wait()
+
+    monkeypatch.setattr(batch, "STOP_SECONDS", 0.05)
+    pool = HangingPool()
+    batch._stop(pool)
+    assert [w.killed for w in pool._pool] == [True, True]
+    never.set()
