@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -250,7 +250,7 @@ def verify(
             run_iter(paths, batch, table, options, lambda v: v, source, jobs=1, load=load_any_order)
         )
         sheet.write(outcomes)
-        stream: Iterator[Any] = (render(v) for v in outcomes)
+        stream: Generator[Any, None, None] = (render(v) for v in outcomes)
     else:
         stream = run_iter(paths, batch, table, options, render, source, jobs, load_any_order)
     try:
@@ -259,9 +259,7 @@ def verify(
         # A reader gone (`| head`: BrokenPipeError) or any error: the workers are stopped
         # here, now, by the generator's own `with Pool`, not by the garbage collector while
         # the interpreter shuts down, where a pool's threads can wait on each other for ever.
-        close = getattr(stream, "close", None)
-        if close is not None:
-            close()
+        stream.close()
     raise typer.Exit(_exit_code(worst(map(Verdict, sorted(statuses)), Verdict.PASS), fail_on))
 
 

@@ -271,9 +271,8 @@ def read_bundle(path: str | Path) -> Bundle:
         raise FileError(name, None, "Bundle.entry must be a list")
     from osdose.thresholds import max_fhir_list_items
 
-    if len(raw_entries) > max_fhir_list_items():
-        problem = too_long("Bundle.entry", len(raw_entries), max_fhir_list_items())
-        raise FileError(name, None, problem)
+    if len(raw_entries) > (most := max_fhir_list_items()):
+        raise FileError(name, None, too_long("Bundle.entry", len(raw_entries), most))
     shell = {**data, "entry": [_without_resource(e) for e in raw_entries]}
     try:
         model_of("Bundle", shell)

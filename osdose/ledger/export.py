@@ -10,6 +10,7 @@ when) go in the entry's ``notes`` (a course entry for one drug has no fields for
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -152,19 +153,12 @@ def course_chunks(
     notes = signed if signed is not None else {}
     yield "".join(f"# {line}\n" for line in header.splitlines())
     yield mapping_text("patient", {"id": patient})
-    chunk: list[str] = []
-    empty = True
-    for a, i in administrations:
-        if empty:
-            chunk.append("administrations:\n")
-            empty = False
-        chunk.append(entry_text(entry(a, i, notes.get(i, ""))))
-        if len(chunk) >= 1000:
-            yield "".join(chunk)
-            chunk = []
-    if empty:
-        chunk.append("administrations: []\n")
-    yield "".join(chunk)
+    entries = (entry_text(entry(a, i, notes.get(i, ""))) for a, i in administrations)
+    first = next(entries, None)
+    if first is None:
+        yield "administrations: []\n"
+        return
+    yield from _in_pieces(itertools.chain(["administrations:\n", first], entries))
 
 
 def jsonl_chunks(
@@ -179,13 +173,14 @@ def jsonl_chunks(
 
     notes = signed if signed is not None else {}
     yield header_line({"id": patient, "notes": " ".join(header.splitlines())})
-    chunk: list[str] = []
-    for a, i in administrations:
-        chunk.append(entry_line(entry(a, i, notes.get(i, ""))))
-        if len(chunk) >= 1000:
-            yield "".join(chunk)
-            chunk = []
-    yield "".join(chunk)
+    yield from _in_pieces(entry_line(entry(a, i, notes.get(i, ""))) for a, i in administrations)
+
+
+def _in_pieces(lines: Iterable[str], size: int = 1000) -> Iterator[str]:
+    """``lines`` joined ``size`` at a time, to write as they come."""
+    it = iter(lines)
+    while piece := list(itertools.islice(it, size)):
+        yield "".join(piece)
 
 
 @dataclass(frozen=True)

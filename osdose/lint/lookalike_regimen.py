@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from osdose.lint.finding import Severity
+from osdose.regimen import name_key
 
 ID = "lookalike-regimen"
 SEVERITY: Severity = "error"
@@ -28,8 +29,6 @@ _PAIR_MARK = {"rn": "m", "vv": "w", "cl": "d"}
 def skeleton(name: str) -> str:
     """What ``name`` looks like: characters drawn alike made one, then compared as the
     loader compares names (:func:`osdose.regimen.name_key`)."""
-    from osdose.regimen import name_key
-
     return name_key(_PAIRS.sub(lambda m: _PAIR_MARK[m.group()], name).translate(_ALIKE))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -112,7 +112,7 @@ def run_iter(
     ledger: LedgerHistory | None = None,
     jobs: int | None = None,
     load: OrderLoader = load_order,
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     """Every order of ``paths`` (files or folders) and ``batch`` (JSONL), rendered, in order,
     as soon as each is ready (a caller can write while workers still verify).
 

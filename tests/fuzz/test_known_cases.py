@@ -73,6 +73,14 @@ def _read_only_ledger(tmp: Path) -> str:
     return str(led)
 
 
+def _batch_with_cycle(tmp: Path, cycle: str) -> list[str]:
+    """``verify --batch`` of one line: the first order of the shipped three, its cycle
+    written as ``cycle``."""
+    line = (EXAMPLES / "orders/three-orders.jsonl").read_text("utf-8").splitlines()[0]
+    batch = _file(tmp, "b.jsonl", line.replace('"cycle": 3', f'"cycle": {cycle}') + "\n")
+    return ["verify", "--batch", batch, "--jobs", "1"]
+
+
 def _fifo(tmp: Path) -> str:
     path = tmp / "course.yaml"
     os.mkfifo(path)
@@ -183,59 +191,17 @@ CASES: dict[str, tuple[str, Setup, set[int]]] = {
     "regimen-from-dev-zero": ("§4", lambda t: ["dose", "/dev/zero", *W], {2}),
     "batch-line-nested-2000-deep": (
         "§4",
-        lambda t: [
-            "verify",
-            "--batch",
-            _file(
-                t,
-                "b.jsonl",
-                (EXAMPLES / "orders/three-orders.jsonl")
-                .read_text("utf-8")
-                .splitlines()[0]
-                .replace('"cycle": 3', '"cycle": ' + "[" * 2000 + "]" * 2000)
-                + "\n",
-            ),
-            "--jobs",
-            "1",
-        ],
+        lambda t: _batch_with_cycle(t, "[" * 2000 + "]" * 2000),
         {1, 2},
     ),
     "batch-line-5000-digit-cycle": (
         "§4",
-        lambda t: [
-            "verify",
-            "--batch",
-            _file(
-                t,
-                "b.jsonl",
-                (EXAMPLES / "orders/three-orders.jsonl")
-                .read_text("utf-8")
-                .splitlines()[0]
-                .replace('"cycle": 3', '"cycle": ' + "9" * 5000)
-                + "\n",
-            ),
-            "--jobs",
-            "1",
-        ],
+        lambda t: _batch_with_cycle(t, "9" * 5000),
         {1, 2},
     ),
     "batch-line-25-digit-cycle": (
         "§4",
-        lambda t: [
-            "verify",
-            "--batch",
-            _file(
-                t,
-                "b.jsonl",
-                (EXAMPLES / "orders/three-orders.jsonl")
-                .read_text("utf-8")
-                .splitlines()[0]
-                .replace('"cycle": 3', '"cycle": ' + "1" * 25)
-                + "\n",
-            ),
-            "--jobs",
-            "1",
-        ],
+        lambda t: _batch_with_cycle(t, "1" * 25),
         {1, 2},
     ),
     # §5 terminal and text safety

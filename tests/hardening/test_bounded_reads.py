@@ -37,6 +37,15 @@ def _link_to_zero(tmp_path: Path, name: str) -> str:
     return str(path)
 
 
+def _thresholds(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """The shipped thresholds file with ``old`` written as ``new``, as ``name``."""
+    text = SHIPPED_THRESHOLDS.read_text("utf-8")
+    assert old in text, old
+    path = tmp_path / name
+    path.write_text(text.replace(old, new), "utf-8")
+    return path
+
+
 NOT_REGULAR = "is not a regular file (a device, pipe or socket)"
 
 
@@ -94,11 +103,8 @@ def test_the_size_bound_is_stated_and_configurable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert input_limit() == DEFAULT_MAX_FILE_BYTES == 1 << 30
-    small = tmp_path / "thresholds-1-mib.yaml"
-    small.write_text(
-        SHIPPED_THRESHOLDS.read_text().replace(
-            "max_file_bytes: 1073741824", "max_file_bytes: 1048576"
-        )
+    small = _thresholds(
+        tmp_path, "thresholds-1-mib.yaml", "max_file_bytes: 1073741824", "max_file_bytes: 1048576"
     )
     course = tmp_path / "course-2-mib.yaml"
     line = "  - {date: 2021-04-01, drug: epirubicin, dose: 1 mg, bsa: 1.84 m2}  # " + "x" * 60
@@ -115,33 +121,34 @@ def test_the_size_bound_is_stated_and_configurable(
 
 
 def test_the_size_bound_has_a_stated_range(tmp_path: Path) -> None:
-    bad = tmp_path / "thresholds-12-bytes.yaml"
-    bad.write_text(
-        SHIPPED_THRESHOLDS.read_text().replace("max_file_bytes: 1073741824", "max_file_bytes: 12")
+    bad = _thresholds(
+        tmp_path, "thresholds-12-bytes.yaml", "max_file_bytes: 1073741824", "max_file_bytes: 12"
     )
     err = refused("--thresholds", str(bad), "cumulative", COURSE)
     assert "max_file_bytes must be from 1,048,576 to 1,099,511,627,776, got 12" in err
 
 
-def test_a_day_range_to_200000000_is_refused_before_it_is_expanded(tmp_path: Path) -> None:
-    regimen = tmp_path / "regimen-days-1-200000000.yaml"
-    regimen.write_text(regimen_text(**{"days: 1-3": 'days: "1-200000000"'}))
+@pytest.mark.parametrize(
+    ("name", "old", "new", "why"),
+    [
+        # a range is checked before it is expanded
+        ("days-1-200000000", "days: 1-3", 'days: "1-200000000"', "day 200000000 is outside 1–365"),
+        ("days-1-365-twice", "days: 1-3", 'days: "1-365, 1-365"', "days lists more than 365 days"),
+        (
+            "cycles-1e11",
+            "cycles: 11",
+            "cycles: 100000000000",
+            "cycles must be from 1 to 100, got 100,000,000,000",
+        ),
+    ],
+)
+def test_a_regimen_count_beyond_its_bound_is_refused(
+    tmp_path: Path, name: str, old: str, new: str, why: str
+) -> None:
+    regimen = tmp_path / f"regimen-{name}.yaml"
+    regimen.write_text(regimen_text(**{old: new}))
     err = refused("dose", str(regimen), *BODY)
-    assert "day 200000000 is outside 1–365" in err
-
-
-def test_a_days_list_longer_than_a_year_is_refused(tmp_path: Path) -> None:
-    regimen = tmp_path / "regimen-days-1-365-twice.yaml"
-    regimen.write_text(regimen_text(**{"days: 1-3": 'days: "1-365, 1-365"'}))
-    err = refused("dose", str(regimen), *BODY)
-    assert "days lists more than 365 days" in err
-
-
-def test_a_cycle_count_beyond_100_is_refused(tmp_path: Path) -> None:
-    regimen = tmp_path / "regimen-cycles-1e11.yaml"
-    regimen.write_text(regimen_text(**{"cycles: 11": "cycles: 100000000000"}))
-    err = refused("dose", str(regimen), *BODY)
-    assert "cycles must be from 1 to 100, got 100,000,000,000" in err
+    assert why in err
 
 
 def test_a_drug_with_more_than_20_vial_sizes_is_refused(tmp_path: Path) -> None:
@@ -254,20 +261,20 @@ def test_a_fhir_list_longer_than_the_bound_is_refused_before_validation(tmp_path
 
 
 def test_a_fhir_bundle_with_more_entries_than_the_bound_is_refused(tmp_path: Path) -> None:
-    small = tmp_path / "thresholds-fhir-lists-of-20.yaml"
-    small.write_text(
-        SHIPPED_THRESHOLDS.read_text().replace(
-            "max_fhir_list_items: 10000", "max_fhir_list_items: 20"
-        )
+    small = _thresholds(
+        tmp_path,
+        "thresholds-fhir-lists-of-20.yaml",
+        "max_fhir_list_items: 10000",
+        "max_fhir_list_items: 20",
     )
     order = _fhir_order_with(tmp_path, "order-21-entries.json", "entries", 21)
     err = refused("--thresholds", str(small), "verify", str(order))
     assert "Bundle.entry has 21 items, more than the 20 osdose reads in one list" in err
-    bad = tmp_path / "thresholds-fhir-lists-of-9.yaml"
-    bad.write_text(
-        SHIPPED_THRESHOLDS.read_text().replace(
-            "max_fhir_list_items: 10000", "max_fhir_list_items: 9"
-        )
+    bad = _thresholds(
+        tmp_path,
+        "thresholds-fhir-lists-of-9.yaml",
+        "max_fhir_list_items: 10000",
+        "max_fhir_list_items: 9",
     )
     err = refused("--thresholds", str(bad), "verify", str(FHIR_ORDER))
     assert "max_fhir_list_items must be from 10 to 1,073,741,824, got 9" in err
