@@ -84,7 +84,32 @@ def parse_basis(text: Any, field: str = "dose", drug: Drug | None = None) -> Bas
     """Parse a dose basis, refusing anything that is not mass or IU per m², per kg or flat.
 
     ``drug`` is the drug dosed: it says what a bare "units" means (bleomycin: USP units)
-    and how small an IU amount may be before it is surely USP units written as IU."""
+    and how small an IU amount may be before it is surely USP units written as IU.
+
+    A text is read once per spelling, field and drug (a library, a batch of orders and a
+    ledger import repeat the same doses thousands of times): its basis is kept with the
+    drug itself, so that the drug's identity is never another's. A dose of a drug dosed in
+    units is read every time (its floor depends on the thresholds file in use), and a text
+    that is refused is refused again, with the same words, each time."""
+    if type(text) is not str or (drug is not None and drug.units is not None):
+        return _parse_basis(text, field, drug)
+    key = (text, field, id(drug))
+    kept = _KEPT.get(key)
+    if kept is not None and kept[0] is drug:
+        return kept[1]
+    found = _parse_basis(text, field, drug)
+    if len(_KEPT) >= _KEPT_MAX:
+        _KEPT.clear()
+    _KEPT[key] = (drug, found)
+    return found
+
+
+#: (text, field, the drug's identity) -> (the drug, its basis); emptied when full
+_KEPT: dict[tuple[str, str, int], tuple[Drug | None, Basis]] = {}
+_KEPT_MAX = 8192
+
+
+def _parse_basis(text: Any, field: str, drug: Drug | None) -> Basis:
     s = str(text).strip() if isinstance(text, str) else text
     if isinstance(s, str) and _AUC.search(s):
         return _auc(s, field)

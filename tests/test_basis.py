@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from osdose.basis import parse_basis
@@ -60,3 +62,44 @@ def test_bases(text: str, amount: float, unit: str, per: str, shown: str | None)
 def test_refused(text: str, message: str) -> None:
     with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_basis(text)
+
+
+def test_a_text_is_read_once_per_spelling_field_and_drug() -> None:
+    import dataclasses
+
+    from osdose.drugs import load_drugs
+
+    cis = load_drugs().resolve("cisplatin")
+    first = parse_basis("112 mg/m2", "dose", cis)
+    assert parse_basis("112 mg/m2", "dose", cis) is first  # kept
+    assert parse_basis(" 112 mg/m2", "dose", cis) == first  # another spelling, the same basis
+    other = dataclasses.replace(cis)  # the same name in another table: read for itself
+    assert parse_basis("112 mg/m2", "dose", other) == first
+    for _ in range(2):  # a refusal is never kept as an answer: refused again, same words
+        with pytest.raises(InputError, match="dose must be greater than zero, got 0 mg/m²"):
+            parse_basis("0 mg/m2", "dose", cis)
+    for field in ("max_dose", "dose"):  # the field is the refusal's own
+        with pytest.raises(InputError, match=f"^{field} must be a dose per administration day"):
+            parse_basis("40 mg/m2/day", field, cis)
+
+
+def test_a_drug_dosed_in_units_is_read_against_the_thresholds_in_use_each_time(
+    tmp_path: Path,
+) -> None:
+    from osdose import thresholds
+    from osdose.drugs import load_drugs
+
+    bleo = load_drugs().resolve("bleomycin")
+    # bleomycin's floor is 1,000 IU an administration; 15 IU/m² × the largest BSA of the
+    # shipped thresholds, 3.5 m², is 52.5 IU: surely 15 USP units written as IU, refused
+    for _ in range(2):
+        with pytest.raises(InputError, match="units written as IU"):
+            parse_basis("15 IU/m2", "dose", bleo)
+    # thresholds whose largest BSA is 80 m²: 15 × 80 = 1,200 IU reaches the floor
+    shipped = Path(thresholds.__file__).with_name("data") / "thresholds.yaml"
+    text = shipped.read_text(encoding="utf-8")
+    assert "bsa: {min: 0.1 m2, max: 3.5 m2," in text
+    custom = tmp_path / "thresholds.yaml"
+    custom.write_text(text.replace("max: 3.5 m2,", "max: 80 m2,"), encoding="utf-8")
+    thresholds.use(custom)  # (reset after each test by tests/conftest.py)
+    assert parse_basis("15 IU/m2", "dose", bleo).amount == 15.0

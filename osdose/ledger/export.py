@@ -13,16 +13,16 @@ import datetime as dt
 import itertools
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from osdose.basis import parse_basis
 from osdose.course import Administration
 from osdose.ledger.records import usual
+from osdose.render.json_text import cached_number
 
 _string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes
-_float_text = float.__repr__  # what json.dumps writes of a finite float
 
 if TYPE_CHECKING:
     from osdose.drugs import DrugTable
@@ -82,9 +82,9 @@ def _dose_text(dose: float | None, per_m2_dose: float | None, bsa: float | None,
         # search: per m² when the amount is per m² × BSA (it reads back by that very
         # product), else the amount when amount ÷ BSA is the per m² recorded
         if dose == per_m2_dose * bsa:
-            return f"{per_m2_dose * 1.0!r} {unit}/m2"
+            return f"{cached_number(per_m2_dose * 1.0)} {unit}/m2"
         if dose / bsa == per_m2_dose:
-            return f"{dose * 1.0!r} {unit}"
+            return f"{cached_number(dose * 1.0)} {unit}"
     forms: list[tuple[float, bool]] = []
     if per_m2_dose is not None:
         forms.append((per_m2_dose, True))
@@ -208,7 +208,13 @@ def export_chunks(
     from osdose.ledger.actions import Listed, read_back
     from osdose.ledger.entries import checked_name
     from osdose.ledger.history import administration
-    from osdose.ledger.pages import Page, record_of, signatures_of
+    from osdose.ledger.pages import (
+        EXPORT_COLUMNS,
+        EXPORT_SIGNATURE_COLUMNS,
+        Page,
+        record_of,
+        signatures_of,
+    )
     from osdose.ledger.records import LedgerError
 
     checked_name(patient, "patient id")
@@ -223,7 +229,15 @@ def export_chunks(
         "who verified each is in its notes."
     )
     if fmt == "jsonl":
-        return Exported(count, _jsonl_rows(store.page(which), patient, header, drugs, where))
+        lines = Page(
+            patient, limit=None, by_id=True, columns=EXPORT_COLUMNS,
+            signature_columns=EXPORT_SIGNATURE_COLUMNS,
+        )  # fmt: skip
+
+        def whole(record_id: int) -> Entry:
+            return next(store.page(Page(patient, limit=None, record=record_id)))
+
+        return Exported(count, _jsonl_rows(store.page(lines), patient, header, drugs, where, whole))
     notes: dict[int, str] = {}
 
     def in_effect() -> Iterator[tuple[Administration, int]]:
@@ -238,27 +252,36 @@ def export_chunks(
 
 
 def _jsonl_rows(
-    rows: Iterator[Entry], patient: str, header: str, drugs: DrugTable, where: str
+    rows: Iterator[Entry],
+    patient: str,
+    header: str,
+    drugs: DrugTable,
+    where: str,
+    whole: Callable[[int], Entry],
 ) -> Iterator[str]:
     """:func:`jsonl_chunks` of the rows of the records in effect, as the database gives
-    them: the same text (a test compares them), each usual row written straight from its
-    values (a million records are a million lines: a :class:`Record`, an
-    :class:`Administration` and a ``json.dumps`` each were most of the time).
+    them (the columns :data:`~osdose.ledger.pages.EXPORT_COLUMNS` and
+    :data:`~osdose.ledger.pages.EXPORT_SIGNATURE_COLUMNS`): the same text (a test compares
+    them), each usual row written straight from its values (a million records are a
+    million lines: a :class:`Record`, an :class:`Administration` and a ``json.dumps`` each
+    were most of the time).
 
     A usual row is checked as :func:`~osdose.ledger.actions.read_back` checks a record
     (:func:`~osdose.ledger.records.usual`: what ``check_values`` accepts at a glance) and
     as :func:`~osdose.ledger.history.administration` does (a date, a drug in the table, a
-    unit); any other row takes that path itself, which refuses it or writes it."""
+    unit); any other record is read ``whole`` (by its id) and takes that path itself, which
+    refuses it or writes it."""
     from osdose.course_jsonl import header_line
 
     yield header_line({"id": patient, "notes": " ".join(header.splitlines())})
-    names: dict[str, str] = {}  # a drug as recorded -> its name in the table
+    names: dict[str, str] = {}  # a drug as recorded -> its name in the table, as JSON
+    last_day: Any = None  # the day of the row before, and its text (a day has many rows)
+    iso = ""
     chunk: list[str] = []
-    for e in rows:
-        row, _, sigs = e
+    for row, _, sigs in rows:
         (
-            rid, _, _, day, drug, unit, dose, per_m2, bsa, regimen, cycle, cycle_day, percent,
-            voids, _, _, recorded_at, recorded_by, _, _,
+            rid, day, drug, unit, dose, per_m2, bsa, regimen, cycle, cycle_day, percent, voids,
+            recorded_at, recorded_by,
         ) = row  # fmt: skip
         if (
             not usual(dose, per_m2, bsa, percent, cycle, cycle_day, voids)
@@ -266,13 +289,14 @@ def _jsonl_rows(
             or type(drug) is not str
             or not (type(day) is str or type(day) is dt.date)
         ):
-            chunk.append(_slow_line(e, drugs, where))
+            chunk.append(_slow_line(whole(rid), drugs, where))
         else:
             name = names.get(drug)
             if name is None:  # an unknown drug is refused as administration() refuses it
-                name = names[drug] = drugs.resolve(drug, f"ledger record {rid}").name
-            when: dt.date = dt.date.fromisoformat(day) if isinstance(day, str) else day
-            iso = when.isoformat()
+                name = names[drug] = _string(drugs.resolve(drug, f"ledger record {rid}").name)
+            if day != last_day:
+                when = dt.date.fromisoformat(day) if isinstance(day, str) else day
+                last_day, iso = day, when.isoformat()
             notes = f"ledger record {rid}"
             if regimen:
                 pct = percent if percent is not None else 100.0
@@ -282,18 +306,18 @@ def _jsonl_rows(
                     f"{f' at {pct:g}%' if pct != 100 else ''}"
                 )
             notes += f"; recorded by {recorded_by} at {recorded_at}"
-            for s in sigs:  # SIGNATURE_COLUMNS: meaning, signed_at, signed_by at 3, 4, 5
-                notes += f"; {s[3]} by {s[5]} at {s[4]}"
+            for _, meaning, signed_at, signed_by in sigs:
+                notes += f"; {meaning} by {signed_by} at {signed_at}"
             text = _string(_dose_text(dose, per_m2, bsa, unit))
             if bsa is None:
                 chunk.append(
-                    f'{{"date": "{iso}", "drug": {_string(name)}, "dose": {text}, '
+                    f'{{"date": "{iso}", "drug": {name}, "dose": {text}, '
                     f'"notes": {_string(notes)}}}\n'
                 )
             else:
                 chunk.append(
-                    f'{{"date": "{iso}", "drug": {_string(name)}, "dose": {text}, '
-                    f'"bsa": {_float_text(bsa)}, "notes": {_string(notes)}}}\n'
+                    f'{{"date": "{iso}", "drug": {name}, "dose": {text}, '
+                    f'"bsa": {cached_number(bsa)}, "notes": {_string(notes)}}}\n'
                 )
         if len(chunk) >= 1000:
             yield "".join(chunk)

@@ -10,7 +10,7 @@ listing a million records holds one in memory, and a page of 50 reads 50.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,19 @@ class Page:
     since: dt.date | None = None
     limit: int | None = DEFAULT_LIMIT
     by_id: bool = False  # in the order recorded (export: the order totals are summed in)
+    record: int | None = None  # only the record with this id
+    # which columns of each record and of each signature the rows hold (the id first, both)
+    columns: tuple[str, ...] = COLUMNS
+    signature_columns: tuple[str, ...] = SIGNATURE_COLUMNS
+
+
+#: What a line of ``ledger export --format jsonl`` is written from (the rest, the ledger's
+#: own kind, patient, source and hashes, were a third of SQLite's time in a large export)
+EXPORT_COLUMNS = (
+    "id", "date", "drug", "unit", "dose", "dose_per_m2", "bsa_m2", "regimen", "cycle", "day",
+    "dose_percent", "voids", "recorded_at", "recorded_by",
+)  # fmt: skip
+EXPORT_SIGNATURE_COLUMNS = ("id", "meaning", "signed_at", "signed_by")
 
 
 @dataclass(frozen=True)
@@ -40,74 +53,99 @@ class Tables:
     mark: str
 
 
-def _where(page: Page, t: Tables) -> tuple[str, list[Any]]:
+def _from_where(page: Page, t: Tables) -> tuple[str, str, str, list[Any]]:
+    """The page's records as (``FROM`` with its joins, ``WHERE`` condition, the date a
+    record sorts by, parameters): a record ``r``, the void ``v`` that voids it and, when
+    voids are shown, the record ``w`` a void voids (whose date the void sorts by)."""
     m = t.mark
-    sql = (
-        f"FROM {t.records} r LEFT JOIN {t.records} v ON v.voids = r.id "
-        f"LEFT JOIN {t.records} w ON w.id = r.voids WHERE r.patient = {m}"
-    )
+    joins = f"FROM {t.records} r LEFT JOIN {t.records} v ON v.voids = r.id"
+    cond = f"r.patient = {m}"
     params: list[Any] = [page.patient]
-    if not page.include_void:
-        sql += " AND r.kind = 'administration' AND v.id IS NULL"
+    if page.include_void:
+        joins += f" LEFT JOIN {t.records} w ON w.id = r.voids"
+        date = "COALESCE(r.date, w.date)"
+    else:  # administrations only, each with its date
+        cond += " AND r.kind = 'administration' AND v.id IS NULL"
+        date = "r.date"
+    if page.record is not None:
+        cond += f" AND r.id = {m}"
+        params.append(page.record)
     if page.since is not None:
-        sql += f" AND COALESCE(r.date, w.date) >= {m}"
+        cond += f" AND {date} >= {m}"
         params.append(page.since if "%" in m else page.since.isoformat())
-    return sql, params
+    return joins, cond, date, params
 
 
 def count_query(page: Page, t: Tables) -> tuple[str, list[Any]]:
     """How many records the page would hold without its limit."""
-    where, params = _where(page, t)
-    return f"SELECT count(*) {where}", params
+    joins, cond, _, params = _from_where(page, t)
+    return f"SELECT count(*) {joins} WHERE {cond}", params
 
 
 def page_query(page: Page, t: Tables) -> tuple[str, list[Any]]:
-    """The page's rows: each record's columns (:data:`COLUMNS`), the id of its void, then
-    one of its second signatures (:data:`SIGNATURE_COLUMNS`, NULLs when none); a record
-    with several signatures comes on consecutive rows, in signature order."""
-    where, params = _where(page, t)
-    cols = ", ".join(f"r.{c}" for c in COLUMNS)
-    inner = f"SELECT {cols}, v.id AS voided_by, COALESCE(r.date, w.date) AS sort_date {where}"
-    if page.limit is not None:
-        newest = "r.id DESC" if page.by_id else "sort_date DESC, r.id DESC"
-        inner += f" ORDER BY {newest} LIMIT {t.mark}"
-        params.append(page.limit)
-    outer = ", ".join(f"p.{c}" for c in COLUMNS)
-    order = "p.id" if page.by_id else "p.sort_date, p.id"
+    """The page's rows: each record's columns (``page.columns``), the id of its void, then
+    one of its second signatures (``page.signature_columns``, NULLs when none); a record
+    with several signatures comes on consecutive rows (:func:`grouped` puts them in the
+    order they were made: sorting them in SQL cost a temporary B-tree of every row).
+
+    A page without a limit is one flat join (a million records exported or listed in full:
+    the sub-select that a limit needs, to count records rather than signature rows, was
+    half of SQLite's time for the whole query)."""
+    joins, cond, date, params = _from_where(page, t)
+    cols = ", ".join(f"r.{c}" for c in page.columns)
     if t.signatures is None:
-        nulls = ", ".join("NULL" for _ in SIGNATURE_COLUMNS)
-        return f"SELECT {outer}, p.voided_by, {nulls} FROM ({inner}) p ORDER BY {order}", params
-    sig = ", ".join(f"s.{c}" for c in SIGNATURE_COLUMNS)
+        sig, signed = ", ".join("NULL" for _ in page.signature_columns), ""
+    else:
+        sig = ", ".join(f"s.{c}" for c in page.signature_columns)
+        signed = f" LEFT JOIN {t.signatures} s ON s.record_id = {{}}.id"
+    if page.limit is None:
+        order = "r.id" if page.by_id else f"{date}, r.id"
+        return (
+            f"SELECT {cols}, v.id, {sig} {joins}{signed.format('r')} WHERE {cond} ORDER BY {order}",
+            params,
+        )
+    newest = "r.id DESC" if page.by_id else "sort_date DESC, r.id DESC"
+    inner = (
+        f"SELECT {cols}, v.id AS voided_by, {date} AS sort_date "
+        f"{joins} WHERE {cond} ORDER BY {newest} LIMIT {t.mark}"
+    )
+    params.append(page.limit)
+    outer = ", ".join(f"p.{c}" for c in page.columns)
+    order = "p.id" if page.by_id else "p.sort_date, p.id"
     return (
-        f"SELECT {outer}, p.voided_by, {sig} FROM ({inner}) p "
-        f"LEFT JOIN {t.signatures} s ON s.record_id = p.id ORDER BY {order}, s.id",
+        f"SELECT {outer}, p.voided_by, {sig} FROM ({inner}) p{signed.format('p')} ORDER BY {order}",
         params,
     )
 
 
 Row = tuple[Any, ...]
-#: One record of a page as the database gives it: its columns (:data:`COLUMNS`; a date as
-#: ``YYYY-MM-DD`` text or a date), the id of its void, and its signatures' rows.
-Entry = tuple[Row, int | None, list[Row]]
-_N = len(COLUMNS)
+#: One record of a page as the database gives it: its columns (:data:`COLUMNS`, or those
+#: the page asked for; a date as ``YYYY-MM-DD`` text or a date), the id of its void, and
+#: its signatures' rows.
+Entry = tuple[Row, int | None, Sequence[Row]]
 _DATE = COLUMNS.index("date")
 
 
-def grouped(rows: Iterable[Row]) -> Iterator[Entry]:
-    """The rows of :func:`page_query` as (record columns, voided by, signature rows), one
-    per record, in order."""
-    current: Row | None = None
+def grouped(rows: Iterable[Row], page: Page) -> Iterator[Entry]:
+    """The rows of :func:`page_query` for ``page`` as (record columns, voided by, signature
+    rows), one per record, in order; a record's signatures in the order they were made
+    (sorted by their id, the first column, each distinct)."""
+    n = len(page.columns)
+    first_sig = n + 1
+    rid: Any = None
+    current: Row = ()
     voided_by: int | None = None
-    sigs: list[Row] = []
+    sigs: Sequence[Row] = ()
     for row in rows:
-        if current is None or row[0] != current[0]:
-            if current is not None:
-                yield current, voided_by, sigs
-            current, voided_by, sigs = row[:_N], row[_N], []
-        if row[_N + 1] is not None:
-            sigs.append(row[_N + 1 :])
-    if current is not None:
-        yield current, voided_by, sigs
+        if row[0] != rid:
+            if current:
+                yield current, voided_by, sigs if len(sigs) < 2 else sorted(sigs)
+            rid, current, voided_by = row[0], row[:n], row[n]
+            sigs = () if row[first_sig] is None else (row[first_sig:],)
+        elif row[first_sig] is not None:
+            sigs = (*sigs, row[first_sig:])
+    if current:
+        yield current, voided_by, sigs if len(sigs) < 2 else sorted(sigs)
 
 
 def record_of(row: Row) -> Record:
@@ -117,5 +155,5 @@ def record_of(row: Row) -> Record:
     return Record(**dict(zip(COLUMNS, row, strict=True)))
 
 
-def signatures_of(rows: list[Row]) -> tuple[Signature, ...]:
+def signatures_of(rows: Sequence[Row]) -> tuple[Signature, ...]:
     return tuple(Signature(*r) for r in rows)

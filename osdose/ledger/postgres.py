@@ -385,7 +385,7 @@ class PostgresLedger:
 
     def page(self, page: pages.Page) -> Iterator[pages.Entry]:
         sql, params = pages.page_query(page, self._TABLES)
-        yield from pages.grouped(self._rows(sql, tuple(params)))
+        yield from pages.grouped(self._rows(sql, tuple(params)), page)
 
     def signatures(self, patient: str | None = None) -> Iterator[Signature]:
         columns = ", ".join(f"s.{c}" for c in SIGNATURE_COLUMNS)

@@ -429,7 +429,7 @@ class SQLiteLedger:
     def page(self, page: pages.Page) -> Iterator[pages.Entry]:
         sql, params = pages.page_query(page, self._tables())
         try:
-            yield from pages.grouped(self.conn.execute(sql, params))
+            yield from pages.grouped(self.conn.execute(sql, params), page)
         except sqlite3.DatabaseError as exc:
             raise LedgerDamaged(
                 f"ledger {self.location} cannot be read ({exc}): it is damaged; restore it "

@@ -60,13 +60,6 @@ class AgainstBase:
     differences: tuple[DoseDifference, ...]
 
 
-#: Dose bases read (:meth:`FileContext.basis`), by (the value's type, the value, its field,
-#: the drug's identity); the drug object is kept with its basis, so that its identity is
-#: not reused. Emptied when full.
-_BASES: dict[tuple[Any, ...], tuple[Drug | None, Basis]] = {}
-_BASES_MAX = 4096
-
-
 @dataclass
 class FileContext:
     doc: Document
@@ -140,24 +133,6 @@ class FileContext:
     @_once
     def _days(self) -> dict[int, tuple[int, ...] | str]:
         return {}
-
-    def basis(self, value: Any, field: str, drug: Drug | None) -> Basis:
-        """:func:`osdose.basis.parse_basis` of ``value``, read once per value, field and drug
-        (an entry's dose is read for its schedule and for its unit, and a library writes the
-        same doses of a drug in many regimens); a value that cannot be read raises again each
-        time it is asked for."""
-        try:
-            key = (value.__class__, value, field, id(drug))
-            kept = _BASES.get(key)
-        except TypeError:  # a list or mapping where a dose belongs: not kept
-            return parse_basis(value, field, drug)
-        if kept is not None and kept[0] is drug:
-            return kept[1]
-        found = parse_basis(value, field, drug)
-        if len(_BASES) >= _BASES_MAX:
-            _BASES.clear()
-        _BASES[key] = (drug, found)
-        return found
 
     @_once
     def against_base(self) -> AgainstBase | str | None:
@@ -255,13 +230,13 @@ def entry_dose(ctx: FileContext, index: int, entry: dict[str, Any]) -> EntryDose
     written = cap = None
     try:
         field_name, text = dose_field(str(name), entry)
-        written = ctx.basis(text, field_name, drug)
+        written = parse_basis(text, field_name, drug)
     except (ValueError, InputError):
         pass
     days = read_days(ctx, index, ctx.cycle_length)
     if entry.get("max_dose") is not None and not is_no_cap(entry["max_dose"]):
         try:
-            cap = ctx.basis(entry["max_dose"], "max_dose", drug)
+            cap = parse_basis(entry["max_dose"], "max_dose", drug)
         except InputError:
             cap = None
     usable = days if isinstance(days, tuple) else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from osdose.basis import parse_basis
 from osdose.errors import InputError
 from osdose.lint.context import FileContext, shown
 from osdose.lint.finding import Finding, Severity
@@ -25,7 +26,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             if entry.get(key) is None:
                 continue
             try:
-                basis = ctx.basis(entry[key], key, e.drug)
+                basis = parse_basis(entry[key], key, e.drug)
             except InputError as exc:
                 yield ctx.finding(ID, SEVERITY, ("drugs", e.index, key), str(exc))
                 continue
@@ -42,7 +43,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             continue
         at = ("drugs", e.index, "max_dose")
         try:
-            cap = ctx.basis(entry["max_dose"], "max_dose", e.drug)
+            cap = parse_basis(entry["max_dose"], "max_dose", e.drug)
             if e.written is not None:
                 check_cap(cap, e.written)
         except (InputError, ValueError) as exc:

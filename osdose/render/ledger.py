@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 from osdose.ledger.records import COLUMNS, SIGNATURE_COLUMNS
+from osdose.render import json_text
 from osdose.render.dose_json import _amount  # the one {"value", "unit"} shape of every JSON output
 
 if TYPE_CHECKING:
@@ -76,27 +76,6 @@ _SIGNATURE_COLUMNS_OF = operator.attrgetter(*SIGNATURE_COLUMNS)
 # :func:`records_json` (a test compares them), with the C string encoder.
 
 
-def _str(v: str | None) -> str:
-    return "null" if v is None else encode_basestring(v)
-
-
-def _jnum(v: float | None) -> str:
-    if v is None:
-        return "null"
-    kind = type(v)
-    if kind is float:
-        if v - v != 0:  # NaN or an infinity: never written (allow_nan=False)
-            raise ValueError(f"{v!r} is not a number JSON can hold")
-        return float.__repr__(v)
-    if kind is bool:
-        return "true" if v else "false"
-    if kind is int:
-        return int.__repr__(v)
-    if isinstance(v, float) and math.isfinite(v):
-        return float.__repr__(v)
-    return int.__repr__(int(v))
-
-
 def _amount_text(value: float | None, unit: str) -> str:
     if value is None:
         return "null"
@@ -149,21 +128,55 @@ _RECORD = "{\n" + ",\n".join(f'    "{k}": %s' for k in _KEYS) + "\n  }"
 def row_text(row: Row, voided_by: int | None, sigs: Sequence[Row]) -> str:
     """:func:`record_doc` of a record's row (:data:`~osdose.ledger.records.COLUMNS`, its
     date as text or a date), the id of its void and its signatures' rows, as the JSON text
-    of an element of a list indented by two."""
-    unit = row[_UNIT]
-    mg = unit == "mg"
-    day = row[_DATE]
+    of an element of a list indented by two.
+
+    A million of these make ``ledger list --format json`` of a large ledger: each value is
+    written inline (a finite float by its ``repr``, a text by the C string encoder, as
+    ``json.dumps`` writes them), and anything else through :func:`_jnum` and :func:`_str`."""
+    (
+        rid, kind, patient, day, drug, unit, dose, per_m2, bsa, regimen, cycle, cycle_day,
+        percent, voids, reason, source, at, by, _, hash_,
+    ) = row  # fmt: skip
+    amounts = _AMOUNTS.get(unit)
+    if amounts is None:
+        amounts = _AMOUNTS[unit] = (
+            unit == "mg",
+            f'{{\n      "value": %s,\n      "unit": {_str(unit or "")}\n    }}',
+            f'{{\n      "value": %s,\n      "unit": {_str(f"{unit}/m2")}\n    }}',
+        )
+    mg, dose_text, per_m2_text = amounts
+    dose_s, per_m2_s = _number(dose), _number(per_m2)
     return _RECORD % (
-        _jnum(row[_ID]), _str(row[_KIND]), _str(row[_PATIENT]),
-        "null" if day is None else _str(day if isinstance(day, str) else day.isoformat()),
-        _str(row[_DRUG]), _jnum(row[_DOSE]) if mg else "null",
-        _jnum(row[_PER_M2]) if mg else "null", _amount_text(row[_DOSE], unit or ""),
-        _amount_text(row[_PER_M2], f"{unit}/m2"), _jnum(row[_BSA]), _str(row[_REGIMEN]),
-        _jnum(row[_CYCLE]), _jnum(row[_DAY]), _jnum(row[_PERCENT]), _str(row[_AT]),
-        _str(row[_BY]), _signatures_text(sigs), _str(row[_SOURCE]), _jnum(row[_VOIDS]),
-        _str(row[_REASON]), "false" if voided_by is None else "true", _jnum(voided_by),
-        _str(row[_HASH]),
-    )  # fmt: skip
+        _int(rid) if type(rid) is int else _jnum(rid),
+        _str(kind),
+        _str(patient),
+        "null" if day is None else _enc(day if type(day) is str else day.isoformat()),
+        _str(drug),
+        dose_s if mg else "null",
+        per_m2_s if mg else "null",
+        "null" if dose is None else dose_text % dose_s,
+        "null" if per_m2 is None else per_m2_text % per_m2_s,
+        _number(bsa),
+        "null" if regimen is None else _str(regimen),
+        "null" if cycle is None else _jnum(cycle),
+        "null" if cycle_day is None else _jnum(cycle_day),
+        _number(percent),
+        _str(at),
+        _str(by),
+        _signatures_text(sigs) if sigs else "[]",
+        "null" if source is None else _str(source),
+        "null" if voids is None else _jnum(voids),
+        "null" if reason is None else _str(reason),
+        "false" if voided_by is None else "true",
+        "null" if voided_by is None else _jnum(voided_by),
+        _str(hash_),
+    )
+
+
+_int, _enc = int.__repr__, encode_basestring
+_str, _jnum, _number = json_text.string, json_text.number, json_text.cached_number
+# per unit: whether it is mg, and the texts of an amount in it and per m² of it
+_AMOUNTS: dict[str | None, tuple[bool, str, str]] = {}
 
 
 def record_text(item: Listed) -> str:

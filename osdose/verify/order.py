@@ -239,30 +239,9 @@ def _patient(doc: Document, p: Any, date: dt.date) -> OrderPatient:
     )
 
 
-# (text, field, id of the drug) → (the drug, the amount read): a batch repeats the same
-# spellings ("258 mg") thousands of times. The drug is kept with its amount so that its id is
-# never another's; a drug dosed in units is never cached (its floor is the thresholds file's).
-_AMOUNTS: dict[tuple[str, str, int], tuple[Drug | None, tuple[float, str]]] = {}
-_MAX_AMOUNTS = 8192
-
-
 def prescribed_amount(text: Any, field: str, drug: Drug | None = None) -> tuple[float, str]:
     """A prescribed daily amount as (value, ``mg`` or ``IU``): a flat amount, read exactly
     as written (``258 mg`` is 258.0)."""
-    if type(text) is not str or (drug is not None and drug.units is not None):
-        return _amount(text, field, drug)
-    key = (text, field, id(drug))
-    hit = _AMOUNTS.get(key)
-    if hit is not None and hit[0] is drug:
-        return hit[1]
-    amount = _amount(text, field, drug)  # a refusal raises here again each time
-    if len(_AMOUNTS) >= _MAX_AMOUNTS:
-        _AMOUNTS.clear()
-    _AMOUNTS[key] = (drug, amount)
-    return amount
-
-
-def _amount(text: Any, field: str, drug: Drug | None) -> tuple[float, str]:
     b = parse_basis(text, field, drug)
     if b.per != "flat":
         raise InputError(
@@ -354,7 +333,6 @@ def clear_caches() -> None:
     _course_cached.cache_clear()
     _relative.cache_clear()
     _parsed.cache_clear()
-    _AMOUNTS.clear()
     clear_library()
 
 

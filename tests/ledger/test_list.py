@@ -93,6 +93,11 @@ def test_the_streamed_json_is_byte_for_byte_what_json_dumps_writes() -> None:
         _listed(3, regimen="DIA", cycle=2, day=1, dose_percent=80.0, source="c.yaml:3"),
         Listed(_listed(4).record, 5),
         _listed(5, kind="void", voids=4, reason="wrong\tpatient", **void),
+        # a float's text is kept once written: never given for an int or a zero of the
+        # other sign that compares equal to it (json.dumps writes 100.0, 100, -0.0, 0.0)
+        _listed(6, dose=100.0, dose_per_m2=-0.0),
+        _listed(7, dose=100, dose_per_m2=0.0, dose_percent=100),
+        _listed(8, dose=-0.0, dose_per_m2=0.0),
     ]
     for chosen in ([], items[:1], items):
         out: list[str] = []
@@ -105,6 +110,25 @@ def test_the_streamed_json_is_byte_for_byte_what_json_dumps_writes() -> None:
             out = []
             assert write_rows_json(iter(rows), out.append) == len(chosen)
             assert "".join(out) == dumps(records_json(chosen)) + "\n"
+
+
+def test_rows_are_grouped_by_record_with_signatures_in_the_order_made() -> None:
+    from osdose.ledger.pages import Page, grouped
+
+    page = Page("P-1", columns=("id", "drug"), signature_columns=("id", "meaning"))
+    rows = [
+        (1, "EPI", None, None, None),
+        (2, "DDP", 9, 7, "verified"),  # a record's signatures, as the database gives them:
+        (2, "DDP", 9, 4, "checked"),  # consecutive, in no order SQL was asked for
+        (2, "DDP", 9, 5, "witnessed"),
+        (3, "IFO", None, 6, "verified"),
+    ]
+    assert list(grouped(rows, page)) == [
+        ((1, "EPI"), None, ()),
+        ((2, "DDP"), 9, [(4, "checked"), (5, "witnessed"), (7, "verified")]),
+        ((3, "IFO"), None, ((6, "verified"),)),
+    ]
+    assert list(grouped([], page)) == []
 
 
 def _row(

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from osdose.basis import parse_basis
 from osdose.drugs import load_drugs
 from osdose.ledger import entries
-from osdose.ledger.export import _dose_text, _jsonl_rows, _slow_line
+from osdose.ledger.export import _dose_text, _slow_line, export_chunks
 from osdose.ledger.pages import Page
 from osdose.ledger.records import NewRecord
 from osdose.ledger.store import open_ledger
@@ -51,7 +51,7 @@ def _varied(who: str) -> list[NewRecord]:
 
 def _both(store: object, where: str) -> tuple[str, str]:
     which = Page("P-1", limit=None, by_id=True)
-    fast = "".join(_jsonl_rows(store.page(which), "P-1", "h", TABLE, where))  # type: ignore[attr-defined]
+    fast = "".join(export_chunks(store, "P-1", TABLE, "now", "jsonl").chunks)  # type: ignore[arg-type]
     slow = "".join(_slow_line(e, TABLE, where) for e in store.page(which))  # type: ignore[attr-defined]
     return fast, slow
 
