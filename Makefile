@@ -56,11 +56,14 @@ fuzz-atheris: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/all.py $(BENCH_ARGS)
 
-# The shipped drug table and thresholds as built by this code (osdose/prebuilt.py): run it after
-# changing osdose/data/drugs.yaml, thresholds.yaml or the code that reads them
-# (tests/test_prebuilt.py says when; until then osdose reads the files, slower but right).
+# The shipped drug table and thresholds as built by this code (osdose/prebuilt.py), and the
+# dataclasses' methods compiled (osdose/dataclass_code.py): run it after changing
+# osdose/data/drugs.yaml, thresholds.yaml, the code that reads them or any dataclass
+# (tests/test_prebuilt.py and tests/test_dataclass_code.py say when; until then osdose
+# reads the files and compiles the methods, slower but right).
 prebuilt: $(VENV)/.installed-demo
 	$(BIN)/python -m osdose.prebuilt
+	$(BIN)/python -m osdose.dataclass_code
 
 clean:
 	rm -rf $(VENV) build site *.egg-info

@@ -6,15 +6,13 @@ Heavy modules (pint, pydantic, rich) are imported inside the commands so that
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-# typer validates parameters with pydantic; pydantic's plugin discovery scans every installed
-# distribution's entry points (~25 ms) and osdose uses no pydantic plugin.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+import osdose.cli_boot  # noqa: F401  (first: it sets up how typer, pydantic and rich load)
 
+# isort: split
 import typer
 
 from osdose import __version__

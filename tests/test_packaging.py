@@ -103,6 +103,8 @@ def test_wheel_carries_regimens_and_drug_table(tmp_path: Path) -> None:
         "osdose/regimens/DDP+IFO.yaml",
         "osdose/regimens/anlotinib.yaml",
         "osdose/data/drugs.yaml",
+        "osdose/data/prebuilt.json",
+        "osdose/data/dataclasses.marshal",
     ):
         assert f in names
     # install the wheel's files alone and run them from an unrelated folder
