@@ -14,9 +14,11 @@ not in the file is compiled as always. Nothing else about a dataclass changes: t
 still the one :mod:`dataclasses` writes, and it runs in the namespace dataclasses gives it.
 
 ``python -m osdose.dataclass_code`` (``make prebuilt``) writes the file: it imports every
-osdose module, recording each text compiled. tests/test_dataclass_code.py holds each code
-object equal to a fresh compilation of its text and the file current (a cold start
-compiles none anew).
+osdose module and runs the cold starts of :data:`COMMANDS`, recording each text compiled.
+tests/test_dataclass_code.py holds each code object equal to a fresh compilation of its
+text, and the file current for osdose's own dataclasses (a cold start compiles none of
+theirs anew; a library's release that changes its dataclasses only makes the start slower
+until the file is built again).
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ FILE = Path(__file__).resolve().parent / "data" / "dataclasses.marshal"
 _CODES: dict[str, CodeType] = {}
 _compile = builtins.compile
 _exec = builtins.exec
-misses: list[str] = []  # the texts compiled anew since install() (tests read it)
+#: (the class's module, the text) of each method compiled anew since install() (tests)
+misses: list[tuple[str, str]] = []
 
 
 def tag() -> str:
@@ -49,7 +52,7 @@ def _cached_exec(source: Any, globals: Any = None, locals: Any = None) -> None:
     """:func:`exec` for :mod:`dataclasses`: a text compiled before runs its kept code."""
     code = _CODES.get(source) if type(source) is str else None
     if code is None and type(source) is str:
-        misses.append(source)
+        misses.append((str((globals or {}).get("__name__")), source))
         code = _compiled(source)
     _exec(source if code is None else code, globals, locals)
 

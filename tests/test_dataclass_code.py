@@ -70,11 +70,12 @@ def make():
 
 assert dataclass_code.install()
 make()  # compiled anew (not in the file); kept now, as the file keeps its texts
-for text in dataclass_code.misses:
+for _, text in dataclass_code.misses:
     dataclass_code._CODES[text] = dataclass_code._compiled(text)
 missed = len(dataclass_code.misses)
 With = make()  # every method taken from the kept code objects
 assert missed >= 5 and len(dataclass_code.misses) == missed
+assert {module for module, _ in dataclass_code.misses} == {"__main__"}
 dataclass_code.uninstall()
 Without = make()
 for D in (With, Without):
@@ -96,9 +97,11 @@ print(With.__init__.__annotations__ == Without.__init__.__annotations__)
 
 
 @pytest.mark.parametrize("argv", dataclass_code.COMMANDS, ids=" ".join)
-def test_a_cold_start_compiles_no_method_anew(argv: tuple[str, ...]) -> None:
-    """Every dataclass text a command compiles is in the file: after a change to any
-    dataclass (osdose's or a library's), run ``make prebuilt``."""
+def test_a_cold_start_compiles_no_method_of_osdose_anew(argv: tuple[str, ...]) -> None:
+    """Every method text of osdose's own dataclasses that a command compiles is in the file:
+    after a change to any of them, run ``make prebuilt``. (A library's dataclasses are
+    reported, not held: a release of rich that changes its own would fail a clean checkout's
+    CI otherwise; it only makes the start slower until the file is built again.)"""
     script = """
 import contextlib, io, sys
 from osdose.cli import main
@@ -108,10 +111,11 @@ with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.St
         main(sys.argv[1:])
     except SystemExit:
         pass
-print(len(dataclass_code.misses))
-print(*(m.split(chr(10))[1].strip() for m in dataclass_code.misses), sep=chr(10))
+for module, text in dataclass_code.misses:
+    print(module, text.split(chr(10))[1].strip())
 """
     if not OURS:  # another Python's file is never used: every text is compiled, as always
         return
     missed = _fresh(script, *argv).splitlines()
-    assert missed[0] == "0", f"{missed[1:6]}: run 'make prebuilt'"
+    ours = [m for m in missed if m.split(" ", 1)[0].split(".")[0] == "osdose"]
+    assert not ours, f"{ours[:5]}: run 'make prebuilt'"
