@@ -39,6 +39,7 @@ _compile = builtins.compile
 _exec = builtins.exec
 #: (the class's module, the text) of each method compiled anew since install() (tests)
 misses: list[tuple[str, str]] = []
+_MAX_MISSES = 1000
 
 
 def tag() -> str:
@@ -52,7 +53,8 @@ def _cached_exec(source: Any, globals: Any = None, locals: Any = None) -> None:
     """:func:`exec` for :mod:`dataclasses`: a text compiled before runs its kept code."""
     code = _CODES.get(source) if type(source) is str else None
     if code is None and type(source) is str:
-        misses.append((str((globals or {}).get("__name__")), source))
+        if len(misses) < _MAX_MISSES:  # a long-lived process may make classes for ever
+            misses.append((str((globals or {}).get("__name__")), source))
         code = _compiled(source)
     _exec(source if code is None else code, globals, locals)
 

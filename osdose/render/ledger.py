@@ -139,11 +139,9 @@ def row_text(row: Row, voided_by: int | None, sigs: Sequence[Row]) -> str:
     ) = row  # fmt: skip
     amounts = _AMOUNTS.get(unit)
     if amounts is None:
-        amounts = _AMOUNTS[unit] = (
-            unit == "mg",
-            f'{{\n      "value": %s,\n      "unit": {_str(unit or "")}\n    }}',
-            f'{{\n      "value": %s,\n      "unit": {_str(f"{unit}/m2")}\n    }}',
-        )
+        amounts = _amounts(unit)
+        if len(_AMOUNTS) < 16:  # mg and IU (a ledger changed outside osdose may hold others)
+            _AMOUNTS[unit] = amounts
     mg, dose_text, per_m2_text = amounts
     dose_s, per_m2_s = _number(dose), _number(per_m2)
     return _RECORD % (
@@ -175,6 +173,18 @@ def row_text(row: Row, voided_by: int | None, sigs: Sequence[Row]) -> str:
 
 _int, _enc = int.__repr__, encode_basestring
 _str, _jnum, _number = json_text.string, json_text.number, json_text.cached_number
+
+
+def _amounts(unit: str | None) -> tuple[bool, str, str]:
+    """Whether ``unit`` is mg, and the texts (``%`` templates) of an amount in it and of one
+    per m² of it."""
+
+    def text(u: str) -> str:
+        return f'{{\n      "value": %s,\n      "unit": {_str(u).replace("%", "%%")}\n    }}'
+
+    return unit == "mg", text(unit or ""), text(f"{unit}/m2")
+
+
 # per unit: whether it is mg, and the texts of an amount in it and per m² of it
 _AMOUNTS: dict[str | None, tuple[bool, str, str]] = {}
 

@@ -98,6 +98,7 @@ def test_the_streamed_json_is_byte_for_byte_what_json_dumps_writes() -> None:
         _listed(6, dose=100.0, dose_per_m2=-0.0),
         _listed(7, dose=100, dose_per_m2=0.0, dose_percent=100),
         _listed(8, dose=-0.0, dose_per_m2=0.0),
+        _listed(9, unit="m%sg"),  # a unit no ledger holds, written as given, never a template
     ]
     for chosen in ([], items[:1], items):
         out: list[str] = []
