@@ -156,6 +156,19 @@ def test_a_void_reason_cannot_forge_a_line_of_ledger_list(tmp_path: Path) -> Non
 def test_text_from_elsewhere_is_shown_escaped_on_one_line() -> None:
     assert visible("a\nb\x1b[31m\u202e\u200bc\td") == "a\\nb\\x1b[31m\\u202e\\u200bc\\td"
     assert visible("P-0042 [/] José") == "P-0042 [/] José"
+    assert visible("40\u00a0mg/m²") == "40\u00a0mg/m²"  # not printable, yet nothing hidden
+
+
+def test_no_hidden_character_is_printable() -> None:
+    # visible() returns a printable text as it is: that is right only while every character
+    # it escapes is one str.isprintable() refuses, in the Unicode of this Python
+    import sys
+
+    from osdose.visible import _hidden
+
+    hidden = [chr(c) for c in range(sys.maxunicode + 1) if _hidden(chr(c))]
+    assert len(hidden) > 2_100  # 65 controls, 2,048 surrogates, 2 separators, the invisible
+    assert not [hex(ord(ch)) for ch in hidden if ch.isprintable()]
 
 
 def test_an_error_line_stays_one_line_whatever_it_quotes(tmp_path: Path) -> None:
