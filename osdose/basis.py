@@ -86,26 +86,24 @@ def parse_basis(text: Any, field: str = "dose", drug: Drug | None = None) -> Bas
     ``drug`` is the drug dosed: it says what a bare "units" means (bleomycin: USP units)
     and how small an IU amount may be before it is surely USP units written as IU.
 
-    A text is read once per spelling, field and drug (a library, a batch of orders and a
-    ledger import repeat the same doses thousands of times): its basis is kept with the
-    drug itself, so that the drug's identity is never another's. A dose of a drug dosed in
-    units is read every time (its floor depends on the thresholds file in use), and a text
-    that is refused is refused again, with the same words, each time."""
+    A text is read once per spelling (a library, a batch of orders and a ledger import
+    repeat the same doses thousands of times, for many drugs): what it reads as depends on
+    the drug only for a drug dosed in units, whose dose is read every time (its floor
+    depends on the thresholds file in use), and on the field only in the words of a
+    refusal; a text that is refused is refused again, with the same words, each time."""
     if type(text) is not str or (drug is not None and drug.units is not None):
         return _parse_basis(text, field, drug)
-    key = (text, field, id(drug))
-    kept = _KEPT.get(key)
-    if kept is not None and kept[0] is drug:
-        return kept[1]
-    found = _parse_basis(text, field, drug)
-    if len(_KEPT) >= _KEPT_MAX:
-        _KEPT.clear()
-    _KEPT[key] = (drug, found)
-    return found
+    kept = _KEPT.get(text)
+    if kept is None:
+        kept = _parse_basis(text, field, drug)
+        if len(_KEPT) >= _KEPT_MAX:
+            _KEPT.clear()
+        _KEPT[text] = kept
+    return kept
 
 
-#: (text, field, the drug's identity) -> (the drug, its basis); emptied when full
-_KEPT: dict[tuple[str, str, int], tuple[Drug | None, Basis]] = {}
+#: text -> its basis (for no drug, or a drug not dosed in units); emptied when full
+_KEPT: dict[str, Basis] = {}
 _KEPT_MAX = 8192
 
 

@@ -64,23 +64,26 @@ def test_refused(text: str, message: str) -> None:
         parse_basis(text)
 
 
-def test_a_text_is_read_once_per_spelling_field_and_drug() -> None:
-    import dataclasses
-
+def test_a_text_is_read_once_per_spelling() -> None:
     from osdose.drugs import load_drugs
 
-    cis = load_drugs().resolve("cisplatin")
+    table = load_drugs()
+    cis, epi = table.resolve("cisplatin"), table.resolve("epirubicin")
     first = parse_basis("112 mg/m2", "dose", cis)
     assert parse_basis("112 mg/m2", "dose", cis) is first  # kept
+    # a drug not dosed in units, or none, and the field do not change what a text reads as
+    assert parse_basis("112 mg/m2", "max_dose", epi) is first
+    assert parse_basis("112 mg/m2") is first
     assert parse_basis(" 112 mg/m2", "dose", cis) == first  # another spelling, the same basis
-    other = dataclasses.replace(cis)  # the same name in another table: read for itself
-    assert parse_basis("112 mg/m2", "dose", other) == first
     for _ in range(2):  # a refusal is never kept as an answer: refused again, same words
         with pytest.raises(InputError, match="dose must be greater than zero, got 0 mg/m²"):
             parse_basis("0 mg/m2", "dose", cis)
     for field in ("max_dose", "dose"):  # the field is the refusal's own
         with pytest.raises(InputError, match=f"^{field} must be a dose per administration day"):
             parse_basis("40 mg/m2/day", field, cis)
+    for drug, name in ((cis, "cisplatin"), (epi, "epirubicin"), (None, "this drug")):
+        with pytest.raises(InputError, match=f"does not say what a unit of {name} is"):
+            parse_basis("15 units", "dose", drug)  # the drug's own words, each time
 
 
 def test_a_drug_dosed_in_units_is_read_against_the_thresholds_in_use_each_time(
