@@ -180,12 +180,20 @@ def build() -> dict[str, Any]:
 
 
 def main() -> None:
+    """``python -m osdose.prebuilt [PATH]``: build and write the file (at ``PATH``: the
+    package's own, :data:`FILE`)."""
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else FILE
     content = build()
-    FILE.write_text(
+    target.write_text(
         json.dumps(content, ensure_ascii=False, indent=1, allow_nan=False) + "\n", "utf-8"
     )
-    print(f"osdose: wrote {FILE} ({len(content['files'])} sources in its key)")
+    print(f"osdose: wrote {target} ({len(content['files'])} sources in its key)")
 
 
 if __name__ == "__main__":
-    main()
+    # run as the module osdose.thresholds and osdose.drugs import (``python -m`` makes this
+    # one __main__, a second copy: its _building flag would not be theirs, and a current
+    # file would be read back instead of built)
+    from osdose.prebuilt import main as module_main
+
+    module_main()

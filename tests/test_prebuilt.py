@@ -103,6 +103,19 @@ def test_a_drug_table_given_by_path_is_read_and_checked(tmp_path: Path) -> None:
     assert drugs.load_drugs(good).drugs == drugs.load_drugs().drugs
 
 
+def test_make_prebuilt_builds_even_while_the_file_is_current(tmp_path: Path) -> None:
+    # `python -m` runs the module as __main__, a second copy of it: its "building" flag was
+    # not the one the readers ask, so a current file was read back instead of built, and
+    # the file written named only the sources that reading it needs (10 of 17)
+    assert prebuilt.key(HELD["files"]) == HELD["key"]  # current: the case that went wrong
+    out = tmp_path / "prebuilt.json"
+    subprocess.run(
+        [sys.executable, "-m", "osdose.prebuilt", str(out)], check=True, cwd=ROOT,
+        capture_output=True,
+    )  # fmt: skip
+    assert json.loads(out.read_text("utf-8")) == HELD
+
+
 def test_any_change_to_a_source_in_the_key_or_the_data_changes_the_key(tmp_path: Path) -> None:
     files = HELD["files"]
     assert "drugs.py" in files and "formats/drugs.py" in files and "reader.py" in files

@@ -27,6 +27,7 @@ from osdose.ledger.records import (
     Signature,
     check_id,
     check_values,
+    stored_date,
 )
 from osdose.ledger.store import LedgerStore
 
@@ -125,18 +126,22 @@ def read_back(r: Record, location: str) -> Record:
 
 
 _CHECKED = [(COLUMNS.index(name), low, high) for name, (low, high, _) in RANGES.items()]
+_DATE = COLUMNS.index("date")
 
 
 def _read_back_rows(rows: Iterator[Entry], location: str) -> Iterator[Entry]:
     """``rows`` as the database gives them, each checked as :func:`read_back` checks a
     record (comparisons on the row itself: a :class:`Record` is built only to word the
-    refusal)."""
+    refusal), and its date as :func:`~osdose.ledger.records.stored_date` reads it."""
     for entry in rows:
         row = entry[0]
         for i, low, high in _CHECKED:
             v = row[i]
-            if v is not None and not (low < v <= high):  # NaN fails every comparison
-                read_back(record_of(row), location)
+            # NaN fails every comparison; a text where a number belongs is no float
+            if v is not None and not (type(v) is float and low < v <= high):
+                read_back(record_of(row, location), location)
+        if type(row[_DATE]) is str:
+            stored_date(row[_DATE], row[0], location)
         yield entry
 
 
@@ -163,11 +168,12 @@ class Shown:
     page: Page
     total: int
     rows: Iterator[Entry]  # as the database gives them (the JSON writer reads these)
+    location: str
 
     def items(self) -> Iterator[Listed]:
         """The page's records."""
         for row, voided_by, sigs in self.rows:
-            yield Listed(record_of(row), voided_by, signatures_of(sigs))
+            yield Listed(record_of(row, self.location), voided_by, signatures_of(sigs))
 
     @property
     def shown(self) -> int:
@@ -189,7 +195,7 @@ def page(store: LedgerStore, which: Page) -> Shown:
             f"unknown patient {which.patient!r}: no records in ledger {store.location}"
         )
     # streamed: a record changed outside osdose stops the listing where it is met
-    return Shown(which, total, _read_back_rows(store.page(which), store.location))
+    return Shown(which, total, _read_back_rows(store.page(which), store.location), store.location)
 
 
 __all__ = [

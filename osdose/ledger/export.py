@@ -9,7 +9,6 @@ when) go in the entry's ``notes`` (a course entry for one drug has no fields for
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 import math
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from osdose.basis import parse_basis
 from osdose.course import Administration
-from osdose.ledger.records import usual
+from osdose.ledger.records import stored_date, usual
 from osdose.render.json_text import cached_number
 
 _string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes
@@ -242,7 +241,7 @@ def export_chunks(
 
     def in_effect() -> Iterator[tuple[Administration, int]]:
         for row, _, sigs in store.page(which):
-            item = Listed(read_back(record_of(row), where), None, signatures_of(sigs))
+            item = Listed(read_back(record_of(row, where), where), None, signatures_of(sigs))
             notes.clear()  # the entry before was written before this one was asked for
             notes[item.record.id] = signatures_note(item)
             yield administration(item, drugs, where), item.record.id
@@ -283,20 +282,20 @@ def _jsonl_rows(
             rid, day, drug, unit, dose, per_m2, bsa, regimen, cycle, cycle_day, percent, voids,
             recorded_at, recorded_by,
         ) = row  # fmt: skip
+        if day != last_day:  # (None: a void, never in effect; the long path words it)
+            when = stored_date(day, rid, where) if day is not None else None
+            last_day, iso = day, when.isoformat() if when is not None else ""
         if (
             not usual(dose, per_m2, bsa, percent, cycle, cycle_day, voids)
             or unit is None
             or type(drug) is not str
-            or not (type(day) is str or type(day) is dt.date)
+            or not iso
         ):
             chunk.append(_slow_line(whole(rid), drugs, where))
         else:
             name = names.get(drug)
             if name is None:  # an unknown drug is refused as administration() refuses it
                 name = names[drug] = _string(drugs.resolve(drug, f"ledger record {rid}").name)
-            if day != last_day:
-                when = dt.date.fromisoformat(day) if isinstance(day, str) else day
-                last_day, iso = day, when.isoformat()
             notes = f"ledger record {rid}"
             if regimen:
                 pct = percent if percent is not None else 100.0
@@ -333,6 +332,6 @@ def _slow_line(e: Entry, drugs: DrugTable, where: str) -> str:
     from osdose.ledger.pages import record_of, signatures_of
 
     row, _, sigs = e
-    item = Listed(read_back(record_of(row), where), None, signatures_of(sigs))
+    item = Listed(read_back(record_of(row, where), where), None, signatures_of(sigs))
     a = administration(item, drugs, where)
     return entry_line(entry(a, item.record.id, signatures_note(item)))

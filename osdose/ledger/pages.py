@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from osdose.ledger.records import COLUMNS, SIGNATURE_COLUMNS, Record, Signature
+from osdose.ledger.records import COLUMNS, SIGNATURE_COLUMNS, Record, Signature, stored_date
 
 DEFAULT_LIMIT = 50  # records a person reads on one screen or two
 
@@ -148,10 +148,11 @@ def grouped(rows: Iterable[Row], page: Page) -> Iterator[Entry]:
         yield current, voided_by, sigs if len(sigs) < 2 else sorted(sigs)
 
 
-def record_of(row: Row) -> Record:
-    """The :class:`Record` of a row of :data:`COLUMNS`."""
-    if isinstance(row[_DATE], str):
-        row = (*row[:_DATE], dt.date.fromisoformat(row[_DATE]), *row[_DATE + 1 :])
+def record_of(row: Row, location: str) -> Record:
+    """The :class:`Record` of a row of :data:`COLUMNS` of the ledger at ``location`` (its
+    date as :func:`~osdose.ledger.records.stored_date` reads it)."""
+    if type(row[_DATE]) is not dt.date:
+        row = (*row[:_DATE], stored_date(row[_DATE], row[0], location), *row[_DATE + 1 :])
     return Record(**dict(zip(COLUMNS, row, strict=True)))
 
 

@@ -406,6 +406,35 @@ def verify_chain(records: Iterable[Record]) -> tuple[int, str, Break | None]:
     return w.verified, w.prev, w.broken
 
 
+def stored_date(value: Any, record_id: Any, location: str) -> dt.date | None:
+    """The date a database gives for a record: ``None`` (a void), a date (PostgreSQL) or
+    its ``YYYY-MM-DD`` text (SQLite). Any other value is damage, not input: osdose writes
+    only dates, so the ledger was changed outside it (:class:`LedgerDamaged`: ``ledger
+    check`` reports it as broken, every other command refuses)."""
+    if value is None or type(value) is dt.date:
+        return value
+    try:
+        if type(value) is str and len(value) == 10:
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise LedgerDamaged(
+        f"ledger {location}: record {record_id}: its date {shown(value)} is not a date "
+        "written YYYY-MM-DD: the ledger was changed outside osdose; restore it from a backup"
+    )
+
+
+def stored_day(value: Any, record_id: Any, location: str) -> dt.date:
+    """:func:`stored_date` of an administration, which always has one."""
+    day = stored_date(value, record_id, location)
+    if day is None:
+        raise LedgerDamaged(
+            f"ledger {location}: record {record_id}: an administration without a date: the "
+            "ledger was changed outside osdose; restore it from a backup"
+        )
+    return day
+
+
 def now_utc() -> str:
     """The time a record is written, UTC, to the microsecond."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")

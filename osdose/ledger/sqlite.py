@@ -14,7 +14,6 @@ so on this backend the name is what the person at the desk says it is (see
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import operator
 import os
 import sqlite3
@@ -43,6 +42,8 @@ from osdose.ledger.records import (
     record_hash,
     seal,
     seal_signature,
+    stored_date,
+    stored_day,
     unbound,
 )
 from osdose.ledger.rules import Key, check_signable, checked_batch
@@ -76,10 +77,9 @@ _HOLDS = "SELECT count(*) FROM (SELECT 1 FROM records WHERE patient = ? LIMIT ?)
 _KEYS_PER_QUERY = 1000  # keys looked up by one query (3 parameters each)
 
 
-def _record(row: tuple[Any, ...]) -> Record:
+def _record(row: tuple[Any, ...], location: str) -> Record:
     f = dict(zip(COLUMNS, row, strict=True))
-    if f["date"] is not None:
-        f["date"] = dt.date.fromisoformat(f["date"])
+    f["date"] = stored_date(f["date"], f["id"], location)
     return Record(**f)
 
 
@@ -357,7 +357,7 @@ class SQLiteLedger:
 
     def get(self, record_id: int) -> Record | None:
         row = self.conn.execute(f"{_SELECT} WHERE id = ?", (record_id,)).fetchone()
-        return _record(row) if row else None
+        return _record(row, self.location) if row else None
 
     def voided_by(self, record_id: int) -> int | None:
         row = self.conn.execute("SELECT id FROM records WHERE voids = ?", (record_id,)).fetchone()
@@ -376,7 +376,7 @@ class SQLiteLedger:
             if held < len(theirs):
                 wanted = set(theirs)
                 for drug, day, first in self.conn.execute(_SAME_DAY_PATIENT, (patient,)):
-                    key = (patient, drug, dt.date.fromisoformat(day))
+                    key = (patient, drug, stored_day(day, first, self.location))
                     if key in wanted:
                         out[key] = int(first)
                 continue
@@ -386,7 +386,7 @@ class SQLiteLedger:
                 params = [v for p, d, day in chunk for v in (p, d, day.isoformat())]
                 for p, d, day, first in self.conn.execute(_SAME_DAY_KEYS % values, params):
                     if first is not None:
-                        out[(p, d, dt.date.fromisoformat(day))] = int(first)
+                        out[(p, d, stored_day(day, first, self.location))] = int(first)
         return out
 
     # reading
@@ -411,7 +411,7 @@ class SQLiteLedger:
             cur = self.conn.execute(PATIENT_QUERY, (patient,))
         try:
             for row in cur:
-                yield _record(row)
+                yield _record(row, self.location)
         except sqlite3.DatabaseError as exc:
             raise LedgerDamaged(
                 f"ledger {self.location} cannot be read ({exc}): it is damaged; restore it "

@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from osdose.basis import parse_basis
+from osdose.cli import app
 from osdose.drugs import load_drugs
 from osdose.ledger import entries
 from osdose.ledger.export import _dose_text, _slow_line, export_chunks
@@ -231,3 +233,44 @@ def test_a_ledger_created_by_another_writer_during_an_import_is_left_to_it(
     with open_ledger(sqlite_ledger) as store:
         assert [(r.id, r.recorded_by, r.drug) for r in store.records()] == [(1, "y", "doxorubicin")]
     assert sorted(p.name for p in sqlite_ledger.parent.iterdir()) == [sqlite_ledger.name]
+
+
+@pytest.mark.parametrize(
+    ("change", "refusal"),
+    [
+        # SQLite keeps any text in a column: a date no calendar has, a word for a dose
+        (
+            "UPDATE records SET date = '2025-13-45' WHERE id = 2",
+            "record 2: its date '2025-13-45' is not a date written YYYY-MM-DD: the ledger was "
+            "changed outside osdose; restore it from a backup",
+        ),
+        (
+            "UPDATE records SET dose = 'abc' WHERE id = 2",
+            "record 2: dose must be a number, got 'abc'; it was changed outside osdose",
+        ),
+    ],
+    ids=["date", "dose"],
+)
+def test_a_text_changed_outside_osdose_is_refused_by_every_reader_and_check_says_broken(
+    sqlite_ledger: Path, tmp_path: Path, change: str, refusal: str
+) -> None:
+    # (each was an internal error: ValueError for the date, TypeError for a listed dose)
+    ledger = str(sqlite_ledger)
+    with open_ledger(ledger, create=True, write=True) as store:
+        store.append(_varied("x"))
+    tamper(ledger, change)
+    for args in (
+        ["export", "-p", "P-1", "-o", str(tmp_path / "out.jsonl")],
+        ["export", "-p", "P-1", "-o", str(tmp_path / "out.yaml")],
+        ["list", "-p", "P-1", "-f", "json"],
+        ["list", "-p", "P-1"],
+    ):
+        r = run(ledger, *args)
+        assert r.exit_code == 2, (args, r.stdout, r.stderr)
+        assert r.stdout == ""  # nothing listed before the refusal
+        assert r.stderr.count("\n") == 1 and refusal in r.stderr, (args, r.stderr)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("out")]
+    r = CliRunner().invoke(app, ["cumulative", "--ledger", ledger, "--patient", "P-1"])
+    assert r.exit_code == 2 and refusal in r.stderr, r.stderr
+    checked = run(ledger, "check")
+    assert checked.exit_code == 1 and "BROKEN" in checked.stdout, checked.stdout
