@@ -20,7 +20,6 @@ from osdose.ledger.pages import DEFAULT_LIMIT, Entry, Page, record_of, signature
 from osdose.ledger.records import (
     COLUMNS,
     MEANINGS,
-    RANGES,
     LedgerError,
     NewRecord,
     Record,
@@ -28,6 +27,7 @@ from osdose.ledger.records import (
     check_id,
     check_values,
     stored_date,
+    usual,
 )
 from osdose.ledger.store import LedgerStore
 
@@ -125,21 +125,21 @@ def read_back(r: Record, location: str) -> Record:
     return r
 
 
-_CHECKED = [(COLUMNS.index(name), low, high) for name, (low, high, _) in RANGES.items()]
+_USUAL = [COLUMNS.index(c) for c in ("dose", "dose_per_m2", "bsa_m2", "dose_percent")]
+_USUAL += [COLUMNS.index(c) for c in ("cycle", "day", "voids")]
 _DATE = COLUMNS.index("date")
 
 
 def _read_back_rows(rows: Iterator[Entry], location: str) -> Iterator[Entry]:
     """``rows`` as the database gives them, each checked as :func:`read_back` checks a
-    record (comparisons on the row itself: a :class:`Record` is built only to word the
+    record (:func:`~osdose.ledger.records.usual` on the row itself, at a glance: a
+    :class:`Record` is built, and checked field by field, only for a void or to word a
     refusal), and its date as :func:`~osdose.ledger.records.stored_date` reads it."""
+    d, p, b, pct, c, day, v = _USUAL
     for entry in rows:
         row = entry[0]
-        for i, low, high in _CHECKED:
-            v = row[i]
-            # NaN fails every comparison; a text where a number belongs is no float
-            if v is not None and not (type(v) is float and low < v <= high):
-                read_back(record_of(row, location), location)
+        if not usual(row[d], row[p], row[b], row[pct], row[c], row[day], row[v]):
+            read_back(record_of(row, location), location)
         if type(row[_DATE]) is str:
             stored_date(row[_DATE], row[0], location)
         yield entry

@@ -248,13 +248,19 @@ def test_a_ledger_created_by_another_writer_during_an_import_is_left_to_it(
             "UPDATE records SET dose = 'abc' WHERE id = 2",
             "record 2: dose must be a number, got 'abc'; it was changed outside osdose",
         ),
+        (
+            "UPDATE records SET cycle = 'two' WHERE id = 2",
+            "record 2: cycle must be a whole number from 1 to 1,000,000, got 'two'; it was "
+            "changed outside osdose",
+        ),
     ],
-    ids=["date", "dose"],
+    ids=["date", "dose", "cycle"],
 )
 def test_a_text_changed_outside_osdose_is_refused_by_every_reader_and_check_says_broken(
     sqlite_ledger: Path, tmp_path: Path, change: str, refusal: str
 ) -> None:
-    # (each was an internal error: ValueError for the date, TypeError for a listed dose)
+    # (each was an internal error: ValueError for the date and a listed cycle, TypeError
+    # for a listed dose)
     ledger = str(sqlite_ledger)
     with open_ledger(ledger, create=True, write=True) as store:
         store.append(_varied("x"))
