@@ -151,8 +151,10 @@ def write(path: Path = FILE) -> int:
 
 
 def main() -> None:
-    n = write(Path(sys.argv[1]) if len(sys.argv) > 1 else FILE)
-    print(f"osdose: wrote {sys.argv[1] if len(sys.argv) > 1 else FILE} ({n} dataclass methods)")
+    """``python -m osdose.dataclass_code [PATH]``: build and write the file (at ``PATH``:
+    the package's own, :data:`FILE`)."""
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else FILE
+    print(f"osdose: wrote {target} ({write(target)} dataclass methods)")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ store's write transaction, so a refused command leaves the ledger exactly as it 
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from osdose.ledger.pages import DEFAULT_LIMIT, Entry, Page, record_of, signature
 from osdose.ledger.records import (
     COLUMNS,
     MEANINGS,
+    USUAL_FIELDS,
     LedgerError,
     NewRecord,
     Record,
@@ -125,8 +127,7 @@ def read_back(r: Record, location: str) -> Record:
     return r
 
 
-_USUAL = [COLUMNS.index(c) for c in ("dose", "dose_per_m2", "bsa_m2", "dose_percent")]
-_USUAL += [COLUMNS.index(c) for c in ("cycle", "day", "voids")]
+_USUAL_OF = operator.itemgetter(*(COLUMNS.index(c) for c in USUAL_FIELDS))
 _DATE = COLUMNS.index("date")
 
 
@@ -135,10 +136,9 @@ def _read_back_rows(rows: Iterator[Entry], location: str) -> Iterator[Entry]:
     record (:func:`~osdose.ledger.records.usual` on the row itself, at a glance: a
     :class:`Record` is built, and checked field by field, only for a void or to word a
     refusal), and its date as :func:`~osdose.ledger.records.stored_date` reads it."""
-    d, p, b, pct, c, day, v = _USUAL
     for entry in rows:
         row = entry[0]
-        if not usual(row[d], row[p], row[b], row[pct], row[c], row[day], row[v]):
+        if not usual(*_USUAL_OF(row)):
             read_back(record_of(row, location), location)
         if type(row[_DATE]) is str:
             stored_date(row[_DATE], row[0], location)

@@ -316,7 +316,7 @@ class PostgresLedger:
     def get(self, record_id: int) -> Record | None:
         with self._reading():
             row = self.conn.execute(f"{_SELECT} WHERE id = %s", (record_id,)).fetchone()
-        return _record(row) if row else None
+        return pages.record_of(row, self.location) if row else None
 
     def voided_by(self, record_id: int) -> int | None:
         row = self.conn.execute(
@@ -373,7 +373,7 @@ class PostgresLedger:
         else:
             rows = self._rows(PATIENT_QUERY, (patient,))
         for row in rows:
-            yield _record(row)
+            yield pages.record_of(row, self.location)
 
     _TABLES = pages.Tables("osdose.records", "osdose.signatures", "%s")
 
@@ -441,10 +441,6 @@ class PostgresLedger:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _record(row: tuple[Any, ...]) -> Record:
-    return Record(**dict(zip(COLUMNS, row, strict=True)))
 
 
 def _row(r: Record) -> tuple[Any, ...]:

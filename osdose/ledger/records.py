@@ -113,7 +113,9 @@ _RANGES: dict[str, tuple[float, float, str]] = {
 }
 RANGES = _RANGES  # also checked on rows read back (osdose.ledger.actions)
 _COUNTS = {"cycle": 1_000_000, "day": 1_000_000}
-_CHECKED_VALUES = operator.attrgetter(*_RANGES, *_COUNTS, "voids")
+#: The fields :func:`usual` reads, in its order
+USUAL_FIELDS = (*_RANGES, *_COUNTS, "voids")
+_CHECKED_VALUES = operator.attrgetter(*USUAL_FIELDS)
 _DOSE, _PER_M2, _BSA, _PCT = (r[:2] for r in _RANGES.values())  # check_values, at a glance
 _CYCLES, _DAYS = _COUNTS.values()
 # dataclasses.asdict deep-copies every value; these flat records need only getattr

@@ -42,7 +42,6 @@ from osdose.ledger.records import (
     record_hash,
     seal,
     seal_signature,
-    stored_date,
     stored_day,
     unbound,
 )
@@ -75,12 +74,6 @@ _SAME_DAY_PATIENT = (
 # how many of a patient's records there are, counting no further than the keys
 _HOLDS = "SELECT count(*) FROM (SELECT 1 FROM records WHERE patient = ? LIMIT ?)"
 _KEYS_PER_QUERY = 1000  # keys looked up by one query (3 parameters each)
-
-
-def _record(row: tuple[Any, ...], location: str) -> Record:
-    f = dict(zip(COLUMNS, row, strict=True))
-    f["date"] = stored_date(f["date"], f["id"], location)
-    return Record(**f)
 
 
 def _signature(row: tuple[Any, ...]) -> Signature:
@@ -357,7 +350,7 @@ class SQLiteLedger:
 
     def get(self, record_id: int) -> Record | None:
         row = self.conn.execute(f"{_SELECT} WHERE id = ?", (record_id,)).fetchone()
-        return _record(row, self.location) if row else None
+        return pages.record_of(row, self.location) if row else None
 
     def voided_by(self, record_id: int) -> int | None:
         row = self.conn.execute("SELECT id FROM records WHERE voids = ?", (record_id,)).fetchone()
@@ -411,7 +404,7 @@ class SQLiteLedger:
             cur = self.conn.execute(PATIENT_QUERY, (patient,))
         try:
             for row in cur:
-                yield _record(row, self.location)
+                yield pages.record_of(row, self.location)
         except sqlite3.DatabaseError as exc:
             raise LedgerDamaged(
                 f"ledger {self.location} cannot be read ({exc}): it is damaged; restore it "

@@ -76,12 +76,6 @@ _SIGNATURE_COLUMNS_OF = operator.attrgetter(*SIGNATURE_COLUMNS)
 # :func:`records_json` (a test compares them), with the C string encoder.
 
 
-def _amount_text(value: float | None, unit: str) -> str:
-    if value is None:
-        return "null"
-    return f'{{\n      "value": {_jnum(value)},\n      "unit": {_str(unit)}\n    }}'
-
-
 _SIGNATURE = (
     '      {\n        "meaning": %s,\n        "signed_by": %s,\n        "signed_at": %s,\n'
     '        "record_hash": %s,\n        "hash": %s\n      }'
@@ -115,14 +109,6 @@ _KEYS = (
 )  # fmt: skip
 # the keys of record_doc in order, each on its own line at the depth of a list's element
 _RECORD = "{\n" + ",\n".join(f'    "{k}": %s' for k in _KEYS) + "\n  }"
-(_ID, _KIND, _PATIENT, _DATE, _DRUG, _UNIT, _DOSE, _PER_M2, _BSA, _REGIMEN, _CYCLE, _DAY,
- _PERCENT, _VOIDS, _REASON, _SOURCE, _AT, _BY, _HASH) = (
-    COLUMNS.index(c) for c in (
-        "id", "kind", "patient", "date", "drug", "unit", "dose", "dose_per_m2", "bsa_m2",
-        "regimen", "cycle", "day", "dose_percent", "voids", "reason", "source", "recorded_at",
-        "recorded_by", "hash",
-    )
-)  # fmt: skip
 
 
 def row_text(row: Row, voided_by: int | None, sigs: Sequence[Row]) -> str:
