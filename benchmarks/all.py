@@ -1,6 +1,8 @@
 """Every benchmark in turn, then the table of ratios against their floors (the ``row:``
 lines each benchmark prints). ``benchmarks/ledger.py`` runs too when present; its own
-figures are printed as it gives them.
+figures are printed as it gives them. Last, ``benchmarks/bounds.py``: the parts of each
+unmet target's work, each timed alone against the same floor (its ``bound:`` lines, a
+second table).
 
 Run: .venv/bin/python benchmarks/all.py [--scale F] [--runs R]   (make bench)
 
@@ -17,7 +19,9 @@ from pathlib import Path
 HERE = Path(__file__).parent
 #: script → its size option and full size (the issue's sizes)
 SIZES = {"lint.py": 10_000, "cumulative.py": 100_000, "verify.py": 100_000}
-ORDER = ("startup.py", "lint.py", "cumulative.py", "verify.py", "ledger.py")
+ORDER = ("startup.py", "lint.py", "cumulative.py", "verify.py", "ledger.py", "bounds.py")
+#: bounds.py's size options and full sizes
+BOUND_SIZES = {"--records": 1_000_000, "--orders": 20_000, "--files": 10_000}
 
 
 def _ledger_sizes(path: Path, scale: float) -> list[str]:
@@ -41,6 +45,7 @@ def main() -> None:
     ap.add_argument("--skip", nargs="*", default=[], help="benchmarks to leave out: ledger.py")
     a = ap.parse_args()
     rows: list[str] = []
+    bounds: list[str] = []
     failed: list[str] = []
     for script in ORDER:
         path = HERE / script
@@ -51,6 +56,8 @@ def main() -> None:
             cmd += ["-n", str(max(4, int(SIZES[script] * a.scale)))]
         if script == "ledger.py" and a.scale != 1.0:
             cmd += _ledger_sizes(path, a.scale)
+        if script == "bounds.py":
+            cmd += [part for opt, n in BOUND_SIZES.items() for part in (opt, str(int(n * a.scale)))]
         if a.runs and script != "ledger.py":
             cmd += ["--runs", str(a.runs)]
         print(f"\n== {' '.join(cmd[1:])}", flush=True)
@@ -59,6 +66,8 @@ def main() -> None:
         for line in proc.stdout:
             if line.startswith("row: "):
                 rows.append(line[len("row: ") :].rstrip("\n"))
+            elif line.startswith("bound: "):
+                bounds.append(line[len("bound: ") :].rstrip("\n"))
             else:
                 print(line, end="", flush=True)
         if proc.wait() != 0:
@@ -67,6 +76,11 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for r in rows:
         print(r)
+    if bounds:
+        print("\n| unmet target | N | parts of its work, each alone, against the same floor |")
+        print("|---|---|---|")
+        for b in bounds:
+            print(f"| {b} |")
     if failed:
         sys.exit(f"failed: {', '.join(failed)}")
 
