@@ -18,7 +18,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from osdose.errors import FileError
@@ -141,6 +141,27 @@ def write_atomic(
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
     return target
+
+
+#: What :func:`write_whole` keeps in memory before it spools to a temporary file.
+SPOOL_BYTES = 8 << 20
+
+
+@contextlib.contextmanager
+def whole_output(write: Callable[[str], object]) -> Iterator[Callable[[str], object]]:
+    """A writer for text produced in pieces that reaches ``write`` (standard output) only
+    once the ``with`` block has ended without an error: a refusal on the way (a record that
+    fails its checks) writes nothing, as :func:`write_atomic` leaves no file. A shell
+    redirect (``> course.yaml``) must never hold half a course, whose totals would be too
+    low. The text is held in memory up to :data:`SPOOL_BYTES`, beyond that in an unnamed
+    temporary file (readable by this process alone, gone when it closes)."""
+    with tempfile.SpooledTemporaryFile(
+        max_size=SPOOL_BYTES, mode="w+", encoding="utf-8", newline=""
+    ) as spool:
+        yield spool.write
+        spool.seek(0)
+        while piece := spool.read(1 << 20):
+            write(piece)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -319,9 +319,11 @@ def list_(
     with open_ledger(ledger) as store, store.snapshot():
         shown = page(store, which)
         if format is Format.json:
+            from osdose.atomic import whole_output
             from osdose.render.ledger import write_rows_json
 
-            write_rows_json(shown.rows, sys.stdout.write)
+            with whole_output(sys.stdout.write) as out:  # a refused record: nothing written
+                write_rows_json(shown.rows, out)
             return
         from osdose.render.ledger import records_table
 
@@ -384,8 +386,12 @@ def export(
     with open_ledger(ledger) as store, store.snapshot():
         exported = export_chunks(store, patient, table, now_utc(), chosen.value)
         if output is None:
-            for chunk in exported.chunks:
-                sys.stdout.write(chunk)
+            from osdose.atomic import whole_output
+
+            # whole or nothing, as a file is: a record refused on the way writes nothing
+            with whole_output(sys.stdout.write) as out:
+                for chunk in exported.chunks:
+                    out(chunk)
             return
         from osdose.atomic import write_atomic
 

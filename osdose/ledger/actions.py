@@ -12,6 +12,7 @@ import operator
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from osdose.course import Administration
 from osdose.errors import InputError
@@ -26,8 +27,11 @@ from osdose.ledger.records import (
     NewRecord,
     Record,
     Signature,
+    changed,
     check_id,
     check_values,
+    intact,
+    row_intact,
     stored_date,
     usual,
 )
@@ -127,6 +131,17 @@ def read_back(r: Record, location: str) -> Record:
     return r
 
 
+def as_recorded(r: Record, location: str) -> Record:
+    """``r`` if it is read back (:func:`read_back`) and still matches its own hash
+    (:func:`~osdose.ledger.records.intact`): a dose, date or drug changed by hand in the
+    database, its hash not recomputed, would change every total summed from it, and
+    nothing else would show it until the next ``ledger check``."""
+    read_back(r, location)
+    if not intact(r):
+        raise changed(r.id, location)
+    return r
+
+
 _USUAL_OF = operator.itemgetter(*(COLUMNS.index(c) for c in USUAL_FIELDS))
 _DATE = COLUMNS.index("date")
 
@@ -135,18 +150,29 @@ def _read_back_rows(rows: Iterator[Entry], location: str) -> Iterator[Entry]:
     """``rows`` as the database gives them, each checked as :func:`read_back` checks a
     record (:func:`~osdose.ledger.records.usual` on the row itself, at a glance: a
     :class:`Record` is built, and checked field by field, only for a void or to word a
-    refusal), and its date as :func:`~osdose.ledger.records.stored_date` reads it."""
+    refusal), and its date as :func:`~osdose.ledger.records.stored_date` reads it; and each
+    must still match its own hash (:func:`~osdose.ledger.records.row_intact`), as
+    :func:`as_recorded` requires of a record."""
+    last: Any = None  # the date of the row before and its text (a day has many rows)
+    iso: str | None = None
     for entry in rows:
         row = entry[0]
         if not usual(*_USUAL_OF(row)):
             read_back(record_of(row, location), location)
-        if type(row[_DATE]) is str:
-            stored_date(row[_DATE], row[0], location)
+        day = row[_DATE]
+        if day != last:
+            when = stored_date(day, row[0], location) if type(day) is str else day
+            last, iso = day, None if when is None else when.isoformat()
+        if not row_intact(row, iso):
+            raise changed(row[0], location)
         yield entry
 
 
 def listing(store: LedgerStore, patient: str, include_void: bool = False) -> list[Listed]:
-    """A patient's records in id order: the administrations in effect, or every record."""
+    """A patient's records in id order: the administrations in effect, or every record.
+    Each record is read back (:func:`read_back`) and must still match its own hash
+    (:func:`~osdose.ledger.records.intact`): the totals of ``cumulative``, ``plan`` and
+    ``verify --ledger`` are summed from these."""
     checked_name(patient, "patient id")
     with store.snapshot():
         records = list(store.records(patient))
@@ -154,7 +180,7 @@ def listing(store: LedgerStore, patient: str, include_void: bool = False) -> lis
     if not records:
         raise LedgerError(f"unknown patient {patient!r}: no records in ledger {store.location}")
     for r in records:
-        read_back(r, store.location)
+        as_recorded(r, store.location)
     listed = annotate(records, signatures)
     return listed if include_void else [x for x in listed if x.in_effect]
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from osdose.basis import parse_basis
 from osdose.course import Administration
-from osdose.ledger.records import stored_date, usual
+from osdose.ledger.records import changed, row_intact, stored_date, usual
 from osdose.render.json_text import cached_number
 
 _string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes
@@ -204,16 +204,10 @@ def export_chunks(
     Streamed: the database counts the records in effect, then gives them one at a time
     with their signatures. Call it, and write the chunks, inside ``store.snapshot()``:
     both then read one state of the ledger."""
-    from osdose.ledger.actions import Listed, read_back
+    from osdose.ledger.actions import Listed, as_recorded
     from osdose.ledger.entries import checked_name
     from osdose.ledger.history import administration
-    from osdose.ledger.pages import (
-        EXPORT_COLUMNS,
-        EXPORT_SIGNATURE_COLUMNS,
-        Page,
-        record_of,
-        signatures_of,
-    )
+    from osdose.ledger.pages import EXPORT_SIGNATURE_COLUMNS, Page, record_of, signatures_of
     from osdose.ledger.records import LedgerError
 
     checked_name(patient, "patient id")
@@ -228,10 +222,7 @@ def export_chunks(
         "who verified each is in its notes."
     )
     if fmt == "jsonl":
-        lines = Page(
-            patient, limit=None, by_id=True, columns=EXPORT_COLUMNS,
-            signature_columns=EXPORT_SIGNATURE_COLUMNS,
-        )  # fmt: skip
+        lines = Page(patient, limit=None, by_id=True, signature_columns=EXPORT_SIGNATURE_COLUMNS)
 
         def whole(record_id: int) -> Entry:
             return next(store.page(Page(patient, limit=None, record=record_id)))
@@ -241,7 +232,7 @@ def export_chunks(
 
     def in_effect() -> Iterator[tuple[Administration, int]]:
         for row, _, sigs in store.page(which):
-            item = Listed(read_back(record_of(row, where), where), None, signatures_of(sigs))
+            item = Listed(as_recorded(record_of(row, where), where), None, signatures_of(sigs))
             notes.clear()  # the entry before was written before this one was asked for
             notes[item.record.id] = signatures_note(item)
             yield administration(item, drugs, where), item.record.id
@@ -259,15 +250,15 @@ def _jsonl_rows(
     whole: Callable[[int], Entry],
 ) -> Iterator[str]:
     """:func:`jsonl_chunks` of the rows of the records in effect, as the database gives
-    them (the columns :data:`~osdose.ledger.pages.EXPORT_COLUMNS` and
-    :data:`~osdose.ledger.pages.EXPORT_SIGNATURE_COLUMNS`): the same text (a test compares
-    them), each usual row written straight from its values (a million records are a
-    million lines: a :class:`Record`, an :class:`Administration` and a ``json.dumps`` each
-    were most of the time).
+    them (every column of a record, :data:`~osdose.ledger.pages.EXPORT_SIGNATURE_COLUMNS`
+    of a signature): the same text (a test compares them), each usual row written straight
+    from its values (a million records are a million lines: a :class:`Record`, an
+    :class:`Administration` and a ``json.dumps`` each were most of the time).
 
-    A usual row is checked as :func:`~osdose.ledger.actions.read_back` checks a record
-    (:func:`~osdose.ledger.records.usual`: what ``check_values`` accepts at a glance) and
-    as :func:`~osdose.ledger.history.administration` does (a date, a drug in the table, a
+    A usual row is checked as :func:`~osdose.ledger.actions.as_recorded` checks a record
+    (:func:`~osdose.ledger.records.usual`: what ``check_values`` accepts at a glance, and
+    :func:`~osdose.ledger.records.row_intact`: its own hash) and as
+    :func:`~osdose.ledger.history.administration` does (a date, a drug in the table, a
     unit); any other record is read ``whole`` (by its id) and takes that path itself, which
     refuses it or writes it."""
     from osdose.course_jsonl import header_line
@@ -279,8 +270,8 @@ def _jsonl_rows(
     chunk: list[str] = []
     for row, _, sigs in rows:
         (
-            rid, day, drug, unit, dose, per_m2, bsa, regimen, cycle, cycle_day, percent, voids,
-            recorded_at, recorded_by,
+            rid, _, _, day, drug, unit, dose, per_m2, bsa, regimen, cycle, cycle_day, percent,
+            voids, _, _, recorded_at, recorded_by, _, _,
         ) = row  # fmt: skip
         if day != last_day:  # (None: a void, never in effect; the long path words it)
             when = stored_date(day, rid, where) if day is not None else None
@@ -292,6 +283,8 @@ def _jsonl_rows(
             or not iso
         ):
             chunk.append(_slow_line(whole(rid), drugs, where))
+        elif not row_intact(row, iso):
+            raise changed(rid, where)
         else:
             name = names.get(drug)
             if name is None:  # an unknown drug is refused as administration() refuses it
@@ -327,11 +320,11 @@ def _jsonl_rows(
 def _slow_line(e: Entry, drugs: DrugTable, where: str) -> str:
     """One record's line the long way (a Record, its checks, an Administration, json)."""
     from osdose.course_jsonl import entry_line
-    from osdose.ledger.actions import Listed, read_back
+    from osdose.ledger.actions import Listed, as_recorded
     from osdose.ledger.history import administration
     from osdose.ledger.pages import record_of, signatures_of
 
     row, _, sigs = e
-    item = Listed(read_back(record_of(row, where), where), None, signatures_of(sigs))
+    item = Listed(as_recorded(record_of(row, where), where), None, signatures_of(sigs))
     a = administration(item, drugs, where)
     return entry_line(entry(a, item.record.id, signatures_note(item)))

@@ -35,12 +35,8 @@ class Page:
     signature_columns: tuple[str, ...] = SIGNATURE_COLUMNS
 
 
-#: What a line of ``ledger export --format jsonl`` is written from (the rest, the ledger's
-#: own kind, patient, source and hashes, were a third of SQLite's time in a large export)
-EXPORT_COLUMNS = (
-    "id", "date", "drug", "unit", "dose", "dose_per_m2", "bsa_m2", "regimen", "cycle", "day",
-    "dose_percent", "voids", "recorded_at", "recorded_by",
-)  # fmt: skip
+#: What a line of ``ledger export --format jsonl`` writes of a record's signatures (its
+#: records are read whole, to be checked against their hashes)
 EXPORT_SIGNATURE_COLUMNS = ("id", "meaning", "signed_at", "signed_by")
 
 

@@ -227,8 +227,23 @@ def canonical(record: NewRecord, record_id: int, recorded_at: str, prev_hash: st
         kind, patient, recorded_by, date, drug, unit, dose, dose_per_m2, bsa_m2, regimen,
         cycle, day, dose_percent, voids, reason, source,
     ) = _NEW_VALUES(record)  # fmt: skip
+    return _canonical(
+        kind, patient, recorded_by, None if date is None else date.isoformat(), drug, unit,
+        dose, dose_per_m2, bsa_m2, regimen, cycle, day, dose_percent, voids, reason, source,
+        record_id, recorded_at, prev_hash,
+    )  # fmt: skip
+
+
+def _canonical(
+    kind: Any, patient: Any, recorded_by: Any, iso_date: str | None, drug: Any, unit: Any,
+    dose: Any, dose_per_m2: Any, bsa_m2: Any, regimen: Any, cycle: Any, day: Any,
+    dose_percent: Any, voids: Any, reason: Any, source: Any, record_id: Any,
+    recorded_at: Any, prev_hash: Any,
+) -> bytes:  # fmt: skip
+    """:func:`canonical` of a record's values (its date as ``YYYY-MM-DD``): the one writer of
+    the hashed text, for a record and for a row read back (:func:`row_intact`)."""
     text = _TEXT % (
-        _f(bsa_m2), _i(cycle), "null" if date is None else f'"{date.isoformat()}"', _i(day),
+        _f(bsa_m2), _i(cycle), "null" if iso_date is None else f'"{iso_date}"', _i(day),
         _f(dose), _f(dose_per_m2), _f(dose_percent), _s(drug), _i(record_id), _s(kind),
         _s(patient), _s(prev_hash), _s(reason), _s(recorded_at), _s(recorded_by), _s(regimen),
         _s(source), _s(unit), _i(voids),
@@ -384,6 +399,40 @@ def _computed_hash(r: Record) -> str:
         return record_hash(r, r.id, r.recorded_at, r.prev_hash)
     except ValueError:  # json.dumps(allow_nan=False): a non-finite number
         return ""
+
+
+def intact(r: Record) -> bool:
+    """Whether ``r``'s content still gives the hash stored with it: the test ``ledger
+    check`` makes of every record, made of one record where a command reads it alone."""
+    return _computed_hash(r) == r.hash
+
+
+def changed(record_id: object, location: str) -> LedgerError:
+    """The refusal of a record whose content no longer matches its hash."""
+    return LedgerError(
+        f"ledger {location}: record {record_id}: its content does not match its hash: it was "
+        "changed outside osdose after it was recorded, and is not used (run osdose ledger "
+        "check)"
+    )
+
+
+def row_intact(row: tuple[Any, ...], iso_date: str | None) -> bool:
+    """:func:`intact` of a row of :data:`COLUMNS` as the database gives it, its date read
+    (by :func:`stored_date`) as ``iso_date``: the streamed readers check each row so,
+    without a :class:`Record` each."""
+    (
+        record_id, kind, patient, _, drug, unit, dose, dose_per_m2, bsa_m2, regimen, cycle,
+        day, dose_percent, voids, reason, source, recorded_at, recorded_by, prev_hash, stored,
+    ) = row  # fmt: skip
+    try:
+        text = _canonical(
+            kind, patient, recorded_by, iso_date, drug, unit, dose, dose_per_m2, bsa_m2,
+            regimen, cycle, day, dose_percent, voids, reason, source, record_id, recorded_at,
+            prev_hash,
+        )  # fmt: skip
+    except ValueError:  # a number no record can hold: it has no hash, so it matches none
+        return False
+    return bool(hashlib.sha256(text).hexdigest() == stored)
 
 
 def walk_records(records: Iterable[Record], expect: Iterable[str] = ()) -> Walk:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from osdose.ledger.records import LedgerError, NewRecord, Record, check_values
+from osdose.ledger.records import LedgerError, NewRecord, Record, changed, check_values, intact
 
 Key = tuple[str, str, dt.date]  # patient, drug, date
 
@@ -103,10 +103,13 @@ def _checked_void(
 def check_signable(
     target: Record | None, record_id: int, signer: str, lookup: Lookup, done: str | None
 ) -> Record:
-    """The record a second signature may be put on: it exists, is in effect, was recorded
-    by someone else, and carries no signature of that meaning yet (``done``: who made it)."""
+    """The record a second signature may be put on: it exists, still matches its own hash,
+    is in effect, was recorded by someone else, and carries no signature of that meaning
+    yet (``done``: who made it)."""
     if target is None:
         raise LedgerError(f"record {record_id} does not exist in ledger {lookup.location}")
+    if not intact(target):  # a signature would vouch for content that was changed since
+        raise changed(record_id, lookup.location)
     voided = lookup.voided_by(record_id) if target.kind == "administration" else None
     if voided:
         raise LedgerError(f"record {record_id} is voided by record {voided}: nothing to verify")

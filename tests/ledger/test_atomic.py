@@ -138,3 +138,22 @@ def test_never_over_a_file_the_command_read(tmp_path: Path) -> None:
 def test_bytes_are_written_as_they_are(tmp_path: Path) -> None:
     out = write_atomic(tmp_path / "chart.png", b"\x89PNG\r\n\x00", force=False)
     assert out.read_bytes() == b"\x89PNG\r\n\x00"
+
+
+def test_whole_output_writes_all_or_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Standard output written in pieces (ledger export, list --format json) reaches the
+    stream only once every piece is made; past the spool's memory it is held on disk."""
+    from osdose import atomic
+
+    monkeypatch.setattr(atomic, "SPOOL_BYTES", 100)  # spill to the temporary file early
+    written: list[str] = []
+    with atomic.whole_output(written.append) as out:
+        for i in range(1000):
+            out(f"line {i} é\n")
+            assert written == []  # nothing reaches the stream while pieces are made
+    assert "".join(written) == "".join(f"line {i} é\n" for i in range(1000))
+    written.clear()
+    with pytest.raises(ValueError, match="refused"), atomic.whole_output(written.append) as out:
+        out("# a course header\n")
+        raise ValueError("record 2 refused")
+    assert written == []

@@ -17,7 +17,7 @@ from osdose.drugs import load_drugs
 from osdose.ledger.actions import listing, record
 from osdose.ledger.check import check
 from osdose.ledger.entries import from_options
-from osdose.ledger.records import GENESIS, seal
+from osdose.ledger.records import GENESIS, LedgerError, seal
 from osdose.ledger.store import open_ledger
 
 from .backends import superuser, tamper
@@ -261,11 +261,32 @@ def test_a_removed_index_is_named(ledger: str) -> None:
     )
 
 
-def test_listing_in_effect_after_tampering_is_still_possible(ledger: str) -> None:
+def test_a_record_changed_by_hand_is_refused_by_every_reader(ledger: str) -> None:
+    """Only `ledger check` reads a changed record, to report it: every other reader refuses
+    it in one line, as it refuses a number changed into a word (a dose changed in place
+    would otherwise reach a total, a list, or an exported course file unseen)."""
     _fill(ledger, 2)
-    tamper(ledger, "UPDATE records SET dose = 6.0 WHERE id = 2")
     with open_ledger(ledger) as store:
         assert [x.record.id for x in listing(store, "P-1")] == [1, 2]
+    tamper(ledger, "UPDATE records SET dose = 6.0 WHERE id = 2")
+    says = (
+        ": record 2: its content does not match its hash: it was changed outside osdose after "
+        "it was recorded, and is not used (run osdose ledger check)"
+    )
+    with open_ledger(ledger) as store, pytest.raises(LedgerError) as caught:
+        listing(store, "P-1")
+    assert str(caught.value).endswith(says)
+    for args in (
+        ["list", "-p", "P-1"],
+        ["list", "-p", "P-1", "--all", "-f", "json"],
+        ["list", "-p", "P-1", "--include-void"],
+        ["export", "-p", "P-1"],
+        ["export", "-p", "P-1", "--format", "jsonl"],
+    ):
+        r = run(ledger, *args)
+        assert (r.exit_code, r.stdout) == (2, ""), args
+        assert r.stderr.startswith("osdose: error: ledger ") and r.stderr.endswith(f"{says}\n")
+    assert _check(ledger)[0] == 1
 
 
 def test_unusable_input_is_exit_2(ledger: str, tmp_path: Path) -> None:

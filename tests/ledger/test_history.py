@@ -6,13 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from osdose.cli import app
 from osdose.course import load_course
 from osdose.cumulative import exposure
 from osdose.drugs import load_drugs
 from osdose.errors import OsdoseError
 from osdose.ledger.history import course_from_ledger
+from osdose.ledger.records import LedgerError
 
+from .backends import tamper
 from .conftest import DATA, run
 
 
@@ -64,3 +68,41 @@ def test_default_location_comes_from_the_environment(
     course = course_from_ledger(None, "P-0009", load_drugs())
     # 60 mg at 1.5 m² = 40 mg/m²
     assert [(a.dose_mg, a.dose_mg_per_m2) for a in course.administrations] == [(60.0, 40.0)]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE records SET dose = 7.4 WHERE id = 3",  # a smaller dose: a smaller total
+        "UPDATE records SET date = '2020-01-01' WHERE id = 3",  # moved out of a window
+        "UPDATE records SET drug = 'cisplatin' WHERE id = 3",  # counted against another drug
+        "UPDATE records SET dose_percent = 50 WHERE id = 3",
+    ],
+)
+def test_a_record_changed_outside_osdose_gives_no_total(ledger: str, change: str) -> None:
+    """A record changed by hand, its hash not recomputed (what `ledger check` reports as
+    BROKEN), is refused by every command that sums a history from the ledger: a dose lowered
+    in the database must not lower a lifetime total unseen until the next check."""
+    run(ledger, "import", str(DATA / "course_two_dia_cycles.yaml"), "--by", "x")
+    course_from_ledger(ledger, "P-0042", load_drugs())  # reads before the change
+    tamper(ledger, change)
+    with pytest.raises(LedgerError) as caught:
+        course_from_ledger(ledger, "P-0042", load_drugs())
+    says = (
+        ": record 3: its content does not match its hash: it was changed outside osdose "
+        "after it was recorded, and is not used (run osdose ledger check)"
+    )
+    assert str(caught.value).startswith("ledger ") and str(caught.value).endswith(says)
+    for command in (
+        ["cumulative", "--patient", "P-0042", "--format", "json"],
+        ["plan", "--patient", "P-0042", "-r", "DDP+EPI", "-n", "1", "--bsa", "1.8"],
+    ):
+        r = CliRunner().invoke(app, [*command, "--ledger", ledger])
+        assert (r.exit_code, r.stdout) == (2, ""), r.stdout
+        lines = r.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("osdose: error: ledger "), r.stderr
+        assert lines[0].endswith(says)
+    # ledger check says the same record is the one that was changed
+    check = run(ledger, "check")
+    assert check.exit_code == 1
+    assert "record 3: its content does not match its hash (it was changed)" in check.stdout

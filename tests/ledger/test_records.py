@@ -189,3 +189,38 @@ def test_the_canonical_text_refuses_what_json_refuses() -> None:
     # a newline, a quote and a character beyond ASCII are escaped as json.dumps escapes them
     text = canonical(replace(r, source='a"b\nc é\x01'), 1, "t", GENESIS).decode()
     assert '"source":"a\\"b\\nc é\\u0001"' in text
+
+
+def test_a_row_is_intact_exactly_when_its_record_is() -> None:
+    """row_intact (the streamed readers' check of a row as the database gives it) and
+    intact (of a Record) hash the same text: each field changed breaks both, and a
+    number no record can hold matches no hash."""
+    from osdose.ledger.records import COLUMNS, intact, row_intact
+
+    r = seal(
+        NewRecord(
+            "administration", "P-1", "A. Pharm", dt.date(2025, 3, 1), "epirubicin", "mg",
+            74.0, 40.21739130434783, 1.84, "DDP+EPI", 2, 1, 80.0, None, None, "course.yaml:7",
+        ),
+        12, "2025-03-01T10:00:00.000000+00:00", "ab" * 32,
+    )  # fmt: skip
+    row = tuple(getattr(r, c) for c in COLUMNS)
+    assert intact(r) and row_intact(row, "2025-03-01")
+    # SQLite gives the date as text, PostgreSQL as a date: both are read as YYYY-MM-DD
+    assert not row_intact(row, "2025-03-02")
+    changes = {
+        "kind": "void", "patient": "P-2", "drug": "doxorubicin", "unit": "IU", "dose": 7.4,
+        "dose_per_m2": 4.0, "bsa_m2": 1.85, "regimen": "DIA", "cycle": 3, "day": 2,
+        "dose_percent": 100.0, "voids": 3, "reason": "why", "source": "other.yaml:1",
+        "recorded_at": "2025-03-01T10:00:00.000001+00:00", "recorded_by": "B. Check",
+        "prev_hash": "cd" * 32, "id": 13, "hash": "ef" * 32,
+    }  # fmt: skip
+    assert set(changes) == set(COLUMNS) - {"date"}
+    for name, value in changes.items():
+        i = COLUMNS.index(name)
+        assert not row_intact((*row[:i], value, *row[i + 1 :]), "2025-03-01"), name
+        if name != "hash":
+            assert not intact(replace(r, **{name: value})), name
+    assert not row_intact((*row[:6], math.nan, *row[7:]), "2025-03-01")
+    # 74 and 74.0 hash alike, in a row as in a record (PostgreSQL gives a float either way)
+    assert row_intact((*row[:6], 74, *row[7:]), "2025-03-01")

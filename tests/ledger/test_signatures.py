@@ -56,6 +56,22 @@ def test_the_recorder_cannot_verify_their_own_record(ledger: str) -> None:
     assert snapshot(ledger) == before
 
 
+def test_a_record_changed_by_hand_is_not_signed(ledger: str) -> None:
+    """A second signature vouches for the record as it reads: one whose dose was changed in
+    the database (its hash not recomputed) would be signed as checked while its hash still
+    names the old dose."""
+    _recorded(ledger)
+    tamper(ledger, "UPDATE records SET dose = 6.0 WHERE id = 1")
+    before = snapshot(ledger)
+    r = run(ledger, "verify-record", "1", "--meaning", "verified", "--by", "B. Check")
+    assert (r.exit_code, r.stdout) == (2, "")
+    assert r.stderr.startswith("osdose: error: ledger ") and r.stderr.endswith(
+        ": record 1: its content does not match its hash: it was changed outside osdose after "
+        "it was recorded, and is not used (run osdose ledger check)\n"
+    )
+    assert snapshot(ledger) == before
+
+
 def test_a_record_is_verified_once(ledger: str) -> None:
     _recorded(ledger)
     assert (
