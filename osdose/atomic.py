@@ -143,7 +143,7 @@ def write_atomic(
     return target
 
 
-#: What :func:`write_whole` keeps in memory before it spools to a temporary file.
+#: What :func:`whole_output` keeps in memory before it spools to a temporary file.
 SPOOL_BYTES = 8 << 20
 
 

@@ -397,7 +397,7 @@ def _computed_hash(r: Record) -> str:
     outside osdose) has none, and so matches no stored hash."""
     try:
         return record_hash(r, r.id, r.recorded_at, r.prev_hash)
-    except ValueError:  # json.dumps(allow_nan=False): a non-finite number
+    except (ValueError, TypeError):  # a non-finite number; bytes where SQLite keeps any type
         return ""
 
 
@@ -430,7 +430,7 @@ def row_intact(row: tuple[Any, ...], iso_date: str | None) -> bool:
             regimen, cycle, day, dose_percent, voids, reason, source, record_id, recorded_at,
             prev_hash,
         )  # fmt: skip
-    except ValueError:  # a number no record can hold: it has no hash, so it matches none
+    except (ValueError, TypeError):  # a number no record can hold, bytes: no hash matches
         return False
     return bool(hashlib.sha256(text).hexdigest() == stored)
 

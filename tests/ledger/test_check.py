@@ -289,6 +289,28 @@ def test_a_record_changed_by_hand_is_refused_by_every_reader(ledger: str) -> Non
     assert _check(ledger)[0] == 1
 
 
+def test_bytes_stored_where_text_belongs_are_a_change_not_a_crash(sqlite_ledger: Path) -> None:
+    """SQLite keeps a value of any type in any column: bytes (a BLOB) written by hand where
+    a record's text belongs have no canonical text, so no hash matches them. `ledger
+    check` reports the record (it was an internal error, a TypeError) and every reader
+    refuses it."""
+    ledger = str(sqlite_ledger)
+    _fill(ledger, 2)
+    tamper(ledger, "UPDATE records SET source = X'00ff' WHERE id = 2")
+    code, out = _check(ledger)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "BROKEN: record 2: its content does not match its hash (it was changed) "
+        "(1 of 2 records verify before it)"
+    )
+    for args in (["list", "-p", "P-1", "-f", "json"], ["export", "-p", "P-1"]):
+        r = run(ledger, *args)
+        assert (r.exit_code, r.stdout) == (2, ""), args
+        assert r.stderr.endswith(": record 2: its content does not match its hash: it was "
+                                 "changed outside osdose after it was recorded, and is not "
+                                 "used (run osdose ledger check)\n")  # fmt: skip
+
+
 def test_unusable_input_is_exit_2(ledger: str, tmp_path: Path) -> None:
     missing = tmp_path / "none.sqlite3"
     r = run(missing, "check")
