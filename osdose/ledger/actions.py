@@ -161,7 +161,7 @@ def _read_back_rows(rows: Iterator[Entry], location: str) -> Iterator[Entry]:
             read_back(record_of(row, location), location)
         day = row[_DATE]
         if day != last:
-            when = stored_date(day, row[0], location) if type(day) is str else day
+            when = stored_date(day, row[0], location)  # a date, None, or damage refused
             last, iso = day, None if when is None else when.isoformat()
         if not row_intact(row, iso):
             raise changed(row[0], location)

@@ -309,6 +309,16 @@ def test_bytes_stored_where_text_belongs_are_a_change_not_a_crash(sqlite_ledger:
         assert r.stderr.endswith(": record 2: its content does not match its hash: it was "
                                  "changed outside osdose after it was recorded, and is not "
                                  "used (run osdose ledger check)\n")  # fmt: skip
+    # bytes where the date belongs: damage that every reader words as such
+    tamper(ledger, "UPDATE records SET source = NULL, date = X'00ff' WHERE id = 2")
+    for args in (["list", "-p", "P-1"], ["list", "-p", "P-1", "-f", "json"],
+                 ["export", "-p", "P-1", "-f", "jsonl"]):  # fmt: skip
+        r = run(ledger, *args)
+        assert (r.exit_code, r.stdout) == (2, ""), args
+        assert r.stderr == (
+            f"osdose: error: ledger {ledger}: record 2: its date b'\\x00\\xff' is not a date "
+            "written YYYY-MM-DD: the ledger was changed outside osdose; restore it from a backup\n"
+        ), args
 
 
 def test_unusable_input_is_exit_2(ledger: str, tmp_path: Path) -> None:
