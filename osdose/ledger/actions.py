@@ -142,6 +142,15 @@ def as_recorded(r: Record, location: str) -> Record:
     return r
 
 
+def check_voids(store: LedgerStore, patient: str) -> None:
+    """Every void that bears on ``patient``'s records (:meth:`~osdose.ledger.store.
+    LedgerStore.voids`) must be as recorded (:func:`as_recorded`): a void changed by hand
+    (retargeted, moved to another patient) would put a record back in effect, or take one
+    out, of every total, list and export. (Call it inside the reader's snapshot.)"""
+    for v in store.voids(patient):
+        as_recorded(v, store.location)
+
+
 _USUAL_OF = operator.itemgetter(*(COLUMNS.index(c) for c in USUAL_FIELDS))
 _DATE = COLUMNS.index("date")
 
@@ -177,9 +186,10 @@ def listing(store: LedgerStore, patient: str, include_void: bool = False) -> lis
     with store.snapshot():
         records = list(store.records(patient))
         signatures = list(store.signatures(patient))
+        voids = list(store.voids(patient))
     if not records:
         raise LedgerError(f"unknown patient {patient!r}: no records in ledger {store.location}")
-    for r in records:
+    for r in (*records, *voids):  # a patient's own voids are both
         as_recorded(r, store.location)
     listed = annotate(records, signatures)
     return listed if include_void else [x for x in listed if x.in_effect]
@@ -220,6 +230,7 @@ def page(store: LedgerStore, which: Page) -> Shown:
         raise LedgerError(
             f"unknown patient {which.patient!r}: no records in ledger {store.location}"
         )
+    check_voids(store, which.patient)  # what leaves records out of the page
     # streamed: a record changed outside osdose stops the listing where it is met
     return Shown(which, total, _read_back_rows(store.page(which), store.location), store.location)
 

@@ -204,7 +204,7 @@ def export_chunks(
     Streamed: the database counts the records in effect, then gives them one at a time
     with their signatures. Call it, and write the chunks, inside ``store.snapshot()``:
     both then read one state of the ledger."""
-    from osdose.ledger.actions import Listed, as_recorded
+    from osdose.ledger.actions import Listed, as_recorded, check_voids
     from osdose.ledger.entries import checked_name
     from osdose.ledger.history import administration
     from osdose.ledger.pages import EXPORT_SIGNATURE_COLUMNS, Page, record_of, signatures_of
@@ -215,6 +215,7 @@ def export_chunks(
     count = store.count(which)
     if not count and next(store.records(patient), None) is None:
         raise LedgerError(f"unknown patient {patient!r}: no records in ledger {store.location}")
+    check_voids(store, patient)  # what leaves records out of the export
     where = store.location
     header = (
         f"Course of {patient} exported from the osdose ledger {where} at {at}:\n"

@@ -72,6 +72,20 @@ def _from_where(page: Page, t: Tables) -> tuple[str, str, str, list[Any]]:
     return joins, cond, date, params
 
 
+def voids_query(patient: str, t: Tables) -> tuple[str, list[Any]]:
+    """The records that void one of ``patient``'s records, or that the patient's own
+    records include as voids (whatever patient a changed void now names), in id order:
+    what takes a record out of effect, for every reader to check before it leaves a record
+    out (an index look-up per record of the patient)."""
+    m = t.mark
+    cols = ", ".join(f"v.{c}" for c in COLUMNS)
+    return (
+        f"SELECT {cols} FROM {t.records} v WHERE v.voids IS NOT NULL AND (v.patient = {m} "
+        f"OR v.voids IN (SELECT id FROM {t.records} WHERE patient = {m})) ORDER BY v.id",
+        [patient, patient],
+    )
+
+
 def count_query(page: Page, t: Tables) -> tuple[str, list[Any]]:
     """How many records the page would hold without its limit."""
     joins, cond, _, params = _from_where(page, t)

@@ -377,6 +377,11 @@ class PostgresLedger:
 
     _TABLES = pages.Tables("osdose.records", "osdose.signatures", "%s")
 
+    def voids(self, patient: str) -> Iterator[Record]:
+        sql, params = pages.voids_query(patient, self._TABLES)
+        for row in self._rows(sql, tuple(params)):
+            yield pages.record_of(row, self.location)
+
     def count(self, page: pages.Page) -> int:
         sql, params = pages.count_query(page, self._TABLES)
         with self._reading():

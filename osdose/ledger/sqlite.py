@@ -411,6 +411,17 @@ class SQLiteLedger:
                 "from a backup"
             ) from None
 
+    def voids(self, patient: str) -> Iterator[Record]:
+        sql, params = pages.voids_query(patient, self._tables())
+        try:
+            for row in self.conn.execute(sql, params):
+                yield pages.record_of(row, self.location)
+        except sqlite3.DatabaseError as exc:
+            raise LedgerDamaged(
+                f"ledger {self.location} cannot be read ({exc}): it is damaged; restore it "
+                "from a backup"
+            ) from None
+
     def _tables(self) -> pages.Tables:
         signed = "signatures" if self.schema_version >= 2 else None
         return pages.Tables("records", signed, "?")

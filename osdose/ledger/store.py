@@ -73,6 +73,11 @@ class LedgerStore(Protocol):
         """Every record (of ``patient``), in id order."""
         ...
 
+    def voids(self, patient: str) -> Iterator[Record]:
+        """The voids that bear on ``patient``'s records (:func:`~osdose.ledger.pages.
+        voids_query`), in id order."""
+        ...
+
     def signatures(self, patient: str | None = None) -> Iterator[Signature]:
         """Every signature (on a record of ``patient``), in id order."""
         ...

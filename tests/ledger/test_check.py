@@ -289,6 +289,103 @@ def test_a_record_changed_by_hand_is_refused_by_every_reader(ledger: str) -> Non
     assert _check(ledger)[0] == 1
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE records SET voids = 2 WHERE id = 4",  # retargeted: record 1 back in effect
+        "UPDATE records SET patient = 'P-2' WHERE id = 4",  # moved to another patient
+        "UPDATE records SET reason = 'typo' WHERE id = 4",
+    ],
+)
+def test_a_void_changed_by_hand_is_refused_by_every_reader(ledger: str, change: str) -> None:
+    """What takes a record out of effect is checked as the records are: a list or export
+    of the administrations in effect reads no void as a row, so each reader checks the
+    voids bearing on the patient's records first."""
+    _fill(ledger, 3)
+    r = run(ledger, "void", "1", "--reason", "entered twice", "--by", "tester")
+    assert r.exit_code == 0, r.stderr
+    with open_ledger(ledger) as store:
+        assert [x.record.id for x in listing(store, "P-1")] == [2, 3]
+    tamper(ledger, change)
+    says = (
+        ": record 4: its content does not match its hash: it was changed outside osdose after "
+        "it was recorded, and is not used (run osdose ledger check)\n"
+    )
+    for args in (
+        ["list", "-p", "P-1"],
+        ["list", "-p", "P-1", "-f", "json"],
+        ["list", "-p", "P-1", "--include-void"],
+        ["export", "-p", "P-1"],
+        ["export", "-p", "P-1", "-f", "jsonl"],
+    ):
+        r = run(ledger, *args)
+        assert (r.exit_code, r.stdout) == (2, ""), args
+        assert r.stderr.startswith("osdose: error: ledger ") and r.stderr.endswith(says), args
+    from typer.testing import CliRunner
+
+    from osdose.cli import app
+
+    r = CliRunner().invoke(app, ["cumulative", "--ledger", ledger, "--patient", "P-1"])
+    assert (r.exit_code, r.stdout) == (2, "") and r.stderr.endswith(says)
+    assert _check(ledger)[0] == 1
+
+
+_READERS = (
+    ["list", "-p", "P-1"],
+    ["list", "-p", "P-1", "-f", "json", "--include-void"],
+    ["export", "-p", "P-1"],
+    ["export", "-p", "P-1", "-f", "jsonl"],
+    ["verify-record", "2", "--meaning", "verified", "--by", "someone"],
+)
+
+
+@pytest.mark.parametrize("value", ["'x1'", "X'00ff'", "7"])
+@pytest.mark.parametrize("record_id", [2, 4])  # an administration; the void of record 1
+def test_no_reader_uses_any_field_changed_by_hand(
+    sqlite_ledger: Path, record_id: int, value: str
+) -> None:
+    """Every column of a record and of a void, changed by hand to a word, bytes or a number
+    (SQLite keeps any type in any column): `ledger check` reports it (exit 1), and every
+    reader refuses it in one line (exit 2), never an internal error, never a result. (The
+    patient column aside: a record moved to another patient is missing from this one's,
+    which only `ledger check` can see.)"""
+    import sqlite3
+
+    from typer.testing import CliRunner
+
+    from osdose.cli import app
+    from osdose.ledger.records import COLUMNS
+
+    _fill(str(sqlite_ledger), 3)
+    r = run(sqlite_ledger, "void", "1", "--reason", "entered twice", "--by", "tester")
+    assert r.exit_code == 0, r.stderr
+    tried = 0
+    for column in COLUMNS[1:]:
+        if column == "patient":
+            continue
+        ledger = str(sqlite_ledger.with_name(f"{column}.sqlite3"))
+        with sqlite3.connect(sqlite_ledger) as source, sqlite3.connect(ledger) as copy:
+            source.backup(copy)  # the ledger as it was, WAL included
+        conn = sqlite3.connect(ledger)
+        try:
+            conn.execute("DROP TRIGGER records_no_update")
+            conn.execute(f"UPDATE records SET {column} = {value} WHERE id = {record_id}")
+            conn.commit()
+        except sqlite3.IntegrityError:  # the table's own checks refuse it (kind, unit …)
+            continue
+        finally:
+            conn.close()
+        tried += 1
+        assert _check(ledger)[0] == 1, column
+        for args in _READERS[: None if record_id == 2 else -1]:  # it signs record 2 alone
+            r = run(ledger, *args)
+            assert r.exit_code == 2 and r.stdout == "", (column, args, r.stdout)
+            assert r.stderr.startswith("osdose: error: ledger ") and r.stderr.count("\n") == 1
+        r = CliRunner().invoke(app, ["cumulative", "--ledger", ledger, "--patient", "P-1"])
+        assert r.exit_code == 2 and r.stderr.startswith("osdose: error: ledger "), column
+    assert tried >= 12  # the columns the table's checks let through
+
+
 def test_bytes_stored_where_text_belongs_are_a_change_not_a_crash(sqlite_ledger: Path) -> None:
     """SQLite keeps a value of any type in any column: bytes (a BLOB) written by hand where
     a record's text belongs have no canonical text, so no hash matches them. `ledger
