@@ -383,3 +383,17 @@ def test_one_patient_is_read_through_an_index(sqlite_ledger: Path) -> None:
     conn.close()
     # no "SCAN records", no temporary b-tree for the ORDER BY: the index gives id order
     assert plan == ["SEARCH records USING INDEX records_patient_id (patient=?)"]
+
+
+def test_the_voids_bearing_on_a_patient_are_found_through_indexes(sqlite_ledger: Path) -> None:
+    """What every reader checks before it leaves a record out of effect is found by index
+    look-ups, O(that patient's records), never a scan of the ledger."""
+    from osdose.ledger import pages
+
+    _fill(sqlite_ledger, 3)
+    sql, params = pages.voids_query("P-1", pages.Tables("records", "signatures", "?"))
+    conn = sqlite3.connect(sqlite_ledger)
+    plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+    conn.close()
+    assert not [step for step in plan if step.startswith("SCAN")], plan
+    assert "SEARCH v USING INDEX records_one_void (voids=?)" in plan, plan
