@@ -399,22 +399,17 @@ class SQLiteLedger:
 
     def records(self, patient: str | None = None) -> Iterator[Record]:
         if patient is None:
-            cur = self.conn.execute(f"{_SELECT} ORDER BY id")
-        else:
-            cur = self.conn.execute(PATIENT_QUERY, (patient,))
-        try:
-            for row in cur:
-                yield pages.record_of(row, self.location)
-        except sqlite3.DatabaseError as exc:
-            raise LedgerDamaged(
-                f"ledger {self.location} cannot be read ({exc}): it is damaged; restore it "
-                "from a backup"
-            ) from None
+            return self._records(self.conn.execute(f"{_SELECT} ORDER BY id"))
+        return self._records(self.conn.execute(PATIENT_QUERY, (patient,)))
 
     def voids(self, patient: str) -> Iterator[Record]:
         sql, params = pages.voids_query(patient, self._tables())
+        return self._records(self.conn.execute(sql, params))
+
+    def _records(self, cur: sqlite3.Cursor) -> Iterator[Record]:
+        """The records of a query of :data:`COLUMNS`, as the file gives them."""
         try:
-            for row in self.conn.execute(sql, params):
+            for row in cur:
                 yield pages.record_of(row, self.location)
         except sqlite3.DatabaseError as exc:
             raise LedgerDamaged(
