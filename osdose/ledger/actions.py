@@ -12,7 +12,6 @@ import operator
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from osdose.course import Administration
 from osdose.errors import InputError
@@ -27,12 +26,12 @@ from osdose.ledger.records import (
     NewRecord,
     Record,
     Signature,
+    StoredDates,
     changed,
     check_id,
     check_values,
     intact,
     row_intact,
-    stored_date,
     usual,
 )
 from osdose.ledger.store import LedgerStore
@@ -162,17 +161,12 @@ def _read_back_rows(rows: Iterator[Entry], location: str) -> Iterator[Entry]:
     refusal), and its date as :func:`~osdose.ledger.records.stored_date` reads it; and each
     must still match its own hash (:func:`~osdose.ledger.records.row_intact`), as
     :func:`as_recorded` requires of a record."""
-    last: Any = None  # the date of the row before and its text (a day has many rows)
-    iso: str | None = None
+    iso_of = StoredDates(location)  # a date, None, or damage refused
     for entry in rows:
         row = entry[0]
         if not usual(*_USUAL_OF(row)):
             read_back(record_of(row, location), location)
-        day = row[_DATE]
-        if day != last:
-            when = stored_date(day, row[0], location)  # a date, None, or damage refused
-            last, iso = day, None if when is None else when.isoformat()
-        if not row_intact(row, iso):
+        if not row_intact(row, iso_of(row[_DATE], row[0])):
             raise changed(row[0], location)
         yield entry
 
@@ -189,7 +183,9 @@ def listing(store: LedgerStore, patient: str, include_void: bool = False) -> lis
         voids = list(store.voids(patient))
     if not records:
         raise LedgerError(f"unknown patient {patient!r}: no records in ledger {store.location}")
-    for r in (*records, *voids):  # a patient's own voids are both
+    # and any void naming one of these records under another patient (the patient's own
+    # voids are among its records)
+    for r in (*records, *(v for v in voids if v.patient != patient)):
         as_recorded(r, store.location)
     listed = annotate(records, signatures)
     return listed if include_void else [x for x in listed if x.in_effect]

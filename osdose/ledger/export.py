@@ -12,13 +12,13 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from osdose.basis import parse_basis
 from osdose.course import Administration
-from osdose.ledger.records import changed, row_intact, stored_date, usual
+from osdose.ledger.records import StoredDates, changed, row_intact, usual
 from osdose.render.json_text import cached_number
 
 _string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes
@@ -207,7 +207,7 @@ def export_chunks(
     from osdose.ledger.actions import Listed, as_recorded, check_voids
     from osdose.ledger.entries import checked_name
     from osdose.ledger.history import administration
-    from osdose.ledger.pages import EXPORT_SIGNATURE_COLUMNS, Page, record_of, signatures_of
+    from osdose.ledger.pages import Page, record_of, signatures_of
     from osdose.ledger.records import LedgerError
 
     checked_name(patient, "patient id")
@@ -223,12 +223,7 @@ def export_chunks(
         "who verified each is in its notes."
     )
     if fmt == "jsonl":
-        lines = Page(patient, limit=None, by_id=True, signature_columns=EXPORT_SIGNATURE_COLUMNS)
-
-        def whole(record_id: int) -> Entry:
-            return next(store.page(Page(patient, limit=None, record=record_id)))
-
-        return Exported(count, _jsonl_rows(store.page(lines), patient, header, drugs, where, whole))
+        return Exported(count, _jsonl_rows(store.page(which), patient, header, drugs, where))
     notes: dict[int, str] = {}
 
     def in_effect() -> Iterator[tuple[Administration, int]]:
@@ -248,42 +243,37 @@ def _jsonl_rows(
     header: str,
     drugs: DrugTable,
     where: str,
-    whole: Callable[[int], Entry],
 ) -> Iterator[str]:
     """:func:`jsonl_chunks` of the rows of the records in effect, as the database gives
-    them (every column of a record, :data:`~osdose.ledger.pages.EXPORT_SIGNATURE_COLUMNS`
-    of a signature): the same text (a test compares them), each usual row written straight
-    from its values (a million records are a million lines: a :class:`Record`, an
+    them: the same text (a test compares them), each usual row written straight from its
+    values (a million records are a million lines: a :class:`Record`, an
     :class:`Administration` and a ``json.dumps`` each were most of the time).
 
     A usual row is checked as :func:`~osdose.ledger.actions.as_recorded` checks a record
     (:func:`~osdose.ledger.records.usual`: what ``check_values`` accepts at a glance, and
     :func:`~osdose.ledger.records.row_intact`: its own hash) and as
     :func:`~osdose.ledger.history.administration` does (a date, a drug in the table, a
-    unit); any other record is read ``whole`` (by its id) and takes that path itself, which
-    refuses it or writes it."""
+    unit); any other row takes that path itself, which refuses it or writes it."""
     from osdose.course_jsonl import header_line
 
     yield header_line({"id": patient, "notes": " ".join(header.splitlines())})
     names: dict[str, str] = {}  # a drug as recorded -> its name in the table, as JSON
-    last_day: Any = None  # the day of the row before, and its text (a day has many rows)
-    iso = ""
+    iso_of = StoredDates(where)
     chunk: list[str] = []
-    for row, _, sigs in rows:
+    for e in rows:
+        row, _, sigs = e
         (
             rid, _, _, day, drug, unit, dose, per_m2, bsa, regimen, cycle, cycle_day, percent,
             voids, _, _, recorded_at, recorded_by, _, _,
         ) = row  # fmt: skip
-        if day != last_day:  # (None: a void, never in effect; the long path words it)
-            when = stored_date(day, rid, where) if day is not None else None
-            last_day, iso = day, when.isoformat() if when is not None else ""
+        iso = iso_of(day, rid)  # (None: a void, never in effect; the long path words it)
         if (
             not usual(dose, per_m2, bsa, percent, cycle, cycle_day, voids)
             or unit is None
             or type(drug) is not str
-            or not iso
+            or iso is None
         ):
-            chunk.append(_slow_line(whole(rid), drugs, where))
+            chunk.append(_slow_line(e, drugs, where))
         elif not row_intact(row, iso):
             raise changed(rid, where)
         else:
@@ -299,7 +289,7 @@ def _jsonl_rows(
                     f"{f' at {pct:g}%' if pct != 100 else ''}"
                 )
             notes += f"; recorded by {recorded_by} at {recorded_at}"
-            for _, meaning, signed_at, signed_by in sigs:
+            for _, _, _, meaning, signed_at, signed_by, _, _ in sigs:  # SIGNATURE_COLUMNS
                 notes += f"; {meaning} by {signed_by} at {signed_at}"
             text = _string(_dose_text(dose, per_m2, bsa, unit))
             if bsa is None:

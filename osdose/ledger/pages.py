@@ -29,15 +29,9 @@ class Page:
     since: dt.date | None = None
     limit: int | None = DEFAULT_LIMIT
     by_id: bool = False  # in the order recorded (export: the order totals are summed in)
-    record: int | None = None  # only the record with this id
     # which columns of each record and of each signature the rows hold (the id first, both)
     columns: tuple[str, ...] = COLUMNS
     signature_columns: tuple[str, ...] = SIGNATURE_COLUMNS
-
-
-#: What a line of ``ledger export --format jsonl`` writes of a record's signatures (its
-#: records are read whole, to be checked against their hashes)
-EXPORT_SIGNATURE_COLUMNS = ("id", "meaning", "signed_at", "signed_by")
 
 
 @dataclass(frozen=True)
@@ -63,9 +57,6 @@ def _from_where(page: Page, t: Tables) -> tuple[str, str, str, list[Any]]:
     else:  # administrations only, each with its date
         cond += " AND r.kind = 'administration' AND v.id IS NULL"
         date = "r.date"
-    if page.record is not None:
-        cond += f" AND r.id = {m}"
-        params.append(page.record)
     if page.since is not None:
         cond += f" AND {date} >= {m}"
         params.append(page.since if "%" in m else page.since.isoformat())

@@ -475,6 +475,25 @@ def stored_date(value: Any, record_id: Any, location: str) -> dt.date | None:
     )
 
 
+class StoredDates:
+    """The ``YYYY-MM-DD`` text of each row's stored date (:func:`stored_date`; ``None`` for
+    a void), for rows read in a stream: a patient's rows come in runs of one date, which is
+    read once per run."""
+
+    __slots__ = ("last", "location", "text")
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+        self.last: Any = None
+        self.text: str | None = None
+
+    def __call__(self, value: Any, record_id: Any) -> str | None:
+        if value != self.last:
+            when = stored_date(value, record_id, self.location)
+            self.last, self.text = value, None if when is None else when.isoformat()
+        return self.text
+
+
 def stored_day(value: Any, record_id: Any, location: str) -> dt.date:
     """:func:`stored_date` of an administration, which always has one."""
     day = stored_date(value, record_id, location)
